@@ -1,0 +1,24 @@
+//! The bot that answers visitors by default. The conversation rules only need three things from
+//! it: an answer, whether it understood, and whether the visitor asked for a human.
+
+mod faq;
+mod human;
+
+pub use faq::FaqBot;
+pub use human::wants_human;
+
+/// A bot's answer to one visitor message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BotReply {
+    pub text: String,
+    /// False feeds the consecutive not-understood counter (handoff trigger 3).
+    pub understood: bool,
+    /// The visitor asked for a person (handoff trigger 2).
+    pub wants_human: bool,
+}
+
+/// Anything that can answer a visitor: the embedded knowledge-base bot, or an LLM whose answer
+/// the edge fetched beforehand.
+pub trait Bot {
+    fn answer(&self, text: &str) -> BotReply;
+}

@@ -1,0 +1,210 @@
+//! What the visitor can do, and the handoff triggers that follow from it.
+
+use super::{Conversation, Effect, Phase, TicketDraft};
+use crate::bot::Bot;
+use crate::error::ConversationError;
+use crate::event::EventKind;
+use crate::{validate, Millis, Seq};
+
+impl Conversation {
+    /// A visitor's chat message. In a bot phase the bot answers, and a handoff may start
+    /// (straight to live, asked for a human, or not understood too often).
+    pub fn visitor_message(
+        &mut self,
+        text: &str,
+        client_id: Option<String>,
+        bot: &dyn Bot,
+        now: Millis,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        let text = validate::message_text(text, self.settings.max_message_bytes)?;
+        let mut effects = Vec::new();
+        if !self.first_time(client_id.as_deref()) {
+            return Ok(effects);
+        }
+        self.emit(
+            &mut effects,
+            now,
+            EventKind::VisitorMessage {
+                text: text.clone(),
+                client_id,
+            },
+        );
+        if !self.phase.bot_answers() || self.handoff_pending {
+            return Ok(effects);
+        }
+        if self.settings.straight_to_live && self.settings.live_chat && self.blocked.is_none() {
+            self.handoff(&mut effects, now);
+            return Ok(effects);
+        }
+        let reply = bot.answer(&text);
+        if reply.wants_human {
+            self.not_understood = 0;
+            self.handoff(&mut effects, now);
+            return Ok(effects);
+        }
+        if reply.understood {
+            self.not_understood = 0;
+        } else {
+            self.not_understood += 1;
+        }
+        let may_hand_over = self.settings.live_chat && self.blocked.is_none();
+        let limit = self.settings.not_understood_limit;
+        if !reply.understood && may_hand_over && limit > 0 && self.not_understood >= limit {
+            self.not_understood = 0;
+            self.handoff(&mut effects, now);
+            return Ok(effects);
+        }
+        self.emit(
+            &mut effects,
+            now,
+            EventKind::BotMessage {
+                text: reply.text,
+                offer_human: !reply.understood && may_hand_over,
+            },
+        );
+        Ok(effects)
+    }
+
+    /// The visitor pressed "Talk to a person".
+    pub fn request_human(&mut self, now: Millis) -> Result<Vec<Effect>, ConversationError> {
+        if !self.phase.bot_answers() {
+            return Err(ConversationError::NotAllowed { phase: self.phase });
+        }
+        let mut effects = Vec::new();
+        self.handoff(&mut effects, now);
+        Ok(effects)
+    }
+
+    /// Starts a handoff: a blocked visitor gets the block message, a site without live chat its
+    /// contact details, anyone else a check for available agents.
+    fn handoff(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        if let Some(block) = &self.blocked {
+            let text = block.message.clone();
+            self.emit(
+                effects,
+                now,
+                EventKind::BotMessage {
+                    text,
+                    offer_human: false,
+                },
+            );
+            return;
+        }
+        if !self.settings.live_chat {
+            let contact_details = self.settings.contact_details.clone();
+            self.emit(
+                effects,
+                now,
+                EventKind::NoAgentsAvailable { contact_details },
+            );
+            return;
+        }
+        if self.handoff_pending {
+            return;
+        }
+        self.handoff_pending = true;
+        effects.push(Effect::CheckAvailability {
+            group: self.group.clone(),
+        });
+    }
+
+    /// The site's answer to [`Effect::CheckAvailability`]. A stale answer does nothing.
+    pub fn availability(&mut self, available_agents: u32, now: Millis) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if !self.handoff_pending || !self.phase.bot_answers() {
+            self.handoff_pending = false;
+            return effects;
+        }
+        self.handoff_pending = false;
+        if available_agents == 0 {
+            let contact_details = self.settings.contact_details.clone();
+            self.emit(
+                &mut effects,
+                now,
+                EventKind::NoAgentsAvailable { contact_details },
+            );
+            self.emit(&mut effects, now, EventKind::LeaveMessageOffered);
+        } else if self.visitor.name.is_some() && self.visitor.email.is_some() {
+            self.start_waiting(&mut effects, now);
+        } else {
+            self.set_phase(&mut effects, Phase::Contact);
+            self.emit(&mut effects, now, EventKind::ContactRequested);
+        }
+        effects
+    }
+
+    /// Name and email from the contact form; then the chat waits for an agent.
+    pub fn submit_contact(
+        &mut self,
+        name: &str,
+        email: &str,
+        now: Millis,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        if self.phase != Phase::Contact {
+            return Err(ConversationError::NotAllowed { phase: self.phase });
+        }
+        let name = validate::name(name)?;
+        let email = validate::email(email)?;
+        let mut effects = Vec::new();
+        self.visitor.name = Some(name.clone());
+        self.visitor.email = Some(email.clone());
+        self.emit(
+            &mut effects,
+            now,
+            EventKind::ContactReceived { name, email },
+        );
+        self.start_waiting(&mut effects, now);
+        Ok(effects)
+    }
+
+    /// The visitor identified themselves (host page API); the contact form is skipped later.
+    pub fn identify(&mut self, name: &str, email: &str) -> Result<(), ConversationError> {
+        let name = validate::name(name)?;
+        let email = validate::email(email)?;
+        self.visitor.name = Some(name);
+        self.visitor.email = Some(email);
+        Ok(())
+    }
+
+    /// Leave a message instead of (or while) waiting: it becomes a ticket, and a waiting chat
+    /// leaves the queue and returns to the bot.
+    pub fn leave_message(
+        &mut self,
+        ticket_id: String,
+        name: &str,
+        email: &str,
+        message: &str,
+        now: Millis,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        if self.phase == Phase::Live {
+            return Err(ConversationError::NotAllowed { phase: self.phase });
+        }
+        let name = validate::name(name)?;
+        let email = validate::email(email)?;
+        let message = validate::message_text(message, self.settings.max_message_bytes)?;
+        let mut effects = Vec::new();
+        self.visitor.name = Some(name.clone());
+        self.visitor.email = Some(email.clone());
+        if matches!(self.phase, Phase::Waiting | Phase::Contact) {
+            self.timers.clear();
+            self.waiting_since = None;
+            self.set_phase(&mut effects, Phase::Bot);
+        }
+        effects.push(Effect::CreateTicket(TicketDraft {
+            ticket_id: ticket_id.clone(),
+            name,
+            email,
+            message,
+        }));
+        self.emit(&mut effects, now, EventKind::TicketCreated { ticket_id });
+        Ok(effects)
+    }
+
+    /// The visitor has seen everything up to `seq`.
+    pub fn visitor_read(&mut self, seq: Seq) -> bool {
+        let seq = seq.min(self.last_seq);
+        let moved = seq > self.visitor_read;
+        self.visitor_read = self.visitor_read.max(seq);
+        moved
+    }
+}

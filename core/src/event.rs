@@ -1,0 +1,116 @@
+//! Stored conversation events. Each has a per-conversation sequence number so a client that
+//! reconnects asks for "everything after N" and gets exactly what it missed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Millis, Seq};
+
+/// An agent as others see them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AgentRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// One stored event of a conversation.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Event {
+    pub seq: Seq,
+    pub at: Millis,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened. Texts that structure the chat (waiting, missed, ...) are not sentences here:
+/// each client renders them in the visitor's language.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    VisitorMessage {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
+    BotMessage {
+        text: String,
+        /// The widget shows "Talk to a person" under this answer.
+        #[serde(default)]
+        offer_human: bool,
+    },
+    AgentMessage {
+        agent: AgentRef,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
+    /// A note between agents; never delivered to the visitor.
+    InternalComment {
+        agent: AgentRef,
+        text: String,
+    },
+    /// The widget should ask for name and email.
+    ContactRequested,
+    ContactReceived {
+        name: String,
+        email: String,
+    },
+    /// "Please wait while we connect you to an agent."
+    Waiting {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+    },
+    /// First ladder step: keep waiting.
+    WaitNotice,
+    /// The visitor may leave a message instead of waiting.
+    LeaveMessageOffered,
+    /// Nobody is online: how to reach the business instead.
+    NoAgentsAvailable {
+        contact_details: String,
+    },
+    AgentJoined {
+        agent: AgentRef,
+    },
+    AgentLeft {
+        agent: AgentRef,
+    },
+    /// Nobody accepted in time; the bot answers again.
+    Missed {
+        contact_details: String,
+    },
+    /// Sent back to the queue of another group.
+    Forwarded {
+        group: String,
+    },
+    TicketCreated {
+        ticket_id: String,
+    },
+    /// Agents only: why the visitor was blocked.
+    VisitorBlocked {
+        agent: AgentRef,
+        reason: String,
+    },
+    /// Agents only: the chat was archived.
+    Archived {
+        agent: AgentRef,
+    },
+}
+
+impl EventKind {
+    /// Whether the visitor's widget receives this event.
+    pub fn visible_to_visitor(&self) -> bool {
+        !matches!(
+            self,
+            Self::InternalComment { .. } | Self::VisitorBlocked { .. } | Self::Archived { .. }
+        )
+    }
+
+    /// A short text for lists and previews; `None` for events that carry no message.
+    pub fn preview(&self) -> Option<&str> {
+        match self {
+            Self::VisitorMessage { text, .. }
+            | Self::BotMessage { text, .. }
+            | Self::AgentMessage { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Baton's conversation rules, shared by the edge worker, the widget, the dashboard and the tests.
+//!
+//! Sans-IO: nothing here touches a socket, a database or a clock. Time comes in as an argument
+//! ([`Millis`], absolute epoch milliseconds); decisions come out as [`Effect`]s for the caller to
+//! carry out (persist, broadcast, ask the site for available agents, create a ticket, re-arm the
+//! alarm at [`Conversation::next_deadline`]). This crate refuses to depend on `worker`, `web-sys`
+//! or `leptos`, so every rule runs natively in tests with a simulated clock.
+
+pub mod bot;
+pub mod conversation;
+pub mod error;
+pub mod event;
+pub mod ladder;
+pub mod protocol;
+pub mod roster;
+pub mod settings;
+pub mod validate;
+
+pub use bot::{Bot, BotReply};
+pub use conversation::{
+    AgentAction, Conversation, ConversationSummary, Effect, Phase, TicketDraft, VisitorProfile,
+};
+pub use error::{ConversationError, ErrorCode};
+pub use event::{AgentRef, Event, EventKind};
+pub use ladder::{TimerKind, TimerTable};
+pub use settings::{FaqEntry, SiteSettings};
+
+/// Absolute time in milliseconds since the Unix epoch. The only notion of time in this crate.
+pub type Millis = i64;
+
+/// Per-conversation sequence number of a stored event; clients resume from the last one they saw.
+pub type Seq = u64;

@@ -1,0 +1,220 @@
+//! The wire protocol: one enum per direction, JSON with a `type` tag.
+//!
+//! Visitor and agent sockets of a conversation receive [`ServerFrame`]s; agents' site socket (lists,
+//! presence, notifications) also receives them. Stored events arrive as `{"type":"event","event":…}`
+//! with a sequence number; typing and read receipts are ephemeral and carry none.
+
+use serde::{Deserialize, Serialize};
+
+use crate::conversation::{ConversationSummary, Phase};
+use crate::error::ErrorCode;
+use crate::event::{AgentRef, Event};
+use crate::Seq;
+
+/// Visitor → edge, on the conversation socket.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VisitorCommand {
+    /// `client_id` makes a resend after a reconnect harmless: the same id is stored once.
+    Message {
+        text: String,
+        #[serde(default)]
+        client_id: Option<String>,
+    },
+    Typing {
+        typing: bool,
+    },
+    /// The "Talk to a person" button.
+    RequestHuman,
+    Contact {
+        name: String,
+        email: String,
+    },
+    LeaveMessage {
+        name: String,
+        email: String,
+        message: String,
+    },
+    Read {
+        seq: Seq,
+    },
+    Ping,
+}
+
+/// Agent → edge, on a conversation socket.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AgentCommand {
+    /// Claim a waiting chat; the first accept wins.
+    Accept,
+    /// Take a bot conversation being monitored, without a visitor request.
+    TakeControl,
+    /// Re-open a missed or archived chat.
+    Join,
+    Message {
+        text: String,
+        #[serde(default)]
+        client_id: Option<String>,
+    },
+    /// Internal comment: agents only.
+    Comment {
+        text: String,
+    },
+    Typing {
+        typing: bool,
+    },
+    LeaveAndArchive,
+    ReviewAndArchive,
+    Forward {
+        group: String,
+    },
+    Block {
+        reason: String,
+        message: String,
+    },
+    Read {
+        seq: Seq,
+    },
+    Ping,
+}
+
+/// Agent → edge, on the site socket (presence and lists).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SiteCommand {
+    SetAvailability { available: bool },
+    Ping,
+}
+
+/// Who is typing or has read.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Visitor,
+    Agent,
+}
+
+/// Edge → visitor or agent.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// First frame on a conversation socket, before the replay of missed events.
+    Welcome {
+        conversation_id: String,
+        phase: Phase,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<AgentRef>,
+        last_seq: Seq,
+    },
+    Event {
+        event: Event,
+    },
+    Typing {
+        by: Party,
+        typing: bool,
+    },
+    Read {
+        by: Party,
+        seq: Seq,
+    },
+    /// To the agent who won the claim (or joined / took control).
+    Claimed {
+        conversation_id: String,
+    },
+    /// To every agent who lost the claim.
+    AlreadyClaimed {
+        conversation_id: String,
+        by: AgentRef,
+    },
+    /// Site socket: the lists as they are now.
+    Snapshot {
+        conversations: Vec<ConversationSummary>,
+        available: bool,
+    },
+    /// Site socket: a conversation appeared or changed (waiting, live, bot, gone).
+    ConversationUpdated {
+        conversation: ConversationSummary,
+    },
+    /// Site socket: a chat is waiting for this agent (sound + browser notification).
+    ChatWaiting {
+        conversation: ConversationSummary,
+    },
+    Availability {
+        available: bool,
+    },
+    Error {
+        code: ErrorCode,
+        message: String,
+    },
+    Pong,
+}
+
+/// Why a frame from a client was refused before reaching any rule.
+#[derive(thiserror::Error, Debug, Clone, PartialEq)]
+pub enum FrameError {
+    /// Larger than the frame limit.
+    #[error("frame of {len} bytes exceeds {max}")]
+    TooLarge { len: usize, max: usize },
+    /// Not JSON at all.
+    #[error("not valid JSON: {0}")]
+    BadJson(String),
+    /// JSON with a `type` this side does not know.
+    #[error("unknown message type {0:?}")]
+    UnknownType(String),
+    /// A known type with missing or wrong fields.
+    #[error("bad fields: {0}")]
+    BadFields(String),
+}
+
+impl FrameError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::TooLarge { .. } => ErrorCode::TooLarge,
+            Self::BadJson(_) => ErrorCode::BadJson,
+            Self::UnknownType(_) => ErrorCode::UnknownType,
+            Self::BadFields(_) => ErrorCode::BadRequest,
+        }
+    }
+}
+
+/// Parses one client frame, telling malformed JSON, unknown types and bad fields apart.
+/// `max_bytes` bounds the whole frame (message text plus JSON overhead).
+pub fn parse_frame<T: serde::de::DeserializeOwned>(
+    raw: &str,
+    max_bytes: usize,
+) -> Result<T, FrameError> {
+    if raw.len() > max_bytes {
+        return Err(FrameError::TooLarge {
+            len: raw.len(),
+            max: max_bytes,
+        });
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(raw).map_err(|e| FrameError::BadJson(e.to_string()))?;
+    let kind = value
+        .get("type")
+        .and_then(|t| t.as_str())
+        .map(str::to_owned);
+    serde_json::from_value(value).map_err(|e| {
+        let text = e.to_string();
+        match kind {
+            Some(kind) if text.starts_with("unknown variant") => FrameError::UnknownType(kind),
+            None => FrameError::BadFields("missing \"type\"".into()),
+            _ => FrameError::BadFields(text),
+        }
+    })
+}
+
+impl ServerFrame {
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Error {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising these plain data types cannot fail; an empty frame would be ignored.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,88 @@
+//! Per-site settings. A conversation keeps the snapshot it started with, so a settings change takes
+//! effect on the next conversation and never rewires one in progress.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+
+/// One knowledge-base entry: several ways a visitor may ask, one answer.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FaqEntry {
+    pub questions: Vec<String>,
+    pub answer: String,
+}
+
+/// What a site's admin configures. Defaults come from the reference products (60 s / 60 s / 180 s).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct SiteSettings {
+    /// Shown by the bot when a conversation starts.
+    pub greeting: String,
+    /// Human agents may take chats at all. Off: the bot gives the contact details instead.
+    pub live_chat: bool,
+    /// Hand every conversation to a human at the first message.
+    pub straight_to_live: bool,
+    /// Consecutive not-understood bot answers that trigger a handoff.
+    pub not_understood_limit: u32,
+    /// Waiting this long: tell the visitor to keep waiting.
+    pub wait_notice_ms: Millis,
+    /// A further this long: offer to leave a message.
+    pub leave_message_offer_ms: Millis,
+    /// Waiting this long in total: the chat is missed and the bot takes over again.
+    pub time_to_accept_ms: Millis,
+    /// How visitors can reach the business when nobody answers (posted by the bot).
+    pub contact_details: String,
+    /// Largest accepted message, in bytes of UTF-8.
+    pub max_message_bytes: usize,
+    /// Give a waiting chat to the least-loaded available agent instead of first-accept.
+    pub auto_assign: bool,
+    /// Chats one agent may hold at once.
+    pub max_chats_per_agent: u32,
+    /// Pages allowed to embed the widget (`https://example.com`); empty allows any origin.
+    pub allowed_origins: Vec<String>,
+    /// Agent groups a chat can be forwarded to.
+    pub groups: Vec<String>,
+    /// Two-letter language of the widget; empty: the visitor's browser decides.
+    pub locale: String,
+    /// The bot's knowledge base.
+    pub knowledge_base: Vec<FaqEntry>,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            greeting: "Hi! I'm the assistant. Ask me anything, or ask for a person at any time."
+                .into(),
+            live_chat: true,
+            straight_to_live: false,
+            not_understood_limit: 2,
+            wait_notice_ms: 60_000,
+            leave_message_offer_ms: 60_000,
+            time_to_accept_ms: 180_000,
+            contact_details: "You can reach us by email.".into(),
+            max_message_bytes: 4096,
+            auto_assign: false,
+            max_chats_per_agent: 5,
+            allowed_origins: Vec::new(),
+            groups: Vec::new(),
+            locale: String::new(),
+            knowledge_base: Vec::new(),
+        }
+    }
+}
+
+impl SiteSettings {
+    /// Whether a page at `origin` may use this site's widget.
+    pub fn allows_origin(&self, origin: Option<&str>) -> bool {
+        if self.allowed_origins.is_empty() {
+            return true;
+        }
+        match origin {
+            Some(origin) => self
+                .allowed_origins
+                .iter()
+                .any(|allowed| allowed.trim_end_matches('/') == origin),
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! A simulated world around one conversation: a fake clock, a site with a number of available
+//! agents, and a log of everything emitted. Alarms are driven by jumping the clock to the next
+//! deadline, so the whole ladder runs in microseconds.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use baton_core::bot::FaqBot;
+use baton_core::{
+    AgentAction, AgentRef, Conversation, ConversationError, Effect, EventKind, FaqEntry, Millis,
+    Phase, SiteSettings, VisitorProfile,
+};
+
+pub const T0: Millis = 1_700_000_000_000;
+
+pub struct Sim {
+    pub now: Millis,
+    pub conversation: Conversation,
+    pub available_agents: u32,
+    pub events: Vec<EventKind>,
+    pub effects: Vec<Effect>,
+    pub tickets: Vec<String>,
+    pub notified: u32,
+    pub released: Vec<String>,
+    kb: Vec<FaqEntry>,
+}
+
+pub fn agent(id: &str) -> AgentRef {
+    AgentRef {
+        id: id.into(),
+        name: format!("Agent {id}"),
+    }
+}
+
+pub fn fast_settings() -> SiteSettings {
+    SiteSettings {
+        wait_notice_ms: 1_000,
+        leave_message_offer_ms: 1_000,
+        time_to_accept_ms: 3_000,
+        contact_details: "Call +47 555 0100".into(),
+        groups: vec!["sales".into(), "support".into()],
+        ..SiteSettings::default()
+    }
+}
+
+pub fn kb() -> Vec<FaqEntry> {
+    vec![FaqEntry {
+        questions: vec!["What are your opening hours?".into()],
+        answer: "We are open 9 to 17.".into(),
+    }]
+}
+
+impl Sim {
+    pub fn new(settings: SiteSettings) -> Self {
+        Self::with_visitor(settings, VisitorProfile::default())
+    }
+
+    pub fn with_visitor(settings: SiteSettings, visitor: VisitorProfile) -> Self {
+        let (conversation, effects) =
+            Conversation::start("c1".into(), "s1".into(), settings, visitor, T0);
+        let mut sim = Self {
+            now: T0,
+            conversation,
+            available_agents: 2,
+            events: Vec::new(),
+            effects: Vec::new(),
+            tickets: Vec::new(),
+            notified: 0,
+            released: Vec::new(),
+            kb: kb(),
+        };
+        sim.absorb(effects);
+        sim
+    }
+
+    /// Carries out effects the way the edge does, answering availability checks at once.
+    pub fn absorb(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.effects.push(effect.clone());
+            match effect {
+                Effect::Emit(event) => {
+                    assert_eq!(event.seq as usize, self.events.len() + 1, "gapless seqs");
+                    self.events.push(event.kind);
+                }
+                Effect::CheckAvailability { .. } => {
+                    let more = self
+                        .conversation
+                        .availability(self.available_agents, self.now);
+                    self.absorb(more);
+                }
+                Effect::NotifyAgents { .. } => self.notified += 1,
+                Effect::ReleaseAgent { agent_id } => self.released.push(agent_id),
+                Effect::CreateTicket(draft) => self.tickets.push(draft.message),
+                Effect::PhaseChanged { .. } => {}
+            }
+        }
+    }
+
+    pub fn say(&mut self, text: &str) -> Result<(), ConversationError> {
+        let kb = self.kb.clone();
+        let bot = FaqBot::new(&kb);
+        let effects = self
+            .conversation
+            .visitor_message(text, None, &bot, self.now)?;
+        self.absorb(effects);
+        Ok(())
+    }
+
+    pub fn contact(&mut self, name: &str, email: &str) -> Result<(), ConversationError> {
+        let effects = self.conversation.submit_contact(name, email, self.now)?;
+        self.absorb(effects);
+        Ok(())
+    }
+
+    pub fn claim(&mut self, id: &str, action: AgentAction) -> Result<(), ConversationError> {
+        let effects = self.conversation.claim(&agent(id), action, self.now)?;
+        self.absorb(effects);
+        Ok(())
+    }
+
+    pub fn advance(&mut self, ms: Millis) {
+        self.now += ms;
+    }
+
+    /// Jumps the clock to the next deadline and fires the alarm; false if none is armed.
+    pub fn fire_next_alarm(&mut self) -> bool {
+        match self.conversation.next_deadline() {
+            Some(due) => {
+                self.now = self.now.max(due);
+                let effects = self.conversation.on_alarm(self.now);
+                self.absorb(effects);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn last(&self) -> &EventKind {
+        self.events.last().expect("at least the greeting")
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.conversation.phase
+    }
+
+    /// Moves into `Waiting` through a human request and the contact form.
+    pub fn to_waiting(&mut self) {
+        self.say("can I talk to a person please").unwrap();
+        assert_eq!(self.phase(), Phase::Contact);
+        self.contact("Ann", "ann@example.com").unwrap();
+        assert_eq!(self.phase(), Phase::Waiting);
+    }
+}
