@@ -77,7 +77,7 @@ fn straight_to_live_skips_the_bot() {
 }
 
 #[test]
-fn the_talk_to_a_person_button_and_a_known_visitor_go_straight_to_waiting() {
+fn the_talk_to_a_person_button_and_a_known_visitor_go_straight_enter_waiting() {
     let visitor = VisitorProfile {
         name: Some("Ann".into()),
         email: Some("ann@example.com".into()),
@@ -169,7 +169,7 @@ fn oversize_and_empty_messages_are_refused_and_change_nothing() {
 #[test]
 fn the_whole_ladder_runs_in_order_at_its_times_then_the_bot_takes_over() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     let waiting_since = sim.now;
     let mut fired = Vec::new();
     while sim.fire_next_alarm() {
@@ -196,7 +196,7 @@ fn the_whole_ladder_runs_in_order_at_its_times_then_the_bot_takes_over() {
 #[test]
 fn alarms_that_fire_early_twice_or_late_change_nothing_extra() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     let before = sim.conversation.clone();
     let effects = sim.conversation.on_alarm(sim.now + 999);
     assert!(effects.is_empty());
@@ -225,7 +225,7 @@ fn alarms_that_fire_early_twice_or_late_change_nothing_extra() {
 #[test]
 fn of_two_accepts_at_the_same_instant_exactly_one_wins() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     sim.claim("a", AgentAction::Accept).unwrap();
     assert_eq!(
         sim.claim("b", AgentAction::Accept),
@@ -244,7 +244,7 @@ fn of_two_accepts_at_the_same_instant_exactly_one_wins() {
 #[test]
 fn live_messages_flow_both_ways_and_only_the_holder_writes() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     sim.claim("a", AgentAction::Accept).unwrap();
     sim.say("hello?").unwrap();
     assert!(
@@ -284,7 +284,7 @@ fn live_messages_flow_both_ways_and_only_the_holder_writes() {
 #[test]
 fn leave_and_archive_returns_the_visitor_to_the_bot() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     sim.claim("a", AgentAction::Accept).unwrap();
     let effects = sim
         .conversation
@@ -306,7 +306,7 @@ fn leave_and_archive_returns_the_visitor_to_the_bot() {
 #[test]
 fn missed_chats_can_be_reviewed_and_archived_or_joined_but_not_accepted() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     while sim.fire_next_alarm() {}
     assert_eq!(sim.phase(), Phase::Missed);
     assert_eq!(
@@ -316,7 +316,7 @@ fn missed_chats_can_be_reviewed_and_archived_or_joined_but_not_accepted() {
         })
     );
     let mut joined = Sim::new(fast_settings());
-    joined.to_waiting();
+    joined.enter_waiting();
     while joined.fire_next_alarm() {}
     joined.claim("a", AgentAction::Join).unwrap();
     assert_eq!(joined.phase(), Phase::Live);
@@ -341,7 +341,7 @@ fn take_control_needs_no_visitor_request() {
 #[test]
 fn forward_puts_the_chat_back_in_another_groups_queue() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     sim.claim("a", AgentAction::Accept).unwrap();
     assert_eq!(
         sim.conversation.forward(&agent("a"), "billing", sim.now),
@@ -368,7 +368,7 @@ fn forward_puts_the_chat_back_in_another_groups_queue() {
 #[test]
 fn a_blocked_visitor_only_reaches_the_bot_and_gets_the_block_message() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     sim.claim("a", AgentAction::Accept).unwrap();
     let effects = sim
         .conversation
@@ -398,7 +398,7 @@ fn a_blocked_visitor_only_reaches_the_bot_and_gets_the_block_message() {
 #[test]
 fn leaving_a_message_while_waiting_leaves_the_queue() {
     let mut sim = Sim::new(fast_settings());
-    sim.to_waiting();
+    sim.enter_waiting();
     sim.now += 2_000;
     let effects = sim
         .conversation

@@ -143,7 +143,7 @@ impl Sim {
     }
 
     /// Moves into `Waiting` through a human request and the contact form.
-    pub fn to_waiting(&mut self) {
+    pub fn enter_waiting(&mut self) {
         self.say("can I talk to a person please").unwrap();
         assert_eq!(self.phase(), Phase::Contact);
         self.contact("Ann", "ann@example.com").unwrap();
