@@ -1,8 +1,19 @@
 //! The bot that answers visitors by default. The conversation rules only need three things from
 //! it: an answer, whether it understood, and whether the visitor asked for a human.
+//!
+//! The embedded bot is retrieval, not generation: it normalises the message (accents, contractions,
+//! light stemming, synonyms, typo correction), ranks the site's FAQ entries with BM25 and quotes the
+//! best entry's answer only when it explains enough of the message. It never invents an answer and
+//! needs no model download, network or clock.
 
 mod faq;
 mod human;
+mod index;
+mod lang;
+mod lexicon;
+mod replies;
+mod smalltalk;
+mod text;
 
 pub use faq::FaqBot;
 pub use human::wants_human;
