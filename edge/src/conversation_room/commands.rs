@@ -1,0 +1,209 @@
+//! Frames from visitors and agents, mapped onto the core's rules.
+
+use baton_core::bot::FaqBot;
+use baton_core::protocol::{parse_frame, AgentCommand, Party, ServerFrame, VisitorCommand};
+use baton_core::{AgentAction, AgentRef, ConversationError, ErrorCode};
+use worker::WebSocket;
+
+use super::{send, ConversationRoom, Refusal};
+use crate::error::ApiError;
+use crate::site_client::{SeatRequest, SiteClient};
+use crate::util::random_hex;
+
+/// Room for the JSON around a message of the largest allowed size.
+const FRAME_OVERHEAD: usize = 1024;
+
+impl ConversationRoom {
+    fn frame_limit(&self) -> usize {
+        self.loaded()
+            .map(|c| c.settings.max_message_bytes)
+            .unwrap_or(4096)
+            + FRAME_OVERHEAD
+    }
+
+    pub(super) async fn visitor_frame(&self, ws: &WebSocket, text: &str) {
+        let command = match parse_frame::<VisitorCommand>(text, self.frame_limit()) {
+            Ok(command) => command,
+            Err(error) => return send(ws, &ServerFrame::error(error.code(), error.to_string())),
+        };
+        let result = match command {
+            VisitorCommand::Message { text, client_id } => self.transact(|c, now| {
+                let entries = c.settings.knowledge_base.clone();
+                c.visitor_message(&text, client_id, &FaqBot::new(&entries), now)
+            }),
+            VisitorCommand::RequestHuman => self.transact(|c, now| c.request_human(now)),
+            VisitorCommand::Contact { name, email } => {
+                self.transact(|c, now| c.submit_contact(&name, &email, now))
+            }
+            VisitorCommand::LeaveMessage {
+                name,
+                email,
+                message,
+            } => match random_hex(12) {
+                Ok(ticket_id) => {
+                    self.transact(|c, now| c.leave_message(ticket_id, &name, &email, &message, now))
+                }
+                Err(error) => Err(Refusal::Platform(error)),
+            },
+            VisitorCommand::Typing { typing } => {
+                let frame = ServerFrame::Typing {
+                    by: Party::Visitor,
+                    typing,
+                };
+                return self.broadcast_ephemeral(&frame, Some(Party::Agent));
+            }
+            VisitorCommand::Read { seq } => {
+                let mut moved = false;
+                let result = self.transact(|c, _| {
+                    moved = c.visitor_read(seq);
+                    Ok(Vec::new())
+                });
+                if moved {
+                    let frame = ServerFrame::Read {
+                        by: Party::Visitor,
+                        seq,
+                    };
+                    self.broadcast_ephemeral(&frame, Some(Party::Agent));
+                }
+                result
+            }
+            VisitorCommand::Ping => return send(ws, &ServerFrame::Pong),
+        };
+        match result {
+            Ok(effects) => self.after(effects).await,
+            Err(refusal) => send(ws, &refusal.frame()),
+        }
+    }
+
+    pub(super) async fn agent_frame(
+        &self,
+        ws: &WebSocket,
+        agent: &AgentRef,
+        max_chats: u32,
+        text: &str,
+    ) {
+        let command = match parse_frame::<AgentCommand>(text, self.frame_limit()) {
+            Ok(command) => command,
+            Err(error) => return send(ws, &ServerFrame::error(error.code(), error.to_string())),
+        };
+        let result = match command {
+            AgentCommand::Accept => {
+                return self.claim(ws, agent, max_chats, AgentAction::Accept).await
+            }
+            AgentCommand::TakeControl => {
+                return self
+                    .claim(ws, agent, max_chats, AgentAction::TakeControl)
+                    .await
+            }
+            AgentCommand::Join => return self.claim(ws, agent, max_chats, AgentAction::Join).await,
+            AgentCommand::Message { text, client_id } => {
+                self.transact(|c, now| c.agent_message(agent, &text, client_id, now))
+            }
+            AgentCommand::Comment { text } => self.transact(|c, now| c.comment(agent, &text, now)),
+            AgentCommand::LeaveAndArchive => {
+                self.transact(|c, now| c.leave_and_archive(agent, now))
+            }
+            AgentCommand::ReviewAndArchive => {
+                self.transact(|c, now| c.review_and_archive(agent, now))
+            }
+            AgentCommand::Forward { group } => {
+                self.transact(|c, now| c.forward(agent, &group, now))
+            }
+            AgentCommand::Block { reason, message } => {
+                self.transact(|c, now| c.block(agent, &reason, &message, now))
+            }
+            AgentCommand::Typing { typing } => {
+                let frame = ServerFrame::Typing {
+                    by: Party::Agent,
+                    typing,
+                };
+                return self.broadcast_ephemeral(&frame, None);
+            }
+            AgentCommand::Read { seq } => {
+                let mut moved = false;
+                let result = self.transact(|c, _| {
+                    moved = c.agent_read(seq);
+                    Ok(Vec::new())
+                });
+                if moved {
+                    self.broadcast_ephemeral(
+                        &ServerFrame::Read {
+                            by: Party::Agent,
+                            seq,
+                        },
+                        Some(Party::Visitor),
+                    );
+                }
+                result
+            }
+            AgentCommand::Ping => return send(ws, &ServerFrame::Pong),
+        };
+        match result {
+            Ok(effects) => self.after(effects).await,
+            Err(refusal) => send(ws, &refusal.frame()),
+        }
+    }
+
+    /// Accept, take control or join. The agent's slot is reserved at the site first (max
+    /// concurrent chats); the claim itself is one synchronous check-and-set in the core, so of
+    /// simultaneous claims exactly one wins, and each loser's slot is given back.
+    async fn claim(&self, ws: &WebSocket, agent: &AgentRef, max_chats: u32, action: AgentAction) {
+        let conversation = match self.loaded() {
+            Ok(conversation) => conversation,
+            Err(error) => return send(ws, &error_frame(error)),
+        };
+        if let Err(error) = conversation.check_claim(agent, action) {
+            return send(ws, &claim_refusal(&conversation.id, error));
+        }
+        let seat = SeatRequest {
+            agent: agent.clone(),
+            max_chats,
+            conversation_id: conversation.id.clone(),
+        };
+        let site = match SiteClient::new(&self.env, &conversation.site_id) {
+            Ok(site) => site,
+            Err(error) => return send(ws, &error_frame(error)),
+        };
+        match site.reserve(&seat).await {
+            Ok(Ok(())) => {}
+            Ok(Err(message)) => {
+                return send(ws, &ServerFrame::error(ErrorCode::TooManyChats, message));
+            }
+            Err(error) => return send(ws, &error_frame(error)),
+        }
+        match self.transact(|c, now| c.claim(agent, action, now)) {
+            Ok(effects) => {
+                send(
+                    ws,
+                    &ServerFrame::Claimed {
+                        conversation_id: conversation.id.clone(),
+                    },
+                );
+                self.after(effects).await;
+            }
+            Err(refusal) => {
+                if let Err(error) = site.release(&seat).await {
+                    worker::console_error!("release after lost claim failed: {}", error.message);
+                }
+                match refusal {
+                    Refusal::Rule(error) => send(ws, &claim_refusal(&conversation.id, error)),
+                    platform => send(ws, &platform.frame()),
+                }
+            }
+        }
+    }
+}
+
+fn claim_refusal(conversation_id: &str, error: ConversationError) -> ServerFrame {
+    match error {
+        ConversationError::AlreadyClaimed { by } => ServerFrame::AlreadyClaimed {
+            conversation_id: conversation_id.to_string(),
+            by,
+        },
+        other => ServerFrame::error(other.code(), other.to_string()),
+    }
+}
+
+fn error_frame(error: ApiError) -> ServerFrame {
+    ServerFrame::error(error.code, error.message)
+}

@@ -1,0 +1,369 @@
+//! One Durable Object per conversation: a thin shell around [`baton_core::Conversation`].
+//!
+//! Load state, apply the core transition synchronously, persist, broadcast, then carry out the
+//! slower effects (site notifications, D1) and re-arm the single alarm at the next ladder step.
+//! No borrow of the cached state is held across an `.await`.
+
+mod commands;
+mod effects;
+mod store;
+
+use std::cell::RefCell;
+
+use baton_core::protocol::{Party, ServerFrame};
+use baton_core::{
+    AgentRef, Conversation, ConversationError, Effect, ErrorCode, Seq, SiteSettings, VisitorProfile,
+};
+use serde::{Deserialize, Serialize};
+use worker::{
+    durable_object, DurableObject, Env, Method, Request, Response, Result, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
+};
+
+use crate::error::{ApiError, ApiResult};
+use crate::util::{constant_time_eq, json_response, now, query_param, sha256_hex};
+use store::Store;
+
+/// Who is on the other end of a socket; kept as the socket's attachment so it survives
+/// hibernation.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Peer {
+    Visitor,
+    Agent { agent: AgentRef, max_chats: u32 },
+}
+
+/// Sent by the worker to create the conversation.
+#[derive(Serialize, Deserialize)]
+pub struct InitRequest {
+    pub id: String,
+    pub site_id: String,
+    pub settings: SiteSettings,
+    pub visitor: VisitorProfile,
+    pub token_hash: String,
+}
+
+/// An agent identity the worker has already authenticated, passed in a header.
+#[derive(Serialize, Deserialize)]
+pub struct AgentHeader {
+    pub agent: AgentRef,
+    pub max_chats: u32,
+    pub site_id: String,
+}
+
+pub const AGENT_HEADER: &str = "x-baton-agent";
+
+#[durable_object]
+pub struct ConversationRoom {
+    state: State,
+    env: Env,
+    cache: RefCell<Option<Conversation>>,
+}
+
+impl DurableObject for ConversationRoom {
+    fn new(state: State, env: Env) -> Self {
+        if let Err(error) = Store::new(state.storage().sql()).migrate() {
+            worker::console_error!("conversation migrate failed: {error}");
+        }
+        Self {
+            state,
+            env,
+            cache: RefCell::new(None),
+        }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        Ok(self
+            .route(req)
+            .await
+            .unwrap_or_else(ApiError::into_response))
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let effects = self.transact(|conversation, now| Ok(conversation.on_alarm(now)));
+        match effects {
+            Ok(effects) => self.after(effects).await,
+            Err(error) => worker::console_error!("alarm failed: {:?}", error),
+        }
+        Response::ok("")
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        let WebSocketIncomingMessage::String(text) = message else {
+            send(
+                &ws,
+                &ServerFrame::error(ErrorCode::BadJson, "send JSON text frames"),
+            );
+            return Ok(());
+        };
+        match ws.deserialize_attachment::<Peer>() {
+            Ok(Some(Peer::Visitor)) => self.visitor_frame(&ws, &text).await,
+            Ok(Some(Peer::Agent { agent, max_chats })) => {
+                self.agent_frame(&ws, &agent, max_chats, &text).await
+            }
+            _ => {
+                let _ = ws.close(Some(1008), Some("unknown peer"));
+            }
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _clean: bool,
+    ) -> Result<()> {
+        // A visitor who leaves mid-typing should not leave the agent's indicator on.
+        if let Ok(Some(Peer::Visitor)) = ws.deserialize_attachment::<Peer>() {
+            self.broadcast_ephemeral(
+                &ServerFrame::Typing {
+                    by: Party::Visitor,
+                    typing: false,
+                },
+                Some(Party::Agent),
+            );
+        }
+        Ok(())
+    }
+}
+
+impl ConversationRoom {
+    fn store(&self) -> Store {
+        Store::new(self.state.storage().sql())
+    }
+
+    async fn route(&self, req: Request) -> ApiResult<Response> {
+        let path = req.path();
+        match (req.method(), path.as_str()) {
+            (Method::Post, "/init") => self.init(req).await,
+            (Method::Get, "/visitor/ws") => self.visitor_socket(&req),
+            (Method::Get, "/visitor/events") => {
+                self.require_visitor(&req)?;
+                let after = after_param(&req)?;
+                json_response(&self.store().events_after(after, true)?, 200)
+            }
+            (Method::Get, "/agent/ws") => self.agent_socket(&req),
+            (Method::Get, "/agent/state") => {
+                self.require_agent(&req)?;
+                let summary = self.loaded()?.summary();
+                let events = self.store().events_after(0, false)?;
+                json_response(
+                    &serde_json::json!({ "summary": summary, "events": events }),
+                    200,
+                )
+            }
+            _ => Err(ApiError::not_found("route")),
+        }
+    }
+
+    async fn init(&self, mut req: Request) -> ApiResult<Response> {
+        let init: InitRequest = crate::util::json_body(&mut req).await?;
+        if self.store().load()?.is_some() {
+            return Err(ApiError::new(
+                409,
+                ErrorCode::NotAllowed,
+                "conversation exists",
+            ));
+        }
+        let (conversation, effects) =
+            Conversation::start(init.id, init.site_id, init.settings, init.visitor, now());
+        self.store().put("token_hash", &init.token_hash)?;
+        self.commit(conversation, &effects)?;
+        // A new bot conversation appears under Monitor.
+        let mut effects = effects;
+        effects.push(Effect::PhaseChanged {
+            from: baton_core::Phase::Bot,
+            to: baton_core::Phase::Bot,
+        });
+        self.after(effects).await;
+        json_response(&serde_json::json!({ "ok": true }), 201)
+    }
+
+    fn require_visitor(&self, req: &Request) -> ApiResult<()> {
+        let presented = query_param(req, "token")?.unwrap_or_default();
+        let stored = self
+            .store()
+            .get("token_hash")?
+            .ok_or_else(|| ApiError::not_found("conversation"))?;
+        if presented.is_empty() || !constant_time_eq(&sha256_hex(&presented), &stored) {
+            return Err(ApiError::new(
+                401,
+                ErrorCode::Unauthorized,
+                "wrong conversation token",
+            ));
+        }
+        Ok(())
+    }
+
+    fn require_agent(&self, req: &Request) -> ApiResult<AgentHeader> {
+        let header = req
+            .headers()
+            .get(AGENT_HEADER)?
+            .ok_or_else(ApiError::unauthorized)?;
+        let identity: AgentHeader = serde_json::from_str(&header)?;
+        let conversation = self.loaded()?;
+        if conversation.site_id != identity.site_id {
+            return Err(ApiError::not_found("conversation"));
+        }
+        Ok(identity)
+    }
+
+    fn visitor_socket(&self, req: &Request) -> ApiResult<Response> {
+        self.require_visitor(req)?;
+        self.open_socket(req, Peer::Visitor)
+    }
+
+    fn agent_socket(&self, req: &Request) -> ApiResult<Response> {
+        let identity = self.require_agent(req)?;
+        self.open_socket(
+            req,
+            Peer::Agent {
+                agent: identity.agent,
+                max_chats: identity.max_chats,
+            },
+        )
+    }
+
+    /// Accepts a hibernating socket, then sends the welcome and every event after the client's
+    /// cursor. No `.await` between replay and accept: nothing can slip between them.
+    fn open_socket(&self, req: &Request, peer: Peer) -> ApiResult<Response> {
+        if req.headers().get("upgrade")?.as_deref() != Some("websocket") {
+            return Err(ApiError::new(
+                426,
+                ErrorCode::BadRequest,
+                "expected a WebSocket upgrade",
+            ));
+        }
+        let after = after_param(req)?;
+        let conversation = self.loaded()?;
+        let visitor_only = matches!(peer, Peer::Visitor);
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        pair.server.serialize_attachment(&peer)?;
+        send(
+            &pair.server,
+            &ServerFrame::Welcome {
+                conversation_id: conversation.id.clone(),
+                phase: conversation.phase,
+                agent: conversation.agent.clone(),
+                last_seq: conversation.last_seq,
+            },
+        );
+        for event in self.store().events_after(after, visitor_only)? {
+            send(&pair.server, &ServerFrame::Event { event });
+        }
+        Ok(Response::from_websocket(pair.client)?)
+    }
+
+    /// The cached conversation, loaded from storage on first use.
+    fn loaded(&self) -> ApiResult<Conversation> {
+        if let Some(conversation) = self.cache.borrow().as_ref() {
+            return Ok(conversation.clone());
+        }
+        let conversation = self
+            .store()
+            .load()?
+            .ok_or_else(|| ApiError::not_found("conversation"))?;
+        *self.cache.borrow_mut() = Some(conversation.clone());
+        Ok(conversation)
+    }
+
+    /// Applies one core transition to a copy; only a success is persisted and broadcast, so a
+    /// refused input changes nothing stored.
+    fn transact(
+        &self,
+        apply: impl FnOnce(
+            &mut Conversation,
+            baton_core::Millis,
+        ) -> std::result::Result<Vec<Effect>, ConversationError>,
+    ) -> std::result::Result<Vec<Effect>, Refusal> {
+        let mut conversation = self.loaded()?;
+        let effects = apply(&mut conversation, now()).map_err(Refusal::Rule)?;
+        self.commit(conversation, &effects)?;
+        Ok(effects)
+    }
+
+    /// Persists the new state with its events, then sends the events to everyone allowed.
+    fn commit(&self, conversation: Conversation, effects: &[Effect]) -> ApiResult<()> {
+        let events: Vec<_> = effects
+            .iter()
+            .filter_map(|effect| match effect {
+                Effect::Emit(event) => Some(event),
+                _ => None,
+            })
+            .collect();
+        self.store().save(&conversation, &events)?;
+        *self.cache.borrow_mut() = Some(conversation);
+        for event in events {
+            let visible = event.kind.visible_to_visitor();
+            let frame = ServerFrame::Event {
+                event: event.clone(),
+            }
+            .to_json();
+            for ws in self.state.get_websockets() {
+                let is_visitor =
+                    matches!(ws.deserialize_attachment::<Peer>(), Ok(Some(Peer::Visitor)));
+                if visible || !is_visitor {
+                    let _ = ws.send_with_str(&frame);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends a frame that is not stored (typing, read) to one side, or to everyone.
+    fn broadcast_ephemeral(&self, frame: &ServerFrame, to: Option<Party>) {
+        let json = frame.to_json();
+        for ws in self.state.get_websockets() {
+            let party = match ws.deserialize_attachment::<Peer>() {
+                Ok(Some(Peer::Visitor)) => Party::Visitor,
+                Ok(Some(Peer::Agent { .. })) => Party::Agent,
+                _ => continue,
+            };
+            if to.is_none_or(|wanted| wanted == party) {
+                let _ = ws.send_with_str(&json);
+            }
+        }
+    }
+}
+
+/// Why a transition did not happen: a rule refused it, or the platform failed.
+#[derive(Debug)]
+pub enum Refusal {
+    Rule(ConversationError),
+    Platform(ApiError),
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self::Platform(error)
+    }
+}
+
+impl Refusal {
+    pub fn frame(self) -> ServerFrame {
+        match self {
+            Self::Rule(error) => ServerFrame::error(error.code(), error.to_string()),
+            Self::Platform(error) => ServerFrame::error(error.code, error.message),
+        }
+    }
+}
+
+fn after_param(req: &Request) -> ApiResult<Seq> {
+    match query_param(req, "after")? {
+        None => Ok(0),
+        Some(raw) => raw
+            .parse()
+            .map_err(|_| ApiError::bad_request("`after` must be a sequence number")),
+    }
+}
+
+pub(crate) fn send(ws: &WebSocket, frame: &ServerFrame) {
+    let _ = ws.send_with_str(frame.to_json());
+}

@@ -1,0 +1,96 @@
+//! The conversation's own SQLite: its state as one JSON row, its events by sequence number.
+
+use baton_core::{Conversation, Event, Seq};
+use serde::Deserialize;
+use worker::{SqlStorage, SqlStorageValue};
+
+pub struct Store {
+    sql: SqlStorage,
+}
+
+#[derive(Deserialize)]
+struct ValueRow {
+    v: String,
+}
+
+#[derive(Deserialize)]
+struct BodyRow {
+    body: String,
+}
+
+impl Store {
+    pub fn new(sql: SqlStorage) -> Self {
+        Self { sql }
+    }
+
+    /// Creates the tables; cheap and idempotent, run when the object starts.
+    pub fn migrate(&self) -> worker::Result<()> {
+        self.sql.exec(
+            "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
+            None,
+        )?;
+        self.sql.exec(
+            "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL,
+             visible INTEGER NOT NULL, body TEXT NOT NULL)",
+            None,
+        )?;
+        Ok(())
+    }
+
+    pub fn get(&self, key: &str) -> worker::Result<Option<String>> {
+        let rows: Vec<ValueRow> = self
+            .sql
+            .exec("SELECT v FROM meta WHERE k = ?", vec![key.into()])?
+            .to_array()?;
+        Ok(rows.into_iter().next().map(|r| r.v))
+    }
+
+    pub fn put(&self, key: &str, value: &str) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+            vec![key.into(), value.into()],
+        )?;
+        Ok(())
+    }
+
+    pub fn load(&self) -> worker::Result<Option<Conversation>> {
+        match self.get("conversation")? {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes the new state and its new events. Both are synchronous writes within one event of
+    /// the object, so they commit together and before any reply leaves (output gate).
+    pub fn save(&self, conversation: &Conversation, events: &[&Event]) -> worker::Result<()> {
+        for event in events {
+            self.sql.exec(
+                "INSERT OR REPLACE INTO events (seq, at, visible, body) VALUES (?, ?, ?, ?)",
+                vec![
+                    SqlStorageValue::try_from_i64(event.seq as i64)?,
+                    SqlStorageValue::try_from_i64(event.at)?,
+                    // 0/1: a bound bool would be stored as the text "true"/"false".
+                    i64::from(event.kind.visible_to_visitor()).into(),
+                    serde_json::to_string(event)?.into(),
+                ],
+            )?;
+        }
+        self.put("conversation", &serde_json::to_string(conversation)?)
+    }
+
+    /// Events after `after`, oldest first; only visitor-visible ones for the visitor.
+    pub fn events_after(&self, after: Seq, visitor_only: bool) -> worker::Result<Vec<Event>> {
+        let query = if visitor_only {
+            "SELECT body FROM events WHERE seq > ? AND visible = 1 ORDER BY seq"
+        } else {
+            "SELECT body FROM events WHERE seq > ? ORDER BY seq"
+        };
+        let rows: Vec<BodyRow> = self
+            .sql
+            .exec(query, vec![SqlStorageValue::try_from_i64(after as i64)?])?
+            .to_array()?;
+        rows.iter()
+            .map(|row| serde_json::from_str(&row.body).map_err(worker::Error::from))
+            .collect()
+    }
+}

@@ -1,0 +1,95 @@
+//! The one boundary where failures become HTTP responses: status + `{"error", "message"}`.
+//! Internal details are logged, never sent to clients.
+
+use baton_core::protocol::FrameError;
+use baton_core::{ConversationError, ErrorCode};
+use worker::Response;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+pub type ApiResult<T> = std::result::Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, ErrorCode::BadRequest, message)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(401, ErrorCode::Unauthorized, "sign in first")
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(403, ErrorCode::Forbidden, message)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(404, ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    pub fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.code, "message": self.message });
+        match Response::from_json(&body) {
+            Ok(response) => response.with_status(self.status),
+            Err(_) => Response::error(self.message, self.status)
+                .unwrap_or_else(|_| Response::empty().unwrap_or_else(|_| unreachable_response())),
+        }
+    }
+}
+
+/// Response construction only fails on invalid status codes; ours are constants.
+fn unreachable_response() -> Response {
+    #[allow(clippy::unwrap_used)]
+    Response::empty().unwrap()
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(error: worker::Error) -> Self {
+        worker::console_error!("internal error: {error}");
+        Self::new(500, ErrorCode::Internal, "internal error")
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(error: serde_json::Error) -> Self {
+        Self::new(
+            400,
+            ErrorCode::BadJson,
+            format!("invalid JSON body: {error}"),
+        )
+    }
+}
+
+impl From<FrameError> for ApiError {
+    fn from(error: FrameError) -> Self {
+        let status = match error {
+            FrameError::TooLarge { .. } => 413,
+            _ => 400,
+        };
+        Self::new(status, error.code(), error.to_string())
+    }
+}
+
+impl From<ConversationError> for ApiError {
+    fn from(error: ConversationError) -> Self {
+        let status = match error {
+            ConversationError::AlreadyClaimed { .. } | ConversationError::NotAllowed { .. } => 409,
+            ConversationError::NotHolder { .. } => 403,
+            ConversationError::TooLarge { .. } => 413,
+            _ => 422,
+        };
+        Self::new(status, error.code(), error.to_string())
+    }
+}

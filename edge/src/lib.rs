@@ -1,0 +1,26 @@
+//! Baton's edge: a Cloudflare Worker (workers-rs) serving the HTTP + WebSocket API, with one
+//! Durable Object per conversation ([`conversation_room::ConversationRoom`]) and one per site
+//! ([`site_hub::SiteHub`]), and D1 for accounts, settings, tickets and the Missed/Archived index.
+//!
+//! The rules live in `baton_core`; this crate only carries them out on the platform: it loads
+//! state, applies one core transition, persists, broadcasts and re-arms the alarm. It refuses to
+//! make decisions of its own about a conversation.
+
+mod auth;
+mod conversation_room;
+mod db;
+mod error;
+mod routes;
+mod site_client;
+mod site_hub;
+mod util;
+
+pub use conversation_room::ConversationRoom;
+pub use site_hub::SiteHub;
+
+use worker::{event, Context, Env, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Ok(routes::handle(req, env).await)
+}

@@ -1,0 +1,85 @@
+//! The HTTP + WebSocket API (see docs/API.md). Each route family lives in its own module; this
+//! table only maps method and path to a handler.
+
+mod admin;
+mod agent;
+mod visitor;
+
+use worker::{Env, Method, Request, Response};
+
+use crate::error::{ApiError, ApiResult};
+
+pub async fn handle(req: Request, env: Env) -> Response {
+    let origin = req.headers().get("origin").ok().flatten();
+    let preflight = req.method() == Method::Options;
+    let response = if preflight {
+        Response::empty().map_err(ApiError::from)
+    } else {
+        dispatch(req, &env).await
+    };
+    let response = response.unwrap_or_else(ApiError::into_response);
+    visitor::with_cors(response, origin.as_deref())
+}
+
+async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (req.method(), segments.as_slice()) {
+        (Method::Get, ["api", "v1", "health"]) => {
+            crate::util::json_response(&serde_json::json!({ "ok": true }), 200)
+        }
+        // Visitors
+        (Method::Post, ["api", "v1", "sites", site, "conversations"]) => {
+            visitor::create_conversation(req, env, site).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "widget-config"]) => {
+            visitor::widget_config(env, site).await
+        }
+        (Method::Get, ["api", "v1", "conversations", id, "ws"]) => {
+            visitor::forward(req, env, id, "/visitor/ws").await
+        }
+        (Method::Get, ["api", "v1", "conversations", id, "events"]) => {
+            visitor::forward(req, env, id, "/visitor/events").await
+        }
+        // Agents
+        (Method::Post, ["api", "v1", "auth", "login"]) => agent::login(req, env).await,
+        (Method::Post, ["api", "v1", "auth", "logout"]) => agent::logout(req, env).await,
+        (Method::Get, ["api", "v1", "me"]) => agent::me(req, env).await,
+        (Method::Get, ["api", "v1", "sites", site, "ws"]) => {
+            agent::site_socket(req, env, site).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "conversations"]) => {
+            agent::list_conversations(req, env, site).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "conversations", id]) => {
+            agent::conversation(req, env, site, id, "/agent/state").await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "conversations", id, "ws"]) => {
+            agent::conversation(req, env, site, id, "/agent/ws").await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "tickets"]) => {
+            agent::tickets(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "tickets", id, "close"]) => {
+            agent::close_ticket(req, env, site, id).await
+        }
+        // Admins
+        (Method::Get, ["api", "v1", "sites", site, "settings"]) => {
+            admin::get_settings(req, env, site).await
+        }
+        (Method::Put, ["api", "v1", "sites", site, "settings"]) => {
+            admin::put_settings(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "bootstrap"]) => admin::bootstrap(req, env).await,
+        _ => Err(ApiError::not_found("route")),
+    }
+}
+
+/// Conversation ids are 32 lower-case hex characters; anything else is refused before a
+/// Durable Object is ever addressed.
+pub fn valid_conversation_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

@@ -1,0 +1,98 @@
+//! Calls into a site's [`crate::site_hub::SiteHub`] Durable Object, and the messages they carry.
+
+use baton_core::{AgentRef, ConversationSummary};
+use serde::{Deserialize, Serialize};
+use worker::{Env, Method, Stub};
+
+use crate::error::ApiResult;
+use crate::util::call_json;
+
+#[derive(Serialize, Deserialize)]
+pub struct AvailabilityQuery {
+    pub group: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct AvailabilityAnswer {
+    pub available: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ConversationChanged {
+    pub summary: ConversationSummary,
+    /// The chat started waiting: notify available agents of its group.
+    pub notify: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SeatRequest {
+    pub agent: AgentRef,
+    pub max_chats: u32,
+    pub conversation_id: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SeatAnswer {
+    pub ok: bool,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct Ack {
+    pub ok: bool,
+}
+
+pub struct SiteClient {
+    stub: Stub,
+}
+
+impl SiteClient {
+    pub fn new(env: &Env, site_id: &str) -> ApiResult<Self> {
+        Ok(Self {
+            stub: env.durable_object("SITE")?.get_by_name(site_id)?,
+        })
+    }
+
+    pub async fn available(&self, group: Option<String>) -> ApiResult<u32> {
+        let (_, answer): (u16, AvailabilityAnswer) = call_json(
+            &self.stub,
+            Method::Post,
+            "/available",
+            Some(&AvailabilityQuery { group }),
+        )
+        .await?;
+        Ok(answer.available)
+    }
+
+    pub async fn conversation_changed(
+        &self,
+        summary: ConversationSummary,
+        notify: bool,
+    ) -> ApiResult<()> {
+        let _: (u16, Ack) = call_json(
+            &self.stub,
+            Method::Post,
+            "/conversation",
+            Some(&ConversationChanged { summary, notify }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Takes one of the agent's chat slots; `Err(message)` past their maximum.
+    pub async fn reserve(&self, request: &SeatRequest) -> ApiResult<Result<(), String>> {
+        let (_, answer): (u16, SeatAnswer) =
+            call_json(&self.stub, Method::Post, "/reserve", Some(request)).await?;
+        Ok(if answer.ok {
+            Ok(())
+        } else {
+            Err(answer.message.unwrap_or_default())
+        })
+    }
+
+    pub async fn release(&self, request: &SeatRequest) -> ApiResult<()> {
+        let _: (u16, Ack) = call_json(&self.stub, Method::Post, "/release", Some(request)).await?;
+        Ok(())
+    }
+}

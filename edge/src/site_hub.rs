@@ -1,0 +1,372 @@
+//! One Durable Object per site: agent presence and availability, chat slots (max concurrent
+//! chats), the live Active and Monitor lists, and the fan-out of "a chat is waiting".
+//!
+//! Presence is the set of open agent sockets (their attachments survive hibernation); the
+//! rules over it are [`baton_core::roster`].
+
+use std::collections::BTreeMap;
+
+use baton_core::protocol::{parse_frame, ServerFrame, SiteCommand};
+use baton_core::roster::{AgentSeat, Roster};
+use baton_core::{AgentRef, ConversationSummary, ErrorCode, Phase};
+use serde::{Deserialize, Serialize};
+use worker::{
+    durable_object, DurableObject, Env, Method, Request, Response, Result, SqlStorage, State,
+    WebSocket, WebSocketIncomingMessage, WebSocketPair,
+};
+
+use crate::error::{ApiError, ApiResult};
+use crate::site_client::{
+    Ack, AvailabilityAnswer, AvailabilityQuery, ConversationChanged, SeatAnswer, SeatRequest,
+};
+use crate::util::{json_body, json_response, now};
+
+/// A signed-in agent on the site socket; the worker authenticated them.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct SiteAgent {
+    pub agent: AgentRef,
+    pub groups: Vec<String>,
+    pub max_chats: u32,
+}
+
+pub const SITE_AGENT_HEADER: &str = "x-baton-site-agent";
+
+/// Bot conversations idle longer than this leave the Monitor list.
+const MONITOR_IDLE_MS: i64 = 30 * 60 * 1000;
+
+#[durable_object]
+pub struct SiteHub {
+    state: State,
+    #[allow(dead_code)]
+    env: Env,
+}
+
+#[derive(Deserialize)]
+struct SummaryRow {
+    summary: String,
+}
+
+#[derive(Deserialize)]
+struct HoldingRow {
+    agent_id: String,
+    conversation_id: String,
+}
+
+#[derive(Deserialize)]
+struct AvailabilityRow {
+    agent_id: String,
+    available: i64,
+}
+
+impl DurableObject for SiteHub {
+    fn new(state: State, env: Env) -> Self {
+        let sql = state.storage().sql();
+        for statement in [
+            "CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, phase TEXT NOT NULL,
+             summary TEXT NOT NULL, updated_at INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS holdings (agent_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+             PRIMARY KEY (agent_id, conversation_id))",
+            "CREATE TABLE IF NOT EXISTS availability (agent_id TEXT PRIMARY KEY, available INTEGER NOT NULL)",
+        ] {
+            if let Err(error) = sql.exec(statement, None) {
+                worker::console_error!("site migrate failed: {error}");
+            }
+        }
+        Self { state, env }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        Ok(self
+            .route(req)
+            .await
+            .unwrap_or_else(ApiError::into_response))
+    }
+
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        let WebSocketIncomingMessage::String(text) = message else {
+            return Ok(());
+        };
+        let Ok(Some(me)) = ws.deserialize_attachment::<SiteAgent>() else {
+            return Ok(());
+        };
+        match parse_frame::<SiteCommand>(&text, 4096) {
+            Ok(SiteCommand::SetAvailability { available }) => {
+                if let Err(error) = self.set_available(&me.agent.id, available) {
+                    send(&ws, &ServerFrame::error(error.code, error.message));
+                    return Ok(());
+                }
+                let frame = ServerFrame::Availability { available };
+                for socket in self.sockets_of(&me.agent.id) {
+                    send(&socket, &frame);
+                }
+            }
+            Ok(SiteCommand::Ping) => send(&ws, &ServerFrame::Pong),
+            Err(error) => send(&ws, &ServerFrame::error(error.code(), error.to_string())),
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        _ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _clean: bool,
+    ) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl SiteHub {
+    fn sql(&self) -> SqlStorage {
+        self.state.storage().sql()
+    }
+
+    async fn route(&self, mut req: Request) -> ApiResult<Response> {
+        match (req.method(), req.path().as_str()) {
+            (Method::Get, "/ws") => self.open_socket(&req),
+            (Method::Post, "/available") => {
+                let query: AvailabilityQuery = json_body(&mut req).await?;
+                let available = self.roster()?.available_for(query.group.as_deref()).len() as u32;
+                json_response(&AvailabilityAnswer { available }, 200)
+            }
+            (Method::Post, "/conversation") => {
+                let changed: ConversationChanged = json_body(&mut req).await?;
+                self.conversation_changed(changed)?;
+                json_response(&Ack { ok: true }, 200)
+            }
+            (Method::Post, "/reserve") => {
+                let seat: SeatRequest = json_body(&mut req).await?;
+                let mut roster = self.roster()?;
+                let answer = match roster.reserve(
+                    &seat.agent,
+                    seat.max_chats,
+                    &seat.conversation_id,
+                ) {
+                    Ok(()) => {
+                        self.sql().exec(
+                            "INSERT OR IGNORE INTO holdings (agent_id, conversation_id) VALUES (?, ?)",
+                            vec![seat.agent.id.as_str().into(), seat.conversation_id.as_str().into()],
+                        )?;
+                        SeatAnswer {
+                            ok: true,
+                            message: None,
+                        }
+                    }
+                    Err(error) => SeatAnswer {
+                        ok: false,
+                        message: Some(error.to_string()),
+                    },
+                };
+                json_response(&answer, 200)
+            }
+            (Method::Post, "/release") => {
+                let seat: SeatRequest = json_body(&mut req).await?;
+                self.sql().exec(
+                    "DELETE FROM holdings WHERE agent_id = ? AND conversation_id = ?",
+                    vec![
+                        seat.agent.id.as_str().into(),
+                        seat.conversation_id.as_str().into(),
+                    ],
+                )?;
+                json_response(&Ack { ok: true }, 200)
+            }
+            (Method::Get, "/conversations") => json_response(&self.live_list()?, 200),
+            _ => Err(ApiError::not_found("route")),
+        }
+    }
+
+    fn open_socket(&self, req: &Request) -> ApiResult<Response> {
+        if req.headers().get("upgrade")?.as_deref() != Some("websocket") {
+            return Err(ApiError::new(
+                426,
+                ErrorCode::BadRequest,
+                "expected a WebSocket upgrade",
+            ));
+        }
+        let header = req
+            .headers()
+            .get(SITE_AGENT_HEADER)?
+            .ok_or_else(ApiError::unauthorized)?;
+        let me: SiteAgent = serde_json::from_str(&header)?;
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        pair.server.serialize_attachment(&me)?;
+        let available = self.availability_of(&me.agent.id)?;
+        send(
+            &pair.server,
+            &ServerFrame::Snapshot {
+                conversations: self.live_list()?,
+                available,
+            },
+        );
+        Ok(Response::from_websocket(pair.client)?)
+    }
+
+    fn agent_sockets(&self) -> Vec<(WebSocket, SiteAgent)> {
+        self.state
+            .get_websockets()
+            .into_iter()
+            .filter_map(|ws| {
+                let me = ws.deserialize_attachment::<SiteAgent>().ok().flatten()?;
+                Some((ws, me))
+            })
+            .collect()
+    }
+
+    fn sockets_of(&self, agent_id: &str) -> Vec<WebSocket> {
+        self.agent_sockets()
+            .into_iter()
+            .filter(|(_, me)| me.agent.id == agent_id)
+            .map(|(ws, _)| ws)
+            .collect()
+    }
+
+    /// Agents default to available when they first come online.
+    fn availability_of(&self, agent_id: &str) -> ApiResult<bool> {
+        let rows: Vec<AvailabilityRow> = self
+            .sql()
+            .exec(
+                "SELECT agent_id, available FROM availability WHERE agent_id = ?",
+                vec![agent_id.into()],
+            )?
+            .to_array()?;
+        Ok(rows.first().is_none_or(|row| row.available != 0))
+    }
+
+    fn set_available(&self, agent_id: &str, available: bool) -> ApiResult<()> {
+        self.sql().exec(
+            "INSERT INTO availability (agent_id, available) VALUES (?, ?)
+             ON CONFLICT(agent_id) DO UPDATE SET available = excluded.available",
+            vec![agent_id.into(), i64::from(available).into()],
+        )?;
+        Ok(())
+    }
+
+    /// The roster as the rules see it: online agents from the sockets, held chats from storage.
+    fn roster(&self) -> ApiResult<Roster> {
+        let availability: Vec<AvailabilityRow> = self
+            .sql()
+            .exec("SELECT agent_id, available FROM availability", None)?
+            .to_array()?;
+        let mut seats: BTreeMap<String, AgentSeat> = BTreeMap::new();
+        for (_, me) in self.agent_sockets() {
+            let available = availability
+                .iter()
+                .find(|row| row.agent_id == me.agent.id)
+                .is_none_or(|row| row.available != 0);
+            seats.insert(
+                me.agent.id.clone(),
+                AgentSeat {
+                    agent: me.agent,
+                    groups: me.groups,
+                    online: true,
+                    available,
+                    max_chats: me.max_chats,
+                    holding: Default::default(),
+                },
+            );
+        }
+        let holdings: Vec<HoldingRow> = self
+            .sql()
+            .exec("SELECT agent_id, conversation_id FROM holdings", None)?
+            .to_array()?;
+        for holding in holdings {
+            seats
+                .entry(holding.agent_id.clone())
+                .or_insert_with(|| AgentSeat {
+                    agent: AgentRef {
+                        id: holding.agent_id,
+                        name: String::new(),
+                    },
+                    groups: Vec::new(),
+                    online: false,
+                    available: false,
+                    max_chats: 0,
+                    holding: Default::default(),
+                })
+                .holding
+                .insert(holding.conversation_id);
+        }
+        let mut roster = Roster::default();
+        seats.into_values().for_each(|seat| roster.upsert(seat));
+        Ok(roster)
+    }
+
+    fn conversation_changed(&self, changed: ConversationChanged) -> ApiResult<()> {
+        let summary = changed.summary;
+        let phase = serde_json::to_value(summary.phase)?;
+        let listed = matches!(
+            summary.phase,
+            Phase::Bot | Phase::Contact | Phase::Waiting | Phase::Live
+        );
+        if listed {
+            self.sql().exec(
+                "INSERT INTO conversations (id, phase, summary, updated_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT(id) DO UPDATE SET phase = excluded.phase, summary = excluded.summary,
+                 updated_at = excluded.updated_at",
+                vec![
+                    summary.id.as_str().into(),
+                    phase.as_str().unwrap_or("bot").into(),
+                    serde_json::to_string(&summary)?.into(),
+                    worker::SqlStorageValue::try_from_i64(summary.updated_at)?,
+                ],
+            )?;
+        } else {
+            self.sql().exec(
+                "DELETE FROM conversations WHERE id = ?",
+                vec![summary.id.as_str().into()],
+            )?;
+        }
+        let updated = ServerFrame::ConversationUpdated {
+            conversation: summary.clone(),
+        };
+        let roster = if changed.notify {
+            Some(self.roster()?)
+        } else {
+            None
+        };
+        for (ws, me) in self.agent_sockets() {
+            send(&ws, &updated);
+            let can_take = roster
+                .as_ref()
+                .and_then(|r| r.seat(&me.agent.id))
+                .is_some_and(|seat| seat.can_take(summary.group.as_deref()));
+            if can_take {
+                send(
+                    &ws,
+                    &ServerFrame::ChatWaiting {
+                        conversation: summary.clone(),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Active (waiting + live) and Monitor (recent bot conversations), newest first.
+    fn live_list(&self) -> ApiResult<Vec<ConversationSummary>> {
+        let since = now() - MONITOR_IDLE_MS;
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                "SELECT summary FROM conversations
+                 WHERE phase IN ('waiting', 'live') OR updated_at > ?
+                 ORDER BY updated_at DESC LIMIT 500",
+                vec![worker::SqlStorageValue::try_from_i64(since)?],
+            )?
+            .to_array()?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| serde_json::from_str(&row.summary).ok())
+            .collect())
+    }
+}
+
+fn send(ws: &WebSocket, frame: &ServerFrame) {
+    let _ = ws.send_with_str(frame.to_json());
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The README's demo command: installs what is missing, builds the edge, starts it locally and
+# offline on workerd (wrangler dev), seeds the demo site and its agents, prints the logins.
+# State persists in .wrangler/demo between runs. Stop with Ctrl-C.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$BATON_ROOT"
+port="${BATON_DEMO_PORT:-8787}"
+state="$BATON_ROOT/.wrangler/demo"
+mkdir -p "$state"
+token_file="$state/bootstrap-token"
+[[ -s "$token_file" ]] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$token_file"
+export BATON_BOOTSTRAP_TOKEN="$(cat "$token_file")"
+base="http://127.0.0.1:$port"
+
+bash scripts/build-edge.sh
+echo "demo: starting wrangler dev on $base"
+BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$state/wrangler.log" 2>&1 &
+edge_pid=$!
+trap 'kill -TERM -- "-$edge_pid" 2>/dev/null || true; wait "$edge_pid" 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 1 180); do
+  curl -fsS "$base/api/v1/health" >/dev/null 2>&1 && break
+  kill -0 "$edge_pid" 2>/dev/null || { cat "$state/wrangler.log"; exit 1; }
+  sleep 0.5
+done
+
+# The demo site: a kayak tour operator with its knowledge base and two agents.
+node -e '
+const kb = require(process.argv[1]);
+const body = {
+  site: { id: "northwind", name: "Northwind Kayak Tours", settings: {
+    knowledge_base: kb,
+    contact_details: "Call us on +47 555 0100 (9-17) or write to hello@northwind.example.",
+    groups: ["bookings", "support"],
+  } },
+  agents: [
+    { email: "ann@northwind.example", name: "Ann", password: "demo-password-ann", role: "admin" },
+    { email: "bob@northwind.example", name: "Bob", password: "demo-password-bob", role: "agent" },
+  ],
+};
+process.stdout.write(JSON.stringify(body));
+' "$BATON_ROOT/demo-site/knowledge-base.json" >"$state/bootstrap.json"
+curl -fsS -X POST "$base/api/v1/bootstrap" -H "authorization: Bearer $BATON_BOOTSTRAP_TOKEN" \
+  -H 'content-type: application/json' --data @"$state/bootstrap.json" >/dev/null
+
+cat <<MSG
+
+  Baton demo is running (edge on workerd, offline): $base
+  Demo site id: northwind
+
+  Agent logins
+    admin  ann@northwind.example / demo-password-ann
+    agent  bob@northwind.example / demo-password-bob
+
+  Try the whole handoff by hand, in two terminals:
+    cargo run -q -p baton-tests --bin baton-chat -- visitor --edge $base --site northwind
+    cargo run -q -p baton-tests --bin baton-chat -- agent --edge $base --site northwind \\
+        --email ann@northwind.example --password demo-password-ann
+  (type /help in either). API reference: docs/API.md. Logs: $state/wrangler.log
+  Ctrl-C stops the demo.
+MSG
+wait "$edge_pid"

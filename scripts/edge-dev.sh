@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the edge locally and offline on workerd: scripts/edge-dev.sh [PORT] [STATE_DIR]
+# Applies the D1 migrations to STATE_DIR first. With BATON_PREBUILT=1 the existing build is
+# reused (tests); otherwise wrangler's [build] command rebuilds the worker.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+port="${1:-8787}"
+state="${2:-$BATON_ROOT/.wrangler/state}"
+mkdir -p "$state"
+cd "$BATON_ROOT/edge"
+export CI=true
+"$WRANGLER_BIN" d1 migrations apply DB --local --persist-to "$state" >/dev/null
+exec "$WRANGLER_BIN" dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
+  --show-interactive-dev-session=false --var "BOOTSTRAP_TOKEN:${BATON_BOOTSTRAP_TOKEN:?set BATON_BOOTSTRAP_TOKEN}"

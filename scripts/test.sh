@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then runs every check and test.
+#   1. cargo fmt --check and clippy -D warnings (native crates and the wasm edge)
+#   2. core: unit, simulation and golden protocol tests (native, simulated clock)
+#   3. the edge bundle: worker-build, then `wrangler deploy --dry-run`
+#   4. end-to-end tests against a real `wrangler dev` (workerd) on 127.0.0.1
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$BATON_ROOT"
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lint"
+cargo fmt --all -- --check
+cargo clippy --workspace --exclude baton-edge --all-targets -- -D warnings
+cargo clippy -p baton-edge --target wasm32-unknown-unknown -- -D warnings
+
+step "core: rules with a simulated clock"
+cargo test -p baton-core
+
+step "edge: build and deploy dry-run"
+bash scripts/build-edge.sh
+dist="$(mktemp -d)"
+(cd edge && BATON_PREBUILT=1 CI=true "$WRANGLER_BIN" deploy --dry-run --outdir "$dist" >/dev/null)
+echo "deploy bundle: $(du -sh "$dist" | cut -f1) in $dist"
+rm -rf "$dist"
+
+step "end to end against wrangler dev"
+state="$(mktemp -d)"
+port="${BATON_TEST_PORT:-8788}"
+export BATON_BOOTSTRAP_TOKEN="test-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export BATON_EDGE_URL="http://127.0.0.1:$port"
+log="$state/wrangler.log"
+BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$log" 2>&1 &
+edge_pid=$!
+cleanup() {
+  kill -KILL -- "-$edge_pid" 2>/dev/null || true
+  wait "$edge_pid" 2>/dev/null || true
+  rm -rf "$state"
+}
+trap cleanup EXIT
+for _ in $(seq 1 180); do
+  if curl -fsS "$BATON_EDGE_URL/api/v1/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$edge_pid" 2>/dev/null; then cat "$log"; echo "wrangler dev exited" >&2; exit 1; fi
+  sleep 0.5
+done
+curl -fsS "$BATON_EDGE_URL/api/v1/health" >/dev/null || { cat "$log"; exit 1; }
+echo "edge ready at $BATON_EDGE_URL"
+if ! cargo test -p baton-tests -- --nocapture; then
+  echo "---- wrangler dev log (last 80 lines)"; tail -n 80 "$log"
+  exit 1
+fi
+step "all tests passed"
