@@ -76,7 +76,17 @@ impl Conn {
         what: &str,
         matches: impl Fn(&ServerFrame) -> bool,
     ) -> ServerFrame {
-        let deadline = tokio::time::Instant::now() + WAIT;
+        self.wait_for_within(what, WAIT, matches).await
+    }
+
+    /// [`Conn::wait_for`] with its own time limit.
+    pub async fn wait_for_within(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        matches: impl Fn(&ServerFrame) -> bool,
+    ) -> ServerFrame {
+        let deadline = tokio::time::Instant::now() + limit;
         loop {
             while self.cursor < self.frames.len() {
                 let frame = &self.frames[self.cursor];
@@ -94,9 +104,20 @@ impl Conn {
 
     /// Waits for a stored event of the given kind and returns it.
     pub async fn wait_event(&mut self, what: &str, matches: impl Fn(&EventKind) -> bool) -> Event {
+        self.wait_event_within(what, WAIT, matches).await
+    }
+
+    /// [`Conn::wait_event`] with its own time limit.
+    pub async fn wait_event_within(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        matches: impl Fn(&EventKind) -> bool,
+    ) -> Event {
         match self
-            .wait_for(
+            .wait_for_within(
                 what,
+                limit,
                 |f| matches!(f, ServerFrame::Event { event } if matches(&event.kind)),
             )
             .await

@@ -131,11 +131,7 @@ impl Edge {
     pub async fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             if let Some(pid) = child.id() {
-                let _ = Command::new("kill")
-                    .arg("-KILL")
-                    .arg(format!("-{pid}"))
-                    .status()
-                    .await;
+                kill_group(pid);
             }
             let _ = child.wait().await;
         }
@@ -201,14 +197,19 @@ impl Edge {
 
 impl Drop for Edge {
     fn drop(&mut self) {
-        if let Some(child) = &self.child {
-            if let Some(pid) = child.id() {
-                let _ = std::process::Command::new("kill")
-                    .arg("-KILL")
-                    .arg(format!("-{pid}"))
-                    .status();
-            }
+        if let Some(pid) = self.child.as_ref().and_then(|child| child.id()) {
+            kill_group(pid);
         }
+    }
+}
+
+/// Kills the process group led by `pid` (spawned with its own group). The `--` matters: without
+/// it `kill -KILL -PID` may read the group as an option, and a mistaken `-1` kills everything.
+fn kill_group(pid: u32) {
+    if pid > 1 {
+        let _ = std::process::Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{pid}")])
+            .status();
     }
 }
 

@@ -9,6 +9,9 @@ use baton_tests::clients::start_conversation;
 use baton_tests::edge::fast_settings;
 use baton_tests::{Edge, SiteSocket, VisitorSocket};
 
+/// Longer than the whole ladder, restart included.
+const LADDER_LIMIT: std::time::Duration = std::time::Duration::from_secs(45);
+
 #[tokio::test]
 async fn the_ladder_survives_a_runtime_restart() {
     let state = std::env::temp_dir().join(baton_tests::edge::unique("baton-restart"));
@@ -30,7 +33,7 @@ async fn the_ladder_survives_a_runtime_restart() {
     .await;
     let mut visitor =
         VisitorSocket::connect(&edge, &started.conversation_id, &started.token, 0).await;
-    for text in ["first message", "second message"] {
+    for text in ["What are your opening hours?", "opening hours on sunday?"] {
         visitor.say(text).await;
         visitor
             .conn
@@ -56,11 +59,13 @@ async fn the_ladder_survives_a_runtime_restart() {
         VisitorSocket::connect(&edge, &started.conversation_id, &started.token, 0).await;
     let notice = visitor
         .conn
-        .wait_event("wait notice", |k| *k == EventKind::WaitNotice)
+        .wait_event_within("wait notice", LADDER_LIMIT, |k| *k == EventKind::WaitNotice)
         .await;
     let missed = visitor
         .conn
-        .wait_event("missed", |k| matches!(k, EventKind::Missed { .. }))
+        .wait_event_within("missed", LADDER_LIMIT, |k| {
+            matches!(k, EventKind::Missed { .. })
+        })
         .await;
     let (notice_at, missed_at) = (notice.at - waiting.at, missed.at - waiting.at);
     println!("after restart: notice at +{notice_at} ms (due +25000), missed at +{missed_at} ms (due +31000)");
@@ -86,7 +91,10 @@ async fn the_ladder_survives_a_runtime_restart() {
             _ => None,
         })
         .collect();
-    assert_eq!(texts, vec!["first message", "second message"]);
+    assert_eq!(
+        texts,
+        vec!["What are your opening hours?", "opening hours on sunday?"]
+    );
     assert!(cursor < missed.seq);
     drop(edge);
     let _ = std::fs::remove_dir_all(&state);
