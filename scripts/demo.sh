@@ -14,6 +14,8 @@ export BATON_BOOTSTRAP_TOKEN="$(cat "$token_file")"
 base="http://127.0.0.1:$port"
 
 bash scripts/build-edge.sh
+# --- web: build the widget and dashboard into edge/public before the edge starts ------------
+# --- end web ---------------------------------------------------------------------------------
 echo "demo: starting wrangler dev on $base"
 BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$state/wrangler.log" 2>&1 &
 edge_pid=$!
@@ -43,6 +45,8 @@ process.stdout.write(JSON.stringify(body));
 curl -fsS -X POST "$base/api/v1/bootstrap" -H "authorization: Bearer $BATON_BOOTSTRAP_TOKEN" \
   -H 'content-type: application/json' --data @"$state/bootstrap.json" >/dev/null
 
+# --- web: start the demo site and print its URL ------------------------------------------
+# --- end web ---------------------------------------------------------------------------------
 cat <<MSG
 
   Baton demo is running (edge on workerd, offline): $base

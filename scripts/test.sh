@@ -49,4 +49,6 @@ if ! cargo test -p baton-tests -- --nocapture; then
   echo "---- wrangler dev log (last 80 lines)"; tail -n 80 "$log"
   exit 1
 fi
+# --- web: widget, dashboard, browser tests (Chromium against the same edge) ---------------
+# --- end web ---------------------------------------------------------------------------------
 step "all tests passed"

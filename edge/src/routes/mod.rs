@@ -71,6 +71,8 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             admin::put_settings(req, env, site).await
         }
         (Method::Post, ["api", "v1", "bootstrap"]) => admin::bootstrap(req, env).await,
+        // --- dashboard routes -------------------------------------------------------------
+        // --- end dashboard routes ---------------------------------------------------------
         _ => Err(ApiError::not_found("route")),
     }
 }
