@@ -55,6 +55,9 @@ pub enum ConversationError {
     /// The group is not one of the site's groups.
     #[error("unknown group {0:?}")]
     UnknownGroup(String),
+    /// Too many messages in a short time.
+    #[error("you are sending messages too quickly; please wait a few seconds")]
+    RateLimited,
 }
 
 impl ConversationError {
@@ -67,6 +70,7 @@ impl ConversationError {
             Self::NotAllowed { .. } | Self::UnknownGroup(_) => ErrorCode::NotAllowed,
             Self::AlreadyClaimed { .. } => ErrorCode::AlreadyClaimed,
             Self::NotHolder { .. } => ErrorCode::NotHolder,
+            Self::RateLimited => ErrorCode::RateLimited,
         }
     }
 }

@@ -64,6 +64,8 @@ pub enum AgentCommand {
         typing: bool,
     },
     LeaveAndArchive,
+    /// The holder goes offline and puts the chat back in the queue.
+    ReturnToQueue,
     ReviewAndArchive,
     Forward {
         group: String,

@@ -46,7 +46,17 @@ pub struct SiteSettings {
     pub locale: String,
     /// The bot's knowledge base.
     pub knowledge_base: Vec<FaqEntry>,
+    /// Secret for identity verification: a host page that identifies its signed-in user sends
+    /// `user_hash` = hex HMAC-SHA256(secret, email), computed by its own server. Empty: off.
+    pub identity_secret: String,
+    /// Left messages (tickets) are POSTed here as JSON, e.g. to a mail or helpdesk hook.
+    pub ticket_webhook_url: String,
+    /// Visitor messages allowed per [`RATE_WINDOW_MS`] before further ones are refused.
+    pub visitor_messages_per_window: u32,
 }
+
+/// The window of the visitor message rate limit.
+pub const RATE_WINDOW_MS: Millis = 10_000;
 
 impl Default for SiteSettings {
     fn default() -> Self {
@@ -67,6 +77,9 @@ impl Default for SiteSettings {
             groups: Vec::new(),
             locale: String::new(),
             knowledge_base: Vec::new(),
+            identity_secret: String::new(),
+            ticket_webhook_url: String::new(),
+            visitor_messages_per_window: 20,
         }
     }
 }

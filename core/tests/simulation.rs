@@ -436,3 +436,21 @@ fn a_resent_message_with_the_same_client_id_is_stored_once() {
         .unwrap();
     assert!(again.is_empty());
 }
+
+#[test]
+fn a_visitor_flooding_the_chat_is_slowed_down_without_losing_state() {
+    let mut settings = fast_settings();
+    settings.visitor_messages_per_window = 3;
+    let mut sim = Sim::new(settings);
+    for _ in 0..3 {
+        sim.say("opening hours?").unwrap();
+    }
+    let before = sim.conversation.clone();
+    assert_eq!(
+        sim.say("opening hours?"),
+        Err(ConversationError::RateLimited)
+    );
+    assert_eq!(sim.conversation, before);
+    sim.advance(10_001);
+    sim.say("opening hours?").unwrap();
+}

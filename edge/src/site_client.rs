@@ -39,6 +39,18 @@ pub struct SeatAnswer {
 }
 
 #[derive(Serialize, Deserialize)]
+pub struct AssignRequest {
+    pub group: Option<String>,
+    pub conversation_id: String,
+}
+
+/// The least-loaded available agent, whose slot is already reserved for the chat.
+#[derive(Serialize, Deserialize)]
+pub struct Assigned {
+    pub agent: Option<AgentRef>,
+}
+
+#[derive(Serialize, Deserialize)]
 pub struct Ack {
     pub ok: bool,
 }
@@ -78,6 +90,13 @@ impl SiteClient {
         )
         .await?;
         Ok(())
+    }
+
+    /// Auto-assign: picks the least-loaded available agent and reserves their slot.
+    pub async fn assign(&self, request: &AssignRequest) -> ApiResult<Option<AgentRef>> {
+        let (_, answer): (u16, Assigned) =
+            call_json(&self.stub, Method::Post, "/assign", Some(request)).await?;
+        Ok(answer.agent)
     }
 
     /// Takes one of the agent's chat slots; `Err(message)` past their maximum.

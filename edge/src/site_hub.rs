@@ -17,7 +17,8 @@ use worker::{
 
 use crate::error::{ApiError, ApiResult};
 use crate::site_client::{
-    Ack, AvailabilityAnswer, AvailabilityQuery, ConversationChanged, SeatAnswer, SeatRequest,
+    Ack, AssignRequest, Assigned, AvailabilityAnswer, AvailabilityQuery, ConversationChanged,
+    SeatAnswer, SeatRequest,
 };
 use crate::util::{json_body, json_response, now};
 
@@ -119,6 +120,11 @@ impl DurableObject for SiteHub {
     ) -> Result<()> {
         Ok(())
     }
+
+    /// Implemented because the default panics, which would reset the instance.
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
+    }
 }
 
 impl SiteHub {
@@ -164,6 +170,25 @@ impl SiteHub {
                 };
                 json_response(&answer, 200)
             }
+            (Method::Post, "/assign") => {
+                let request: AssignRequest = json_body(&mut req).await?;
+                let mut roster = self.roster()?;
+                let chosen = roster
+                    .least_loaded(request.group.as_deref())
+                    .map(|seat| (seat.agent.clone(), seat.max_chats));
+                let agent = match chosen {
+                    Some((agent, max))
+                        if roster
+                            .reserve(&agent, max, &request.conversation_id)
+                            .is_ok() =>
+                    {
+                        self.hold(&agent.id, &request.conversation_id)?;
+                        Some(agent)
+                    }
+                    _ => None,
+                };
+                json_response(&Assigned { agent }, 200)
+            }
             (Method::Post, "/release") => {
                 let seat: SeatRequest = json_body(&mut req).await?;
                 self.sql().exec(
@@ -178,6 +203,14 @@ impl SiteHub {
             (Method::Get, "/conversations") => json_response(&self.live_list()?, 200),
             _ => Err(ApiError::not_found("route")),
         }
+    }
+
+    fn hold(&self, agent_id: &str, conversation_id: &str) -> ApiResult<()> {
+        self.sql().exec(
+            "INSERT OR IGNORE INTO holdings (agent_id, conversation_id) VALUES (?, ?)",
+            vec![agent_id.into(), conversation_id.into()],
+        )?;
+        Ok(())
     }
 
     fn open_socket(&self, req: &Request) -> ApiResult<Response> {

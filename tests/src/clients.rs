@@ -32,8 +32,9 @@ impl Conn {
                 .map_err(|_| "bad token".to_string())?;
             request.headers_mut().insert("authorization", value);
         }
-        let (stream, _) = tokio_tungstenite::connect_async(request)
+        let (stream, _) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(request))
             .await
+            .map_err(|_| format!("no answer to the WebSocket upgrade within {WAIT:?}"))?
             .map_err(|e| e.to_string())?;
         Ok(Self {
             stream,

@@ -74,7 +74,7 @@ impl Edge {
         Self {
             base,
             bootstrap_token,
-            http: reqwest::Client::new(),
+            http: http_client(),
             child: None,
         }
     }
@@ -98,7 +98,7 @@ impl Edge {
         let edge = Self {
             base: format!("http://127.0.0.1:{port}"),
             bootstrap_token: token,
-            http: reqwest::Client::new(),
+            http: http_client(),
             child: Some(child),
         };
         edge.wait_ready(Duration::from_secs(90)).await;
@@ -211,6 +211,14 @@ fn kill_group(pid: u32) {
             .args(["-s", "KILL", "--", &format!("-{pid}")])
             .status();
     }
+}
+
+/// Every request has a deadline, so a stuck edge fails a test instead of hanging the run.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap_or_default()
 }
 
 pub fn repo_root() -> std::path::PathBuf {

@@ -8,3 +8,17 @@ pub mod edge;
 
 pub use clients::{AgentSocket, SiteSocket, VisitorSocket};
 pub use edge::{Edge, TestAgent, TestSite};
+
+/// What a site's server computes to vouch for its signed-in user: hex HMAC-SHA256(secret, email).
+pub fn hmac_sha256_hex(secret: &[u8], message: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret) else {
+        return String::new();
+    };
+    mac.update(message);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -261,3 +261,45 @@ async fn an_agent_who_is_unavailable_is_not_counted() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn a_left_message_is_posted_to_the_sites_webhook() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!(
+        "http://127.0.0.1:{}/tickets",
+        listener.local_addr().unwrap().port()
+    );
+    let edge = Edge::shared();
+    let mut settings = fast_settings();
+    settings.ticket_webhook_url = hook;
+    let site = edge.create_site(settings, 1).await;
+    let mut visitor = VisitorSocket::start(&edge, &site).await;
+    visitor
+        .send(VisitorCommand::LeaveMessage {
+            name: "Vera".into(),
+            email: "vera@example.com".into(),
+            message: "Webhook me".into(),
+        })
+        .await;
+    let received = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !String::from_utf8_lossy(&request).contains("Webhook me") {
+            let n = socket.read(&mut buffer).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&buffer[..n]);
+        }
+        let _ = socket
+            .write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+            .await;
+        String::from_utf8_lossy(&request).to_string()
+    })
+    .await
+    .expect("the webhook was called");
+    assert!(received.starts_with("POST /tickets"), "{received}");
+    assert!(received.contains("\"email\":\"vera@example.com\""));
+}

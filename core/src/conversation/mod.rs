@@ -135,6 +135,9 @@ pub struct Conversation {
     pub agent_read: Seq,
     /// Client ids of recent messages, so a resend after a reconnect is stored once.
     pub recent_client_ids: Vec<String>,
+    /// When the visitor's recent messages arrived, for the rate limit.
+    #[serde(default)]
+    pub recent_visitor_messages: Vec<Millis>,
 }
 
 const RECENT_CLIENT_IDS: usize = 64;
@@ -169,6 +172,7 @@ impl Conversation {
             visitor_read: 0,
             agent_read: 0,
             recent_client_ids: Vec::new(),
+            recent_visitor_messages: Vec::new(),
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {

@@ -4,6 +4,7 @@ use super::{Conversation, Effect, Phase, TicketDraft};
 use crate::bot::Bot;
 use crate::error::ConversationError;
 use crate::event::EventKind;
+use crate::settings::RATE_WINDOW_MS;
 use crate::{validate, Millis, Seq};
 
 impl Conversation {
@@ -18,9 +19,14 @@ impl Conversation {
     ) -> Result<Vec<Effect>, ConversationError> {
         let text = validate::message_text(text, self.settings.max_message_bytes)?;
         let mut effects = Vec::new();
-        if !self.first_time(client_id.as_deref()) {
+        if client_id
+            .as_deref()
+            .is_some_and(|id| self.recent_client_ids.iter().any(|seen| seen == id))
+        {
             return Ok(effects);
         }
+        self.check_rate(now)?;
+        self.first_time(client_id.as_deref());
         self.emit(
             &mut effects,
             now,
@@ -63,6 +69,18 @@ impl Conversation {
             },
         );
         Ok(effects)
+    }
+
+    /// Refuses a message past the site's rate; remembers this one otherwise.
+    fn check_rate(&mut self, now: Millis) -> Result<(), ConversationError> {
+        let window_start = now - RATE_WINDOW_MS;
+        self.recent_visitor_messages.retain(|at| *at > window_start);
+        let limit = self.settings.visitor_messages_per_window;
+        if limit > 0 && self.recent_visitor_messages.len() >= limit as usize {
+            return Err(ConversationError::RateLimited);
+        }
+        self.recent_visitor_messages.push(now);
+        Ok(())
     }
 
     /// The visitor pressed "Talk to a person".

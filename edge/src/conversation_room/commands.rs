@@ -1,7 +1,10 @@
 //! Frames from visitors and agents, mapped onto the core's rules.
 
-use baton_core::bot::FaqBot;
+use std::cell::OnceCell;
+
+use baton_core::bot::{Bot, BotReply, FaqBot};
 use baton_core::protocol::{parse_frame, AgentCommand, Party, ServerFrame, VisitorCommand};
+use baton_core::FaqEntry;
 use baton_core::{AgentAction, AgentRef, ConversationError, ErrorCode};
 use worker::WebSocket;
 
@@ -15,10 +18,12 @@ const FRAME_OVERHEAD: usize = 1024;
 
 impl ConversationRoom {
     fn frame_limit(&self) -> usize {
-        self.loaded()
-            .map(|c| c.settings.max_message_bytes)
-            .unwrap_or(4096)
-            + FRAME_OVERHEAD
+        let cached = self
+            .cache
+            .borrow()
+            .as_ref()
+            .map(|c| c.settings.max_message_bytes);
+        cached.unwrap_or(4096) + FRAME_OVERHEAD
     }
 
     pub(super) async fn visitor_frame(&self, ws: &WebSocket, text: &str) {
@@ -28,8 +33,11 @@ impl ConversationRoom {
         };
         let result = match command {
             VisitorCommand::Message { text, client_id } => self.transact(|c, now| {
-                let entries = c.settings.knowledge_base.clone();
-                c.visitor_message(&text, client_id, &FaqBot::new(&entries), now)
+                // Borrowed out and back so the bot can read the entries while the rules run.
+                let entries = std::mem::take(&mut c.settings.knowledge_base);
+                let result = c.visitor_message(&text, client_id, &LazyBot::new(&entries), now);
+                c.settings.knowledge_base = entries;
+                result
             }),
             VisitorCommand::RequestHuman => self.transact(|c, now| c.request_human(now)),
             VisitorCommand::Contact { name, email } => {
@@ -103,6 +111,7 @@ impl ConversationRoom {
             AgentCommand::LeaveAndArchive => {
                 self.transact(|c, now| c.leave_and_archive(agent, now))
             }
+            AgentCommand::ReturnToQueue => self.transact(|c, now| c.return_to_queue(agent, now)),
             AgentCommand::ReviewAndArchive => {
                 self.transact(|c, now| c.review_and_archive(agent, now))
             }
@@ -191,6 +200,29 @@ impl ConversationRoom {
                 }
             }
         }
+    }
+}
+
+/// Builds the knowledge-base index only if the bot has to answer: a live chat never pays for it.
+struct LazyBot<'a> {
+    entries: &'a [FaqEntry],
+    bot: OnceCell<FaqBot<'a>>,
+}
+
+impl<'a> LazyBot<'a> {
+    fn new(entries: &'a [FaqEntry]) -> Self {
+        Self {
+            entries,
+            bot: OnceCell::new(),
+        }
+    }
+}
+
+impl Bot for LazyBot<'_> {
+    fn answer(&self, text: &str) -> BotReply {
+        self.bot
+            .get_or_init(|| FaqBot::new(self.entries))
+            .answer(text)
     }
 }
 

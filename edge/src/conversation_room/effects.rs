@@ -4,12 +4,12 @@
 
 use std::collections::VecDeque;
 
-use baton_core::{Effect, EventKind, Phase};
+use baton_core::{AgentAction, AgentRef, Effect, EventKind, Phase};
 
 use super::ConversationRoom;
 use crate::db::{self, Ticket};
 use crate::error::ApiResult;
-use crate::site_client::{SeatRequest, SiteClient};
+use crate::site_client::{AssignRequest, SeatRequest, SiteClient};
 use crate::util::now;
 
 impl ConversationRoom {
@@ -38,7 +38,22 @@ impl ConversationRoom {
                         Err(refusal) => worker::console_error!("availability: {refusal:?}"),
                     }
                 }
-                Effect::NotifyAgents { .. } => site_update = Some(true),
+                Effect::NotifyAgents { group } => {
+                    let conversation = self.loaded()?;
+                    let assigned = if conversation.settings.auto_assign {
+                        let request = AssignRequest {
+                            group,
+                            conversation_id: conversation.id.clone(),
+                        };
+                        site.assign(&request).await?
+                    } else {
+                        None
+                    };
+                    match assigned {
+                        Some(agent) => queue.extend(self.auto_claim(&site, agent).await?),
+                        None => site_update = Some(true),
+                    }
+                }
                 Effect::PhaseChanged { to, .. } => {
                     site_update = Some(site_update.unwrap_or(false));
                     index |= matches!(to, Phase::Missed | Phase::Archived | Phase::Live);
@@ -46,7 +61,7 @@ impl ConversationRoom {
                 Effect::ReleaseAgent { agent_id } => {
                     let conversation = self.loaded()?;
                     let seat = SeatRequest {
-                        agent: baton_core::AgentRef {
+                        agent: AgentRef {
                             id: agent_id,
                             name: String::new(),
                         },
@@ -66,6 +81,23 @@ impl ConversationRoom {
             site.conversation_changed(summary, notify).await?;
         }
         Ok(())
+    }
+
+    /// Claims for the agent the site picked; if the chat was taken meanwhile, the slot goes back.
+    async fn auto_claim(&self, site: &SiteClient, agent: AgentRef) -> ApiResult<Vec<Effect>> {
+        match self.transact(|c, now| c.claim(&agent, AgentAction::Accept, now)) {
+            Ok(effects) => Ok(effects),
+            Err(_) => {
+                let conversation_id = self.loaded()?.id;
+                let seat = SeatRequest {
+                    agent,
+                    max_chats: 0,
+                    conversation_id,
+                };
+                site.release(&seat).await?;
+                Ok(Vec::new())
+            }
+        }
     }
 
     async fn create_ticket(&self, draft: baton_core::TicketDraft) -> ApiResult<()> {
@@ -96,7 +128,15 @@ impl ConversationRoom {
             status: "open".into(),
             created_at: now() as f64,
         };
-        db::insert_ticket(&self.env.d1("DB")?, &ticket).await
+        db::insert_ticket(&self.env.d1("DB")?, &ticket).await?;
+        let hook = conversation.settings.ticket_webhook_url;
+        if !hook.is_empty() {
+            // The ticket is stored either way; a failing hook is logged, not retried here.
+            if let Err(error) = post_webhook(&hook, &ticket).await {
+                worker::console_error!("ticket webhook failed: {}", error.message);
+            }
+        }
+        Ok(())
     }
 
     /// One alarm for the whole ladder: armed at the earliest pending step, or removed.
@@ -109,4 +149,27 @@ impl ConversationRoom {
         }
         Ok(())
     }
+}
+
+async fn post_webhook(url: &str, ticket: &Ticket) -> ApiResult<()> {
+    let request = internal_request_to(url, ticket)?;
+    let response = worker::Fetch::Request(request).send().await?;
+    if response.status_code() >= 300 {
+        return Err(crate::error::ApiError::new(
+            502,
+            baton_core::ErrorCode::Internal,
+            format!("webhook answered {}", response.status_code()),
+        ));
+    }
+    Ok(())
+}
+
+fn internal_request_to(url: &str, ticket: &Ticket) -> ApiResult<worker::Request> {
+    let headers = worker::Headers::new();
+    headers.set("content-type", "application/json")?;
+    let mut init = worker::RequestInit::new();
+    init.with_method(worker::Method::Post)
+        .with_headers(headers)
+        .with_body(Some(serde_json::to_string(ticket)?.into()));
+    Ok(worker::Request::new_with_init(url, &init)?)
 }

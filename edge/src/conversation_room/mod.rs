@@ -119,21 +119,30 @@ impl DurableObject for ConversationRoom {
         _reason: String,
         _clean: bool,
     ) -> Result<()> {
-        // A visitor who leaves mid-typing should not leave the agent's indicator on.
-        if let Ok(Some(Peer::Visitor)) = ws.deserialize_attachment::<Peer>() {
-            self.broadcast_ephemeral(
-                &ServerFrame::Typing {
-                    by: Party::Visitor,
-                    typing: false,
-                },
-                Some(Party::Agent),
-            );
-        }
+        self.peer_gone(&ws);
+        Ok(())
+    }
+
+    /// Every handler the runtime may call is implemented: the default one panics, and a panic
+    /// resets the whole instance (requests in flight never get an answer).
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
+        self.peer_gone(&ws);
         Ok(())
     }
 }
 
 impl ConversationRoom {
+    /// A visitor who leaves mid-typing should not leave the agent's indicator on.
+    fn peer_gone(&self, ws: &WebSocket) {
+        if let Ok(Some(Peer::Visitor)) = ws.deserialize_attachment::<Peer>() {
+            let frame = ServerFrame::Typing {
+                by: Party::Visitor,
+                typing: false,
+            };
+            self.broadcast_ephemeral(&frame, Some(Party::Agent));
+        }
+    }
+
     fn store(&self) -> Store {
         Store::new(self.state.storage().sql())
     }

@@ -49,6 +49,13 @@ fn check_settings(settings: &SiteSettings) -> ApiResult<()> {
             "max_message_bytes must be between 256 and 65536",
         ));
     }
+    let hook = &settings.ticket_webhook_url;
+    let is_url = hook.starts_with("https://") || hook.starts_with("http://");
+    if !hook.is_empty() && !is_url {
+        return Err(ApiError::bad_request(
+            "ticket_webhook_url must be an http(s) URL",
+        ));
+    }
     if settings.max_chats_per_agent == 0 {
         return Err(ApiError::bad_request(
             "max_chats_per_agent must be at least 1",

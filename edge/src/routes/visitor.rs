@@ -19,6 +19,8 @@ struct StartRequest {
     locale: Option<String>,
     name: Option<String>,
     email: Option<String>,
+    /// hex HMAC-SHA256(site identity secret, email), from the host page's server.
+    user_hash: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -66,6 +68,14 @@ pub async fn create_conversation(
     };
     // A host page may identify its signed-in user; a bad address is an error, not ignored.
     if let (Some(name), Some(email)) = (start.name, start.email) {
+        if !site.settings.identity_secret.is_empty() {
+            let hash = start.user_hash.unwrap_or_default();
+            if !identity_matches(&site.settings.identity_secret, &email, &hash) {
+                return Err(ApiError::forbidden(
+                    "identity verification failed: user_hash does not match this email",
+                ));
+            }
+        }
         visitor.name = Some(baton_core::validate::name(&name)?);
         visitor.email = Some(baton_core::validate::email(&email)?);
     }
@@ -97,6 +107,19 @@ pub async fn create_conversation(
             token,
         },
         201,
+    )
+}
+
+/// Whether `user_hash` is the site's HMAC of `email`, so nobody can pose as another user.
+fn identity_matches(secret: &str, email: &str, user_hash: &str) -> bool {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) else {
+        return false;
+    };
+    mac.update(email.as_bytes());
+    crate::util::constant_time_eq(
+        &crate::util::hex(&mac.finalize().into_bytes()),
+        &user_hash.to_lowercase(),
     )
 }
 
