@@ -213,6 +213,14 @@ fn kill_group(pid: u32) {
     }
 }
 
+/// A port nobody listens on right now, for a dedicated edge.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .unwrap_or(8799)
+}
+
 /// Every request has a deadline, so a stuck edge fails a test instead of hanging the run.
 fn http_client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -16,7 +16,7 @@ const LADDER_LIMIT: std::time::Duration = std::time::Duration::from_secs(45);
 async fn the_ladder_survives_a_runtime_restart() {
     let state = std::env::temp_dir().join(baton_tests::edge::unique("baton-restart"));
     let state = state.to_string_lossy().to_string();
-    let port = 8791;
+    let port = baton_tests::edge::free_port();
     let mut edge = Edge::spawn(port, &state).await;
     let mut settings = fast_settings();
     // Long enough for the restart (10–20 s) to finish before the steps are due.

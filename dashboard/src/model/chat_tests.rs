@@ -1,0 +1,157 @@
+//! The chat model: claims, holders, actions, typing and read state.
+
+use super::*;
+use crate::model::testing::{event, summary};
+
+fn agent(id: &str, name: &str) -> AgentRef {
+    AgentRef {
+        id: id.into(),
+        name: name.into(),
+    }
+}
+
+fn chat() -> ChatModel {
+    ChatModel::new("s", "c", agent("me", "Me"))
+}
+
+#[test]
+fn events_are_kept_once_and_in_order() {
+    let mut chat = chat();
+    let hello = EventKind::VisitorMessage {
+        text: "hello".into(),
+        client_id: None,
+    };
+    chat.add_events([event(2, hello.clone()), event(1, hello.clone())]);
+    chat.apply(&ServerFrame::Event {
+        event: event(2, hello),
+    });
+    let seqs: Vec<_> = chat.events.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [1, 2]);
+    assert_eq!(chat.last_seq(), 2);
+}
+
+#[test]
+fn waiting_offers_accept_and_the_loser_sees_who_took_it() {
+    let mut chat = chat();
+    chat.apply(&ServerFrame::Welcome {
+        conversation_id: "c".into(),
+        phase: Phase::Waiting,
+        agent: None,
+        last_seq: 3,
+    });
+    assert!(chat.actions().accept);
+    assert!(!chat.can_reply());
+    chat.apply(&ServerFrame::AlreadyClaimed {
+        conversation_id: "c".into(),
+        by: agent("ann", "Ann"),
+    });
+    assert_eq!(chat.status_line(), "Taken by Ann");
+    assert_eq!(chat.held_by_other().map(|a| a.name.as_str()), Some("Ann"));
+    assert!(!chat.actions().accept && !chat.actions().leave_and_archive);
+    assert!(
+        !chat.actions().block,
+        "a co-worker's live chat cannot be blocked"
+    );
+}
+
+#[test]
+fn winning_gives_the_holder_actions() {
+    let mut chat = chat();
+    chat.apply(&ServerFrame::Welcome {
+        conversation_id: "c".into(),
+        phase: Phase::Waiting,
+        agent: None,
+        last_seq: 0,
+    });
+    chat.apply(&ServerFrame::Event {
+        event: event(
+            1,
+            EventKind::AgentJoined {
+                agent: agent("me", "Me"),
+            },
+        ),
+    });
+    let actions = chat.actions();
+    assert!(chat.can_reply());
+    assert!(actions.leave_and_archive && actions.forward && actions.block);
+    assert!(!actions.accept && !actions.join);
+    chat.apply(&ServerFrame::Event {
+        event: event(
+            2,
+            EventKind::Archived {
+                agent: agent("me", "Me"),
+            },
+        ),
+    });
+    assert!(chat.actions().join);
+    assert!(!chat.can_reply());
+}
+
+#[test]
+fn missed_offers_join_and_review() {
+    let mut chat = chat();
+    chat.apply_summary(&summary("c", Phase::Missed, 5));
+    let actions = chat.actions();
+    assert!(actions.join && actions.review_and_archive && actions.block);
+    // An older summary does not undo a newer one.
+    chat.apply_summary(&summary("c", Phase::Waiting, 4));
+    assert_eq!(chat.phase, Some(Phase::Missed));
+}
+
+#[test]
+fn bot_conversations_offer_take_control() {
+    let mut chat = chat();
+    chat.apply_summary(&summary("c", Phase::Bot, 1));
+    assert!(chat.actions().take_control);
+    assert_eq!(chat.status_line(), "The bot is answering");
+}
+
+#[test]
+fn typing_read_and_errors() {
+    let mut chat = chat();
+    chat.apply(&ServerFrame::Typing {
+        by: Party::Visitor,
+        typing: true,
+    });
+    assert!(chat.visitor_typing);
+    chat.apply(&ServerFrame::Event {
+        event: event(
+            1,
+            EventKind::AgentMessage {
+                agent: agent("me", "Me"),
+                text: "hi".into(),
+                client_id: None,
+            },
+        ),
+    });
+    assert!(!chat.seen_by_visitor());
+    chat.apply(&ServerFrame::Read {
+        by: Party::Visitor,
+        seq: 1,
+    });
+    assert!(chat.seen_by_visitor());
+    chat.apply(&ServerFrame::Event {
+        event: event(
+            2,
+            EventKind::VisitorMessage {
+                text: "x".into(),
+                client_id: None,
+            },
+        ),
+    });
+    assert!(!chat.visitor_typing, "a message ends the typing indicator");
+    chat.apply(&ServerFrame::error(
+        ErrorCode::TooManyChats,
+        "you already have 1 chats",
+    ));
+    assert_eq!(
+        chat.refusal.as_ref().map(|r| r.code),
+        Some(ErrorCode::TooManyChats)
+    );
+    let text = chat
+        .refusal
+        .as_ref()
+        .map(Refusal::explain)
+        .unwrap_or_default();
+    assert!(text.starts_with("You cannot take another chat: you already have 1 chats"));
+}

@@ -1,0 +1,330 @@
+//! One site's lists as the site socket describes them: Active (waiting + live), Monitor (bot
+//! conversations happening now), and the Missed / Archived lists loaded over HTTP and kept up to
+//! date by the same frames.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use baton_core::protocol::ServerFrame;
+use baton_core::{ConversationSummary, Millis, Phase};
+
+/// Bot conversations quiet for longer than this leave Monitor (the edge uses the same window).
+pub const MONITOR_IDLE_MS: Millis = 30 * 60 * 1000;
+
+/// Something the agent should hear about: the view plays a sound and shows a notification.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// A chat waits for this agent (the edge sends it only to agents who can take it).
+    ChatWaiting(ConversationSummary),
+    /// A bot conversation started: Monitor lights up.
+    MonitorStarted(ConversationSummary),
+}
+
+/// The lists of one site.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SiteLists {
+    pub connected: bool,
+    /// This agent's availability on the site, as the edge last confirmed it.
+    pub available: bool,
+    /// Bot, contact, waiting and live conversations, from the site socket.
+    live: BTreeMap<String, ConversationSummary>,
+    /// `None` until loaded over HTTP.
+    missed: Option<Vec<ConversationSummary>>,
+    archived: Option<Vec<ConversationSummary>>,
+    /// Monitor entries the agent has not looked at yet (the blinking indicator).
+    unseen_monitor: BTreeSet<String>,
+}
+
+fn in_hub(phase: Phase) -> bool {
+    matches!(
+        phase,
+        Phase::Bot | Phase::Contact | Phase::Waiting | Phase::Live
+    )
+}
+
+impl SiteLists {
+    /// Applies one frame of the site socket; returns what deserves a sound or notification.
+    pub fn apply(&mut self, frame: &ServerFrame) -> Vec<Notice> {
+        let mut notices = Vec::new();
+        match frame {
+            ServerFrame::Snapshot {
+                conversations,
+                available,
+            } => {
+                self.connected = true;
+                self.available = *available;
+                self.live = conversations
+                    .iter()
+                    .filter(|c| in_hub(c.phase))
+                    .map(|c| (c.id.clone(), c.clone()))
+                    .collect();
+                self.unseen_monitor.retain(|id| self.live.contains_key(id));
+            }
+            ServerFrame::ConversationUpdated { conversation } => {
+                let is_new = !self.live.contains_key(&conversation.id);
+                if is_new && matches!(conversation.phase, Phase::Bot) && !conversation.blocked {
+                    self.unseen_monitor.insert(conversation.id.clone());
+                    notices.push(Notice::MonitorStarted(conversation.clone()));
+                }
+                self.upsert(conversation);
+            }
+            ServerFrame::ChatWaiting { conversation } => {
+                self.upsert(conversation);
+                notices.push(Notice::ChatWaiting(conversation.clone()));
+            }
+            ServerFrame::Availability { available } => self.available = *available,
+            _ => {}
+        }
+        notices
+    }
+
+    /// A summary from any source (socket, list, chat view): placed in exactly one list.
+    pub fn upsert(&mut self, conversation: &ConversationSummary) {
+        let id = &conversation.id;
+        if let Some(known) = self.live.get(id).or_else(|| self.find_stored(id)) {
+            // Frames may arrive out of order across sockets: never go back in time.
+            if known.updated_at > conversation.updated_at {
+                return;
+            }
+        }
+        for list in [&mut self.missed, &mut self.archived].into_iter().flatten() {
+            list.retain(|c| &c.id != id);
+        }
+        self.live.remove(id);
+        if !matches!(conversation.phase, Phase::Bot | Phase::Contact) {
+            self.unseen_monitor.remove(id);
+        }
+        let target = match conversation.phase {
+            phase if in_hub(phase) => {
+                self.live.insert(id.clone(), conversation.clone());
+                return;
+            }
+            Phase::Missed => &mut self.missed,
+            _ => &mut self.archived,
+        };
+        if let Some(list) = target {
+            list.insert(0, conversation.clone());
+        }
+    }
+
+    fn find_stored(&self, id: &str) -> Option<&ConversationSummary> {
+        [&self.missed, &self.archived]
+            .into_iter()
+            .flatten()
+            .flat_map(|list| list.iter())
+            .find(|c| c.id == id)
+    }
+
+    /// Replaces the Missed list with what the edge returned.
+    pub fn set_missed(&mut self, list: Vec<ConversationSummary>) {
+        self.missed = Some(self.without_live(list));
+    }
+
+    pub fn set_archived(&mut self, list: Vec<ConversationSummary>) {
+        self.archived = Some(self.without_live(list));
+    }
+
+    /// The D1 index may lag the site socket: a chat that is live again is not also "missed".
+    fn without_live(&self, list: Vec<ConversationSummary>) -> Vec<ConversationSummary> {
+        list.into_iter()
+            .filter(|c| {
+                self.live
+                    .get(&c.id)
+                    .is_none_or(|live| live.updated_at < c.updated_at)
+            })
+            .collect()
+    }
+
+    pub fn disconnected(&mut self) {
+        self.connected = false;
+    }
+
+    /// Waiting chats (oldest wait first: they are the most urgent), then live ones (newest first).
+    pub fn active(&self) -> Vec<&ConversationSummary> {
+        let mut waiting: Vec<_> = self
+            .live
+            .values()
+            .filter(|c| c.phase == Phase::Waiting)
+            .collect();
+        waiting.sort_by_key(|c| (c.waiting_since.unwrap_or(c.updated_at), c.id.clone()));
+        let mut live: Vec<_> = self
+            .live
+            .values()
+            .filter(|c| c.phase == Phase::Live)
+            .collect();
+        live.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
+        waiting.extend(live);
+        waiting
+    }
+
+    /// Bot conversations active within [`MONITOR_IDLE_MS`] of `now`, newest first.
+    pub fn monitor(&self, now: Millis) -> Vec<&ConversationSummary> {
+        let mut list: Vec<_> = self
+            .live
+            .values()
+            .filter(|c| matches!(c.phase, Phase::Bot | Phase::Contact))
+            .filter(|c| c.updated_at > now - MONITOR_IDLE_MS || self.unseen_monitor.contains(&c.id))
+            .collect();
+        list.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
+        list
+    }
+
+    pub fn missed(&self) -> Option<&[ConversationSummary]> {
+        self.missed.as_deref()
+    }
+
+    pub fn archived(&self) -> Option<&[ConversationSummary]> {
+        self.archived.as_deref()
+    }
+
+    pub fn waiting_count(&self) -> usize {
+        self.live
+            .values()
+            .filter(|c| c.phase == Phase::Waiting)
+            .count()
+    }
+
+    pub fn active_count(&self) -> usize {
+        self.live
+            .values()
+            .filter(|c| matches!(c.phase, Phase::Waiting | Phase::Live))
+            .count()
+    }
+
+    /// Chats this agent holds right now (asked about when going offline).
+    pub fn held_by(&self, agent_id: &str) -> Vec<&ConversationSummary> {
+        self.live
+            .values()
+            .filter(|c| c.phase == Phase::Live)
+            .filter(|c| c.agent.as_ref().is_some_and(|a| a.id == agent_id))
+            .collect()
+    }
+
+    /// Whether Monitor has conversations the agent has not opened yet.
+    pub fn monitor_has_news(&self) -> bool {
+        !self.unseen_monitor.is_empty()
+    }
+
+    pub fn mark_seen(&mut self, conversation_id: &str) {
+        self.unseen_monitor.remove(conversation_id);
+    }
+
+    /// The freshest summary of a conversation, wherever it is listed.
+    pub fn find(&self, id: &str) -> Option<&ConversationSummary> {
+        self.live.get(id).or_else(|| self.find_stored(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::summary;
+    use baton_core::AgentRef;
+
+    fn ann() -> AgentRef {
+        AgentRef {
+            id: "a1".into(),
+            name: "Ann".into(),
+        }
+    }
+
+    #[test]
+    fn snapshot_then_updates_sort_into_lists() {
+        let mut lists = SiteLists::default();
+        let mut waiting = summary("w1", Phase::Waiting, 10);
+        waiting.waiting_since = Some(10);
+        lists.apply(&ServerFrame::Snapshot {
+            conversations: vec![summary("b1", Phase::Bot, 5), waiting],
+            available: true,
+        });
+        assert!(lists.connected && lists.available);
+        assert_eq!(lists.waiting_count(), 1);
+        assert_eq!(lists.monitor(20).len(), 1);
+
+        let mut live = summary("w1", Phase::Live, 20);
+        live.agent = Some(ann());
+        lists.apply(&ServerFrame::ConversationUpdated { conversation: live });
+        assert_eq!(lists.waiting_count(), 0);
+        assert_eq!(lists.active_count(), 1);
+        assert_eq!(lists.held_by("a1").len(), 1);
+        assert!(lists.held_by("someone-else").is_empty());
+    }
+
+    #[test]
+    fn chat_waiting_is_a_notice_and_a_new_bot_chat_lights_monitor() {
+        let mut lists = SiteLists::default();
+        let notices = lists.apply(&ServerFrame::ChatWaiting {
+            conversation: summary("w1", Phase::Waiting, 1),
+        });
+        assert!(matches!(notices.as_slice(), [Notice::ChatWaiting(c)] if c.id == "w1"));
+
+        let notices = lists.apply(&ServerFrame::ConversationUpdated {
+            conversation: summary("b1", Phase::Bot, 2),
+        });
+        assert!(matches!(notices.as_slice(), [Notice::MonitorStarted(_)]));
+        assert!(lists.monitor_has_news());
+        lists.mark_seen("b1");
+        assert!(!lists.monitor_has_news());
+        // The same conversation changing again is not a new start.
+        let again = lists.apply(&ServerFrame::ConversationUpdated {
+            conversation: summary("b1", Phase::Contact, 3),
+        });
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn missed_and_archived_move_between_lists() {
+        let mut lists = SiteLists::default();
+        lists.set_missed(vec![summary("m1", Phase::Missed, 5)]);
+        lists.set_archived(Vec::new());
+        lists.apply(&ServerFrame::ConversationUpdated {
+            conversation: summary("m1", Phase::Archived, 6),
+        });
+        assert_eq!(lists.missed().map(<[_]>::len), Some(0));
+        assert_eq!(lists.archived().map(|l| l[0].id.as_str()), Some("m1"));
+        // Joined again: it leaves Archived for Active.
+        lists.apply(&ServerFrame::ConversationUpdated {
+            conversation: summary("m1", Phase::Live, 7),
+        });
+        assert_eq!(lists.archived().map(<[_]>::len), Some(0));
+        assert_eq!(lists.active_count(), 1);
+    }
+
+    #[test]
+    fn stale_updates_never_win() {
+        let mut lists = SiteLists::default();
+        lists.apply(&ServerFrame::ConversationUpdated {
+            conversation: summary("c", Phase::Live, 10),
+        });
+        lists.apply(&ServerFrame::ConversationUpdated {
+            conversation: summary("c", Phase::Waiting, 9),
+        });
+        assert_eq!(lists.find("c").map(|c| c.phase), Some(Phase::Live));
+        // A list from D1 that still says "missed" does not duplicate a live chat.
+        lists.set_missed(vec![summary("c", Phase::Missed, 8)]);
+        assert_eq!(lists.missed().map(<[_]>::len), Some(0));
+    }
+
+    #[test]
+    fn active_puts_the_longest_wait_first() {
+        let mut lists = SiteLists::default();
+        for (id, since) in [("late", 30), ("early", 10)] {
+            let mut c = summary(id, Phase::Waiting, since);
+            c.waiting_since = Some(since);
+            lists.upsert(&c);
+        }
+        lists.upsert(&summary("live", Phase::Live, 40));
+        let ids: Vec<_> = lists.active().iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["early", "late", "live"]);
+    }
+
+    #[test]
+    fn quiet_bot_chats_leave_monitor() {
+        let mut lists = SiteLists::default();
+        lists.apply(&ServerFrame::Snapshot {
+            conversations: vec![summary("old", Phase::Bot, 0)],
+            available: false,
+        });
+        assert_eq!(lists.monitor(MONITOR_IDLE_MS + 1).len(), 0);
+        assert_eq!(lists.monitor(10).len(), 1);
+    }
+}

@@ -1,0 +1,14 @@
+//! The dashboard's state without any view: plain structs fed with frames and answers, tested
+//! natively. The view layer only renders them and sends commands.
+
+pub mod chat;
+pub mod device;
+pub mod lists;
+pub mod route;
+pub mod settings_form;
+pub mod stats;
+pub mod transcript;
+pub mod wire;
+
+#[cfg(test)]
+pub(crate) mod testing;

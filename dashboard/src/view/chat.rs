@@ -1,0 +1,211 @@
+//! One conversation: its whole history (HTTP), then live frames over the agent's conversation
+//! socket, resuming after the last event seen. Every visitor-typed string is rendered as text.
+
+use baton_core::protocol::AgentCommand;
+use baton_core::{ConversationSummary, Event};
+use leptos::html;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::chat_actions::ChatActions;
+use super::composer::Composer;
+use super::lists::visitor_label;
+use super::visitor_panel::VisitorPanel;
+use super::{ctx, tz_offset};
+use crate::model::chat::ChatModel;
+use crate::model::route::{Route, Tab};
+use crate::model::transcript::{clock, line};
+use crate::net::api::{self, seg};
+use crate::net::socket::{ws_url, Socket};
+
+#[derive(Deserialize)]
+struct History {
+    summary: ConversationSummary,
+    events: Vec<Event>,
+}
+
+/// The conversation socket, shared by the action bar and the composer.
+#[derive(Clone, Copy)]
+pub struct ChatLink(StoredValue<Option<Socket>, LocalStorage>);
+
+impl ChatLink {
+    /// Sends a command; false (and a status message) when the socket is not open.
+    pub fn send(&self, command: &AgentCommand) -> bool {
+        let json = serde_json::to_string(command).unwrap_or_default();
+        let sent = self
+            .0
+            .try_with_value(|s| s.as_ref().is_some_and(|s| s.send(&json)))
+            .unwrap_or(false);
+        if !sent {
+            ctx()
+                .status
+                .set("Not connected to this chat; reconnecting…".into());
+        }
+        sent
+    }
+}
+
+#[component]
+pub fn ChatView(site: String, id: String, tab: Tab) -> impl IntoView {
+    let ctx = ctx();
+    let Some(me) = ctx
+        .me
+        .with_untracked(|m| m.as_ref().map(|m| m.agent.clone()))
+    else {
+        return ().into_any();
+    };
+    let model = RwSignal::new(ChatModel::new(&site, &id, me));
+    let link = ChatLink(StoredValue::new_local(None));
+    let failure = RwSignal::new(None::<String>);
+    let base = format!("/api/v1/sites/{}/conversations/{}", seg(&site), seg(&id));
+    {
+        let base = base.clone();
+        leptos::task::spawn_local(async move {
+            match api::get::<History>(&base).await {
+                Ok(history) => {
+                    let _ = model.try_update(|m| {
+                        m.apply_summary(&history.summary);
+                        m.add_events(history.events);
+                    });
+                }
+                Err(error) if error.status == 403 || error.status == 404 => {
+                    failure.set(Some(
+                        "This conversation does not exist or is not yours to see.".into(),
+                    ));
+                    return;
+                }
+                Err(error) => ctx.failed(&error),
+            }
+            let url_base = ws_url(&format!("{base}/ws"));
+            // Each (re)connect resumes after the last event already shown.
+            let url = move || {
+                let after = model.try_with_untracked(ChatModel::last_seq).unwrap_or(0);
+                format!("{url_base}?after={after}")
+            };
+            let on_frame = move |frame| {
+                let _ = model.try_update(|m| m.apply(&frame));
+            };
+            let on_state = move |open: bool| {
+                let _ = model.try_update(|m| m.connected = open);
+            };
+            let socket = Socket::open(url, on_frame, on_state);
+            if link.0.try_set_value(Some(socket.clone())).is_some() {
+                socket.close(); // the view was closed while the history loaded
+            }
+        });
+    }
+    on_cleanup(move || {
+        if let Some(Some(socket)) = link.0.try_get_value() {
+            socket.close();
+        }
+    });
+    // The site socket's summary (phase, holder) is the freshest word on the conversation.
+    {
+        let (site, id) = (site.clone(), id.clone());
+        Effect::new(move |_| {
+            let summary = ctx
+                .lists
+                .with(|all| all.get(&site).and_then(|l| l.find(&id).cloned()));
+            if let Some(summary) = summary {
+                model.update(|m| m.apply_summary(&summary));
+            }
+        });
+    }
+    // The holder tells the visitor what they have read.
+    let last_seq = Memo::new(move |_| model.with(ChatModel::last_seq));
+    Effect::new(move |_| {
+        let seq = last_seq.get();
+        if seq > 0 && model.with_untracked(ChatModel::mine) {
+            link.send(&AgentCommand::Read { seq });
+        }
+    });
+    let name = move || {
+        model
+            .with(|m| m.summary.as_ref().map(visitor_label))
+            .unwrap_or_else(|| "Conversation".into())
+    };
+    let back = Route {
+        site: Some(site.clone()),
+        tab,
+        conversation: None,
+    }
+    .to_hash();
+    view! {
+        <Show
+            when=move || failure.with(Option::is_none)
+            fallback=move || view! { <p class="error" role="alert">{failure.get()}</p> }
+        >
+            <article class="chat" aria-labelledby="chat-title">
+                <header class="chat-head">
+                    <a class="back" href=back.clone()>"← Back to the list"</a>
+                    <h2 id="chat-title">{name}</h2>
+                    <p class="chat-status" role="status">
+                        {move || model.with(ChatModel::status_line)}
+                        <Show when=move || !model.with(|m| m.connected)>
+                            <span class="offline">" · connecting…"</span>
+                        </Show>
+                    </p>
+                </header>
+                <ChatActions model=model link=link site=site.clone() />
+                <div class="chat-body">
+                    <Transcript model=model />
+                    <VisitorPanel model=model base=base.clone() />
+                </div>
+                <p class="typing" aria-live="polite">
+                    {move || model.with(|m| m.visitor_typing.then(|| format!("{} is typing…", name())))}
+                </p>
+                <Composer model=model link=link />
+            </article>
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn Transcript(model: RwSignal<ChatModel>) -> impl IntoView {
+    let list = NodeRef::<html::Div>::new();
+    let offset = tz_offset();
+    let count = Memo::new(move |_| model.with(|m| m.events.len()));
+    // Follow new messages to the bottom.
+    Effect::new(move |_| {
+        count.track();
+        request_animation_frame(move || {
+            if let Some(el) = list.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    });
+    let visitor_name = move || {
+        model
+            .with(|m| m.summary.as_ref().and_then(|s| s.visitor.name.clone()))
+            .unwrap_or_else(|| "Visitor".into())
+    };
+    view! {
+        <div class="transcript" role="log" aria-label="Messages" node_ref=list tabindex="0">
+            <ol>
+                <For
+                    each=move || model.with(|m| m.events.iter().map(line).collect::<Vec<_>>())
+                    key=|l| l.seq
+                    children=move |l| {
+                        let label = l.speaker.label(&visitor_name());
+                        let has_label = !label.is_empty();
+                        let internal = matches!(l.speaker, crate::model::transcript::Speaker::Internal(_));
+                        view! {
+                            <li class=l.speaker.class()>
+                                <Show when=move || has_label>
+                                    <span class="who">{label.clone()}</span>
+                                </Show>
+                                <Show when=move || internal>
+                                    <span class="tag">"Agents only"</span>
+                                </Show>
+                                <time class="at">{clock(l.at, offset)}</time>
+                                <p class="text">{l.text.clone()}</p>
+                            </li>
+                        }
+                    }
+                />
+            </ol>
+            <p class="seen">{move || model.with(|m| m.seen_by_visitor().then_some("Seen by the visitor"))}</p>
+        </div>
+    }
+}

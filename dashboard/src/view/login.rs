@@ -1,0 +1,95 @@
+//! Sign-in. The edge answers with the agent and sets the HttpOnly session cookie; the token in
+//! the body is not kept anywhere by the dashboard.
+
+use baton_core::AgentRef;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ctx;
+use crate::model::wire::{Me, Membership};
+use crate::net::api;
+
+#[derive(Serialize)]
+struct Credentials {
+    email: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct LoginAnswer {
+    agent: AgentRef,
+    email: String,
+    sites: Vec<Membership>,
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let ctx = ctx();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let body = Credentials {
+            email: email.get(),
+            password: password.get(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, LoginAnswer>("/api/v1/auth/login", &body).await {
+                Ok(answer) => {
+                    password.set(String::new());
+                    ctx.status.set(String::new());
+                    ctx.me.set(Some(Me {
+                        agent: answer.agent,
+                        email: answer.email,
+                        sites: answer.sites,
+                    }));
+                }
+                Err(failure) => error.set(Some(if failure.status == 401 {
+                    "Wrong email or password.".to_string()
+                } else {
+                    failure.message
+                })),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main class="login" id="main">
+            <h1><span class="logo" aria-hidden="true">"◆"</span>" Baton"</h1>
+            <p class="sub">"Sign in to answer your visitors."</p>
+            <form on:submit=submit aria-label="Sign in">
+                <label for="login-email">"Email"</label>
+                <input
+                    id="login-email"
+                    type="email"
+                    autocomplete="username"
+                    required
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                />
+                <label for="login-password">"Password"</label>
+                <input
+                    id="login-password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+                <Show when=move || error.with(Option::is_some)>
+                    <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                </Show>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+        </main>
+    }
+}

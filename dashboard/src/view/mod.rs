@@ -1,0 +1,147 @@
+//! The view: renders the model and turns clicks into commands. Shared state lives in [`Ctx`]
+//! (signals only, provided once); each screen is its own module.
+
+mod agents;
+mod chat;
+mod chat_actions;
+mod composer;
+mod kb;
+mod lists;
+mod login;
+mod notify;
+mod settings;
+mod shell;
+mod sites;
+mod stats;
+mod tickets;
+mod visitor_panel;
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use crate::model::lists::SiteLists;
+use crate::model::route::Route;
+use crate::model::wire::Me;
+use crate::net::api::{self, ApiError};
+
+/// The state every screen shares. Signals are `Copy`, so the context is too.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// `None`: signed out (the sign-in screen shows).
+    pub me: RwSignal<Option<Me>>,
+    pub route: RwSignal<Route>,
+    /// The lists of every site the agent belongs to, by site id.
+    pub lists: RwSignal<BTreeMap<String, SiteLists>>,
+    /// A polite status message for everyone (and screen readers).
+    pub status: RwSignal<String>,
+    /// Ticks every 10 s so "waiting 2 min" stays true.
+    pub now: RwSignal<i64>,
+    /// Open tickets per site, for the navigation count.
+    pub open_tickets: RwSignal<BTreeMap<String, usize>>,
+}
+
+pub fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Minutes to add to local time to get UTC, as JavaScript reports it.
+pub fn tz_offset() -> i64 {
+    js_sys::Date::new_0().get_timezone_offset() as i64
+}
+
+impl Ctx {
+    /// The site on screen: the one in the URL if the agent belongs to it, else their first.
+    pub fn site(&self) -> Option<String> {
+        let me = self.me.get()?;
+        let wanted = self.route.with(|r| r.site.clone());
+        match wanted {
+            Some(site) => Some(site),
+            None => me.sites.first().map(|m| m.site_id.clone()),
+        }
+    }
+
+    pub fn navigate(&self, route: Route) {
+        let hash = route.to_hash();
+        if location_hash().map(|h| format!("#{h}")) != Some(hash.clone()) {
+            let _ = location().set_hash(&hash);
+        }
+        self.route.set(route);
+    }
+
+    /// Shows an API failure; a 401 means the session is over: back to sign-in.
+    pub fn failed(&self, error: &ApiError) {
+        if error.signed_out() {
+            self.me.set(None);
+            self.status
+                .set("Your session ended. Please sign in again.".into());
+        } else {
+            self.status.set(error.message.clone());
+        }
+    }
+}
+
+pub fn mount() {
+    console_error_panic_hook_lite();
+    leptos::mount::mount_to_body(App);
+}
+
+/// A panic is a bug: say so in the console instead of failing silently.
+fn console_error_panic_hook_lite() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("baton dashboard: {info}").into());
+    }));
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let ctx = Ctx {
+        me: RwSignal::new(None),
+        route: RwSignal::new(Route::parse(&location_hash().unwrap_or_default())),
+        lists: RwSignal::new(BTreeMap::new()),
+        status: RwSignal::new(String::new()),
+        now: RwSignal::new(now_ms()),
+        open_tickets: RwSignal::new(BTreeMap::new()),
+    };
+    provide_context(ctx);
+    let checked = RwSignal::new(false);
+    // Who is signed in? The session cookie is HttpOnly: only the edge can tell.
+    leptos::task::spawn_local(async move {
+        match api::get::<Me>("/api/v1/me").await {
+            Ok(me) => ctx.me.set(Some(me)),
+            Err(error) if error.signed_out() => {}
+            Err(error) => ctx.failed(&error),
+        }
+        checked.set(true);
+    });
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        ctx.route
+            .set(Route::parse(&location_hash().unwrap_or_default()));
+    });
+    let _ = set_interval_with_handle(
+        move || ctx.now.set(now_ms()),
+        std::time::Duration::from_secs(10),
+    );
+    register_service_worker();
+    view! {
+        <Show
+            when=move || checked.get()
+            fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }
+        >
+            <Show when=move || ctx.me.with(Option::is_some) fallback=login::Login>
+                <shell::Shell />
+            </Show>
+        </Show>
+        <p class="status" role="status" aria-live="polite">{move || ctx.status.get()}</p>
+    }
+}
+
+/// Offline start and installability; the worker lives next to index.html.
+fn register_service_worker() {
+    let container = window().navigator().service_worker();
+    let _ = container.register("./sw.js");
+}

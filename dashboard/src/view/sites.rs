@@ -1,0 +1,148 @@
+//! One site socket per site the agent belongs to: the lists stay live on every site, so a chat
+//! waiting on another site still rings (unless that site is muted on this device).
+
+use std::collections::BTreeMap;
+
+use baton_core::protocol::SiteCommand;
+use leptos::prelude::*;
+
+use super::{notify, Ctx};
+use crate::model::lists::Notice;
+use crate::model::route::{Route, Tab};
+use crate::model::wire::Me;
+use crate::net::api::seg;
+use crate::net::socket::{ws_url, Socket};
+
+/// The open site sockets, by site id. Not reactive: only sending goes through it.
+#[derive(Clone, Copy)]
+pub struct SiteSockets(StoredValue<BTreeMap<String, Socket>, LocalStorage>);
+
+impl SiteSockets {
+    pub fn new() -> Self {
+        Self(StoredValue::new_local(BTreeMap::new()))
+    }
+
+    /// Opens a socket per site of `me`, closing any left from an earlier session.
+    pub fn connect(&self, ctx: Ctx, me: &Me) {
+        self.close_all();
+        let mut sockets = BTreeMap::new();
+        for membership in &me.sites {
+            let site = membership.site_id.clone();
+            let site_name = membership.site_name.clone();
+            let path = format!("/api/v1/sites/{}/ws", seg(&site));
+            let on_frame = {
+                let site = site.clone();
+                move |frame| {
+                    let mut notices = Vec::new();
+                    ctx.lists.update(|all| {
+                        notices = all.entry(site.clone()).or_default().apply(&frame);
+                    });
+                    for notice in notices {
+                        announce(ctx, &site, &site_name, notice);
+                    }
+                }
+            };
+            let on_state = {
+                let site = site.clone();
+                move |open: bool| {
+                    if !open {
+                        ctx.lists
+                            .update(|all| all.entry(site.clone()).or_default().disconnected());
+                    }
+                }
+            };
+            let url = ws_url(&path);
+            sockets.insert(site, Socket::open(move || url.clone(), on_frame, on_state));
+        }
+        self.0.set_value(sockets);
+    }
+
+    pub fn close_all(&self) {
+        self.0.update_value(|sockets| {
+            for socket in sockets.values() {
+                socket.close();
+            }
+            sockets.clear();
+        });
+    }
+
+    /// Sets availability on every site: one switch for the agent, as they expect.
+    pub fn set_available(&self, available: bool) -> bool {
+        let frame =
+            serde_json::to_string(&SiteCommand::SetAvailability { available }).unwrap_or_default();
+        // Every site gets the frame, even after one failed to send.
+        let sent: Vec<bool> = self
+            .0
+            .with_value(|sockets| sockets.values().map(|s| s.send(&frame)).collect());
+        sent.into_iter().all(|ok| ok)
+    }
+}
+
+fn announce(ctx: Ctx, site: &str, site_name: &str, notice: Notice) {
+    let (conversation, urgent, tab) = match &notice {
+        Notice::ChatWaiting(c) => (c, true, Tab::Active),
+        Notice::MonitorStarted(c) => (c, false, Tab::Monitor),
+    };
+    let who = conversation
+        .visitor
+        .name
+        .clone()
+        .unwrap_or_else(|| "A visitor".into());
+    let message = if urgent {
+        format!("{who} is waiting for an agent on {site_name}")
+    } else {
+        format!("{who} started talking to the bot on {site_name}")
+    };
+    if urgent {
+        ctx.status.set(message.clone());
+    }
+    if notify::muted(site) {
+        return;
+    }
+    notify::beep(urgent);
+    if urgent {
+        let hash = Route::chat(site, tab, &conversation.id).to_hash();
+        let body = conversation.last_message.clone().unwrap_or_default();
+        notify::show(&message, &body, &conversation.id, hash);
+    }
+}
+
+/// Which site is on screen; each option says how many chats wait there.
+#[component]
+pub fn SiteSwitcher() -> impl IntoView {
+    let ctx = super::ctx();
+    let options = move || {
+        let sites = ctx
+            .me
+            .with(|me| me.as_ref().map(|m| m.sites.clone()).unwrap_or_default());
+        let current = ctx.site().unwrap_or_default();
+        sites
+            .into_iter()
+            .map(|m| {
+                let waiting = ctx
+                    .lists
+                    .with(|all| all.get(&m.site_id).map_or(0, |l| l.waiting_count()));
+                let label = if waiting > 0 {
+                    format!("{} ({waiting} waiting)", m.site_name)
+                } else {
+                    m.site_name.clone()
+                };
+                let selected = m.site_id == current;
+                view! { <option value=m.site_id.clone() selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
+    let change = move |ev: leptos::ev::Event| {
+        let site = event_target_value(&ev);
+        let tab = ctx.route.with(|r| r.tab);
+        ctx.navigate(Route {
+            site: Some(site),
+            tab,
+            conversation: None,
+        });
+    };
+    view! {
+        <label class="sr-only" for="site-select">"Site"</label>
+        <select id="site-select" class="site-select" on:change=change>{options}</select>
+    }
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Builds the agent dashboard into edge/public/app/ (served by the edge at /app/, same origin as
+# the API so the HttpOnly session cookie works):
+#   index.html, sw.js, manifest.webmanifest, icon*.svg       stable names, revalidated
+#   dashboard-HASH.js, dashboard-HASH.wasm, boot-HASH.js,    content-hashed, cached for a year
+#   app-HASH.css
+#   edge/public/_headers                                       our block only (CSP, caching)
+# Pipeline: cargo (wasm32, release profile) → wasm-bindgen --target web --remove-name-section
+# → npm binaryen wasm-opt -Oz → esbuild minify. Prints the bundle sizes (raw, gzip, brotli).
+# The previous build's hashed files are kept, so an open tab or a service worker still finds them.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$BATON_ROOT"
+for bin in "$WASM_BINDGEN_BIN" "$WASM_OPT_BIN" "$ESBUILD_BIN"; do
+  [[ -x "$bin" ]] || { echo "build-dashboard: missing $bin; run scripts/setup.sh" >&2; exit 1; }
+done
+
+echo "build-dashboard: cargo build --release --target wasm32-unknown-unknown -p baton-dashboard"
+cargo build --release --target wasm32-unknown-unknown -p baton-dashboard
+target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
+wasm_in="$target_dir/wasm32-unknown-unknown/release/baton_dashboard.wasm"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$WASM_BINDGEN_BIN" --target web --no-typescript --remove-name-section \
+  --out-dir "$work" --out-name dashboard "$wasm_in"
+# Features come from the module's target_features section (kept by wasm-bindgen).
+"$WASM_OPT_BIN" -Oz "$work/dashboard_bg.wasm" -o "$work/opt.wasm"
+"$ESBUILD_BIN" "$work/dashboard.js" --minify --format=esm --log-level=warning --outfile="$work/min.js"
+"$ESBUILD_BIN" dashboard/static/app.css --minify --log-level=warning --outfile="$work/min.css"
+
+out="edge/public/app"
+mkdir -p "$out"
+hash() { sha256sum "$1" | cut -c1-12; }
+js="dashboard-$(hash "$work/min.js").js"
+wasm="dashboard-$(hash "$work/opt.wasm").wasm"
+css="app-$(hash "$work/min.css").css"
+# The boot module starts the app with the wasm next to it (no inline script: strict CSP).
+printf "import init from './%s';\ninit({ module_or_path: new URL('./%s', import.meta.url) });\n" \
+  "$js" "$wasm" >"$work/boot.js"
+boot="boot-$(hash "$work/boot.js").js"
+cp "$work/min.js" "$out/$js"
+cp "$work/opt.wasm" "$out/$wasm"
+cp "$work/min.css" "$out/$css"
+cp "$work/boot.js" "$out/$boot"
+cp dashboard/static/manifest.webmanifest dashboard/static/icon.svg dashboard/static/icon-maskable.svg "$out/"
+sed -e "s/__CSS__/$css/" -e "s/__JS__/$js/" -e "s/__WASM__/$wasm/" -e "s/__BOOT__/$boot/" \
+  dashboard/static/index.html >"$out/index.html"
+shell="[\"./\", \"./index.html\", \"./$boot\", \"./$js\", \"./$wasm\", \"./$css\", \"./manifest.webmanifest\", \"./icon.svg\"]"
+version="$(cat "$out/$js" "$out/$wasm" "$out/$css" "$out/index.html" | sha256sum | cut -c1-12)"
+sed -e "s|__VERSION__|$version|" -e "s|__SHELL__|$shell|" dashboard/static/sw.js >"$out/sw.js"
+
+# Keep this build and the previous one; remove older generations of hashed files.
+manifest="$out/build.json"
+previous=""
+[[ -f "$manifest" ]] && previous="$(node -e 'const m=require(process.argv[1]);console.log([m.js,m.wasm,m.css,m.boot].join(" "))' "$(realpath "$manifest")")"
+printf '{"js":"%s","wasm":"%s","css":"%s","boot":"%s"}\n' "$js" "$wasm" "$css" "$boot" >"$manifest"
+for file in "$out"/dashboard-* "$out"/app-* "$out"/boot-*; do
+  [[ -e "$file" ]] || continue
+  name="$(basename "$file")"
+  case " $js $wasm $css $boot $previous " in
+    *" $name "*) ;;
+    *) rm -f "$file" ;;
+  esac
+done
+
+# _headers: replace only our block; the widget's build keeps its own.
+headers="edge/public/_headers"
+touch "$headers"
+node - "$headers" <<'JS'
+const fs = require("fs");
+const file = process.argv[2];
+const begin = "# --- dashboard (scripts/build-dashboard.sh) ---";
+const end = "# --- end dashboard ---";
+// The dashboard renders visitor text: a strict CSP is the second line of defence behind
+// text-only rendering. 'wasm-unsafe-eval' is what WebAssembly needs, nothing more.
+const block = `${begin}
+/app/*
+  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: no-referrer
+  Cache-Control: no-cache
+/app/dashboard-*
+  Cache-Control: public, max-age=31536000, immutable
+/app/boot-*
+  Cache-Control: public, max-age=31536000, immutable
+/app/app-*
+  Cache-Control: public, max-age=31536000, immutable
+${end}`;
+let text = fs.readFileSync(file, "utf8");
+const re = new RegExp(`${begin.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[\\s\\S]*?${end}`);
+text = re.test(text) ? text.replace(re, block) : (text.trimEnd() ? text.trimEnd() + "\n\n" : "") + block + "\n";
+fs.writeFileSync(file, text);
+JS
+
+node - "$out" "$js" "$wasm" "$css" "$boot" <<'JS'
+const fs = require("fs"), zlib = require("zlib"), path = require("path");
+const [dir, ...files] = process.argv.slice(2);
+let total = [0, 0, 0];
+const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
+for (const name of files) {
+  const data = fs.readFileSync(path.join(dir, name));
+  const sizes = [data.length, zlib.gzipSync(data, { level: 9 }).length,
+    zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length];
+  sizes.forEach((s, i) => (total[i] += s));
+  console.log(`build-dashboard: ${name.padEnd(32)} raw ${kb(sizes[0])}  gzip ${kb(sizes[1])}  brotli ${kb(sizes[2])}`);
+}
+console.log(`build-dashboard: ${"total".padEnd(32)} raw ${kb(total[0])}  gzip ${kb(total[1])}  brotli ${kb(total[2])}`);
+JS
+echo "build-dashboard: edge/public/app/ ready (served at /app/)"
