@@ -147,6 +147,11 @@ impl Conn {
         self.events().iter().map(|e| e.seq).max().unwrap_or(0)
     }
 
+    /// The raw stream, for benchmarks that read and write from separate tasks.
+    pub fn into_stream(self) -> WebSocketStream<MaybeTlsStream<TcpStream>> {
+        self.stream
+    }
+
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
     }

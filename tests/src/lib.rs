@@ -3,6 +3,7 @@
 //!
 //! Waiting is always for an event with a deadline, never a sleep.
 
+pub mod bench;
 pub mod clients;
 pub mod edge;
 
