@@ -9,6 +9,7 @@
 mod auth;
 mod conversation_room;
 mod db;
+mod db_dashboard;
 mod error;
 mod routes;
 mod site_client;

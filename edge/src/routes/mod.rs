@@ -3,6 +3,7 @@
 
 mod admin;
 mod agent;
+mod dashboard;
 mod visitor;
 
 use worker::{Env, Method, Request, Response};
@@ -72,6 +73,21 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         }
         (Method::Post, ["api", "v1", "bootstrap"]) => admin::bootstrap(req, env).await,
         // --- dashboard routes -------------------------------------------------------------
+        (Method::Get, ["api", "v1", "sites", site, "stats"]) => {
+            dashboard::stats(req, env, site).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "agents"]) => {
+            dashboard::list_agents(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "agents"]) => {
+            dashboard::add_agent(req, env, site).await
+        }
+        (Method::Patch, ["api", "v1", "sites", site, "agents", id]) => {
+            dashboard::update_agent(req, env, site, id).await
+        }
+        (Method::Delete, ["api", "v1", "sites", site, "agents", id]) => {
+            dashboard::remove_agent(req, env, site, id).await
+        }
         // --- end dashboard routes ---------------------------------------------------------
         _ => Err(ApiError::not_found("route")),
     }
