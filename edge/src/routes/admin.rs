@@ -157,7 +157,7 @@ pub async fn bootstrap(mut req: Request, env: &Env) -> ApiResult<Response> {
             id: id.clone(),
             email: email.clone(),
             name: name.clone(),
-            password_hash: auth::hash_password(&new.password)?,
+            password_hash: auth::hash_password(&new.password).await?,
         };
         db::insert_agent(&db, &row, now()).await?;
         let max_chats = new.max_chats.unwrap_or(site.settings.max_chats_per_agent);

@@ -34,7 +34,7 @@ pub async fn login(mut req: Request, env: &Env) -> ApiResult<Response> {
     let agent = db::agent_by_email(&db, login.email.trim())
         .await?
         .ok_or_else(refused)?;
-    if !auth::verify_password(&login.password, &agent.password_hash) {
+    if !auth::verify_password(&login.password, &agent.password_hash).await? {
         return Err(refused());
     }
     let token = auth::start_session(&db, &agent.id).await?;
