@@ -224,7 +224,7 @@ pub async fn add_agent(mut req: Request, env: &Env, site_id: &str) -> ApiResult<
                 id: random_hex(12)?,
                 email: email.clone(),
                 name,
-                password_hash: auth::hash_password(&password)?,
+                password_hash: auth::hash_password(&password).await?,
             };
             db::insert_agent(&db, &row, now()).await?;
             (row.id, generated.then_some(password), false)
