@@ -21,6 +21,8 @@ enum Form {
 pub fn ChatActions(model: RwSignal<ChatModel>, link: ChatLink, site: String) -> impl IntoView {
     let ctx = ctx();
     let actions = Memo::new(move |_| model.with(ChatModel::actions));
+    // Commands go over the conversation socket: until it is open, buttons wait.
+    let offline = Memo::new(move |_| !model.with(|m| m.connected));
     let form = RwSignal::new(Form::None);
     let run = move |command: AgentCommand| {
         model.update(|m| m.refusal = None);
@@ -45,7 +47,7 @@ pub fn ChatActions(model: RwSignal<ChatModel>, link: ChatLink, site: String) -> 
                        command: fn() -> AgentCommand| {
         view! {
             <Show when=move || show(&actions.get())>
-                <button type="button" class=class on:click=move |_| run(command())>{label}</button>
+                <button type="button" class=class disabled=move || offline.get() on:click=move |_| run(command())>{label}</button>
             </Show>
         }
     };
@@ -57,10 +59,10 @@ pub fn ChatActions(model: RwSignal<ChatModel>, link: ChatLink, site: String) -> 
             {button(|a| a.leave_and_archive, "Leave & archive", "", || AgentCommand::LeaveAndArchive)}
             {button(|a| a.review_and_archive, "Review & archive", "", || AgentCommand::ReviewAndArchive)}
             <Show when=move || actions.get().forward>
-                <button type="button" aria-expanded=move || (form.get() == Form::Forward).to_string() on:click=open_forward.clone()>"Forward…"</button>
+                <button type="button" disabled=move || offline.get() aria-expanded=move || (form.get() == Form::Forward).to_string() on:click=open_forward.clone()>"Forward…"</button>
             </Show>
             <Show when=move || actions.get().block>
-                <button type="button" class="danger" aria-expanded=move || (form.get() == Form::Block).to_string() on:click=move |_| form.set(Form::Block)>"Block visitor…"</button>
+                <button type="button" class="danger" disabled=move || offline.get() aria-expanded=move || (form.get() == Form::Block).to_string() on:click=move |_| form.set(Form::Block)>"Block visitor…"</button>
             </Show>
         </div>
         <Show when=move || model.with(|m| m.taken_by.is_some())>

@@ -133,7 +133,7 @@ pub fn Composer(model: RwSignal<ChatModel>, link: ChatLink) -> impl IntoView {
                 on:keydown=on_key
                 on:blur=move |_| stop_typing()
             ></textarea>
-            <button type="submit" class="primary">
+            <button type="submit" class="primary" disabled=move || !model.with(|m| m.connected)>
                 {move || if mode() == Mode::Reply { "Send" } else { "Add note" }}
             </button>
         </form>

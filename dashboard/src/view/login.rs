@@ -34,6 +34,8 @@ pub fn Login() -> impl IntoView {
         if busy.get() {
             return;
         }
+        // A user gesture: the moment browsers allow a page to make sound later.
+        super::notify::unlock_audio();
         busy.set(true);
         error.set(None);
         let body = Credentials {

@@ -127,6 +127,20 @@ fn App() -> impl IntoView {
         std::time::Duration::from_secs(10),
     );
     register_service_worker();
+    // Status messages fade after a while; a newer one restarts the clock.
+    Effect::new(move |_| {
+        let shown = ctx.status.get();
+        if !shown.is_empty() {
+            set_timeout(
+                move || {
+                    if ctx.status.try_get_untracked().as_deref() == Some(shown.as_str()) {
+                        ctx.status.set(String::new());
+                    }
+                },
+                std::time::Duration::from_secs(8),
+            );
+        }
+    });
     view! {
         <Show
             when=move || checked.get()

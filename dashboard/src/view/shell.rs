@@ -1,6 +1,7 @@
 //! The signed-in frame: header (site switcher, availability, notifications, sign-out), the
 //! navigation with live counts, and the screen for the current route.
 
+use baton_core::protocol::AgentCommand;
 use leptos::prelude::*;
 
 use super::sites::SiteSockets;
@@ -240,7 +241,8 @@ fn Availability() -> impl IntoView {
                 api::seg(&site),
                 api::seg(&id)
             );
-            send_once(&path, r#"{"type":"return_to_queue"}"#.to_string());
+            let command = serde_json::to_string(&AgentCommand::ReturnToQueue).unwrap_or_default();
+            send_once(&path, command);
         }
         asking.set(false);
         set(false);
