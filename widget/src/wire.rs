@@ -1,0 +1,183 @@
+//! Reads edge frames into `baton_core`'s own types without serde's deserializer.
+//!
+//! Why: the protocol's internally tagged enums (`#[serde(tag = "type")]`, `flatten`) make serde
+//! buffer every frame into its generic `Content` tree, and that machinery plus serde_json's
+//! parser and error formatting cost ~125 KB of wasm, more than the whole view. In the browser
+//! the JSON is parsed by `JSON.parse` and read through [`Json`]; natively the same code reads
+//! `serde_json::Value`, and the tests below feed it frames *serialised by baton-core's serde
+//! derives*, so any change to the wire format in core fails here rather than in production.
+//! Outgoing commands still use core's `Serialize` (cheap, no `Content`).
+
+use baton_core::protocol::{Party, ServerFrame};
+use baton_core::{AgentRef, ErrorCode, Event, EventKind, Phase};
+
+/// A parsed JSON value, as much of it as the widget reads.
+pub trait Json: Sized {
+    fn get(&self, key: &str) -> Option<Self>;
+    fn string(&self) -> Option<String>;
+    fn number(&self) -> Option<f64>;
+    fn boolean(&self) -> Option<bool>;
+}
+
+fn text<J: Json>(json: &J, key: &str) -> Option<String> {
+    json.get(key)?.string()
+}
+
+fn uint<J: Json>(json: &J, key: &str) -> Option<u64> {
+    json.get(key)?
+        .number()
+        .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+        .map(|n| n as u64)
+}
+
+fn flag<J: Json>(json: &J, key: &str) -> bool {
+    json.get(key).and_then(|v| v.boolean()).unwrap_or(false)
+}
+
+fn agent<J: Json>(json: &J, key: &str) -> Option<AgentRef> {
+    let value = json.get(key)?;
+    Some(AgentRef {
+        id: text(&value, "id")?,
+        name: text(&value, "name")?,
+    })
+}
+
+/// The frames a visitor's socket receives; agent-only frames give `None`.
+pub fn frame<J: Json>(json: &J) -> Option<ServerFrame> {
+    Some(match text(json, "type")?.as_str() {
+        "welcome" => ServerFrame::Welcome {
+            conversation_id: text(json, "conversation_id")?,
+            phase: phase(&text(json, "phase")?)?,
+            agent: agent(json, "agent"),
+            last_seq: uint(json, "last_seq")?,
+        },
+        "event" => ServerFrame::Event {
+            event: event(&json.get("event")?)?,
+        },
+        "typing" => ServerFrame::Typing {
+            by: party(&text(json, "by")?)?,
+            typing: flag(json, "typing"),
+        },
+        "read" => ServerFrame::Read {
+            by: party(&text(json, "by")?)?,
+            seq: uint(json, "seq")?,
+        },
+        "error" => ServerFrame::Error {
+            code: error_code(&text(json, "code")?),
+            message: text(json, "message").unwrap_or_default(),
+        },
+        "pong" => ServerFrame::Pong,
+        _ => return None,
+    })
+}
+
+pub fn event<J: Json>(json: &J) -> Option<Event> {
+    let details = |key| text(json, key).unwrap_or_default();
+    let kind = match text(json, "type")?.as_str() {
+        "visitor_message" => EventKind::VisitorMessage {
+            text: text(json, "text")?,
+            client_id: text(json, "client_id"),
+        },
+        "bot_message" => EventKind::BotMessage {
+            text: text(json, "text")?,
+            offer_human: flag(json, "offer_human"),
+        },
+        "agent_message" => EventKind::AgentMessage {
+            agent: agent(json, "agent")?,
+            text: text(json, "text")?,
+            client_id: text(json, "client_id"),
+        },
+        "contact_requested" => EventKind::ContactRequested,
+        "contact_received" => EventKind::ContactReceived {
+            name: text(json, "name")?,
+            email: text(json, "email")?,
+        },
+        "waiting" => EventKind::Waiting {
+            group: text(json, "group"),
+        },
+        "wait_notice" => EventKind::WaitNotice,
+        "leave_message_offered" => EventKind::LeaveMessageOffered,
+        "no_agents_available" => EventKind::NoAgentsAvailable {
+            contact_details: details("contact_details"),
+        },
+        "agent_joined" => EventKind::AgentJoined {
+            agent: agent(json, "agent")?,
+        },
+        "agent_left" => EventKind::AgentLeft {
+            agent: agent(json, "agent")?,
+        },
+        "missed" => EventKind::Missed {
+            contact_details: details("contact_details"),
+        },
+        "forwarded" => EventKind::Forwarded {
+            group: details("group"),
+        },
+        "ticket_created" => EventKind::TicketCreated {
+            ticket_id: text(json, "ticket_id")?,
+        },
+        // Agent-only events never reach a visitor socket; anything newer is skipped.
+        _ => return None,
+    };
+    Some(Event {
+        seq: uint(json, "seq")?,
+        at: json.get("at").and_then(|v| v.number()).unwrap_or(0.0) as i64,
+        kind,
+    })
+}
+
+fn phase(name: &str) -> Option<Phase> {
+    Some(match name {
+        "bot" => Phase::Bot,
+        "contact" => Phase::Contact,
+        "waiting" => Phase::Waiting,
+        "live" => Phase::Live,
+        "missed" => Phase::Missed,
+        "archived" => Phase::Archived,
+        _ => return None,
+    })
+}
+
+fn party(name: &str) -> Option<Party> {
+    match name {
+        "visitor" => Some(Party::Visitor),
+        "agent" => Some(Party::Agent),
+        _ => None,
+    }
+}
+
+/// Codes the widget reacts to; any other is shown as a generic failure.
+fn error_code(name: &str) -> ErrorCode {
+    match name {
+        "invalid_email" => ErrorCode::InvalidEmail,
+        "invalid_name" => ErrorCode::InvalidName,
+        "rate_limited" => ErrorCode::RateLimited,
+        "too_large" => ErrorCode::TooLarge,
+        "empty_message" => ErrorCode::EmptyMessage,
+        "not_allowed" => ErrorCode::NotAllowed,
+        "unauthorized" => ErrorCode::Unauthorized,
+        "forbidden" => ErrorCode::Forbidden,
+        "not_found" => ErrorCode::NotFound,
+        "bad_request" => ErrorCode::BadRequest,
+        _ => ErrorCode::Internal,
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Json for serde_json::Value {
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
+    }
+    fn string(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+}
+
+#[cfg(test)]
+#[path = "wire_tests.rs"]
+mod tests;

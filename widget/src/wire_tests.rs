@@ -1,0 +1,154 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+
+fn ann() -> AgentRef {
+    AgentRef {
+        id: "a1".into(),
+        name: "Ann".into(),
+    }
+}
+
+/// Every event kind a visitor can receive, with optional fields both set and unset.
+fn visitor_kinds() -> Vec<EventKind> {
+    vec![
+        EventKind::VisitorMessage {
+            text: "Hi <b>".into(),
+            client_id: Some("w1-1".into()),
+        },
+        EventKind::VisitorMessage {
+            text: "again".into(),
+            client_id: None,
+        },
+        EventKind::BotMessage {
+            text: "Hello".into(),
+            offer_human: true,
+        },
+        EventKind::BotMessage {
+            text: "Hello".into(),
+            offer_human: false,
+        },
+        EventKind::AgentMessage {
+            agent: ann(),
+            text: "Ann here".into(),
+            client_id: Some("a-1".into()),
+        },
+        EventKind::ContactRequested,
+        EventKind::ContactReceived {
+            name: "Vera".into(),
+            email: "vera@example.com".into(),
+        },
+        EventKind::Waiting { group: None },
+        EventKind::Waiting {
+            group: Some("sales".into()),
+        },
+        EventKind::WaitNotice,
+        EventKind::LeaveMessageOffered,
+        EventKind::NoAgentsAvailable {
+            contact_details: "Call us".into(),
+        },
+        EventKind::AgentJoined { agent: ann() },
+        EventKind::AgentLeft { agent: ann() },
+        EventKind::Missed {
+            contact_details: "Call us".into(),
+        },
+        EventKind::Forwarded {
+            group: "support".into(),
+        },
+        EventKind::TicketCreated {
+            ticket_id: "t-9".into(),
+        },
+    ]
+}
+
+fn round_trip(frame: &ServerFrame) -> Option<ServerFrame> {
+    let json = serde_json::to_value(frame).unwrap();
+    super::frame(&json)
+}
+
+#[test]
+fn every_visitor_event_reads_back_as_core_wrote_it() {
+    for (i, kind) in visitor_kinds().into_iter().enumerate() {
+        assert!(kind.visible_to_visitor());
+        let frame = ServerFrame::Event {
+            event: Event {
+                seq: i as u64 + 1,
+                at: 1_763_771_234_567,
+                kind,
+            },
+        };
+        assert_eq!(round_trip(&frame).as_ref(), Some(&frame));
+    }
+}
+
+#[test]
+fn control_frames_read_back() {
+    for phase in [
+        Phase::Bot,
+        Phase::Contact,
+        Phase::Waiting,
+        Phase::Live,
+        Phase::Missed,
+        Phase::Archived,
+    ] {
+        let frame = ServerFrame::Welcome {
+            conversation_id: "c0ffee".into(),
+            phase,
+            agent: (phase == Phase::Live).then(ann),
+            last_seq: 12,
+        };
+        assert_eq!(round_trip(&frame).as_ref(), Some(&frame));
+    }
+    for frame in [
+        ServerFrame::Typing {
+            by: Party::Agent,
+            typing: true,
+        },
+        ServerFrame::Read {
+            by: Party::Agent,
+            seq: 7,
+        },
+        ServerFrame::Pong,
+    ] {
+        assert_eq!(round_trip(&frame).as_ref(), Some(&frame));
+    }
+    for code in [
+        ErrorCode::InvalidEmail,
+        ErrorCode::InvalidName,
+        ErrorCode::RateLimited,
+        ErrorCode::TooLarge,
+        ErrorCode::EmptyMessage,
+        ErrorCode::NotAllowed,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::BadRequest,
+        ErrorCode::Internal,
+    ] {
+        let frame = ServerFrame::error(code, "why");
+        assert_eq!(round_trip(&frame).as_ref(), Some(&frame));
+    }
+}
+
+#[test]
+fn agent_only_and_unknown_frames_are_skipped() {
+    let comment = ServerFrame::Event {
+        event: Event {
+            seq: 3,
+            at: 0,
+            kind: EventKind::InternalComment {
+                agent: ann(),
+                text: "VIP".into(),
+            },
+        },
+    };
+    assert_eq!(round_trip(&comment), None);
+    let unknown = serde_json::json!({"type": "hologram", "seq": 1});
+    assert_eq!(frame(&unknown), None);
+    let broken = serde_json::json!({"type": "event", "event": {"type": "bot_message", "seq": 1}});
+    assert_eq!(
+        frame(&broken),
+        None,
+        "a bot message without text is refused"
+    );
+}
