@@ -1,0 +1,381 @@
+//! The connection to the edge: starting a conversation over HTTP, then one WebSocket that
+//! reconnects by itself with backoff and resumes from the last seq the model has. Messages that
+//! were not confirmed are sent again with their client id (the edge stores each id once); other
+//! commands wait in an outbox until the socket is welcomed again.
+//!
+//! Socket callbacks are created once and shared by every socket; a callback from a socket that
+//! is no longer the current one is ignored, so a late close never tears down its successor.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use baton_core::protocol::VisitorCommand;
+use leptos::prelude::{set_interval, set_timeout_with_handle, TimeoutHandle};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CloseEvent, MessageEvent, Request, RequestInit, Response, WebSocket};
+
+use super::store::{self, Session};
+use super::{object, Identity};
+use crate::wire::{self, Json};
+
+const PING_EVERY: Duration = Duration::from_secs(25);
+/// No frame at all for this long (not even a pong) means the socket is dead without knowing it.
+const SILENCE_MS: f64 = 90_000.0;
+
+struct Net {
+    base: String,
+    site: String,
+    session: Option<Session>,
+    socket: Option<WebSocket>,
+    welcomed: bool,
+    /// Closes in a row without a welcome; drives the backoff and the "is it gone?" check.
+    failures: u32,
+    retry: Option<TimeoutHandle>,
+    creating: bool,
+    outbox: Vec<VisitorCommand>,
+    last_frame: f64,
+    on_message: Closure<dyn FnMut(MessageEvent)>,
+    on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+thread_local! {
+    static NET: Rc<RefCell<Option<Net>>> = Rc::default();
+}
+
+/// One non-generic thread-local access: `LocalKey::with` per closure type costs wasm bytes.
+fn cell() -> Rc<RefCell<Option<Net>>> {
+    NET.with(Rc::clone)
+}
+
+fn with<R>(f: impl FnOnce(&mut Net) -> R) -> Option<R> {
+    cell().borrow_mut().as_mut().map(f)
+}
+
+pub fn init(base: String, site: String) {
+    let session = store::load(&site);
+    let net = Net {
+        base: base.trim_end_matches('/').to_string(),
+        site,
+        session,
+        socket: None,
+        welcomed: false,
+        failures: 0,
+        retry: None,
+        creating: false,
+        outbox: Vec::new(),
+        last_frame: 0.0,
+        on_message: Closure::new(on_message),
+        on_close: Closure::new(on_close),
+    };
+    *cell().borrow_mut() = Some(net);
+    set_interval(heartbeat, PING_EVERY);
+}
+
+pub fn base() -> String {
+    with(|net| net.base.clone()).unwrap_or_default()
+}
+
+pub fn session() -> Option<Session> {
+    with(|net| net.session.clone()).flatten()
+}
+
+pub fn welcomed() -> bool {
+    with(|net| net.welcomed && net.socket.is_some()).unwrap_or(false)
+}
+
+/// Connects to the stored conversation, or starts one (with the signed-in user, if any).
+pub fn ensure(identity: Option<Identity>) {
+    let todo = with(|net| match (&net.session, &net.socket, &net.retry) {
+        (Some(_), None, None) => Some(true),
+        (None, _, _) if !net.creating => {
+            net.creating = true;
+            Some(false)
+        }
+        _ => None,
+    })
+    .flatten();
+    match todo {
+        Some(true) => connect(),
+        Some(false) => wasm_bindgen_futures::spawn_local(create(identity)),
+        None => {}
+    }
+}
+
+/// Reconnects at once (back online, tab visible again) instead of waiting out the backoff.
+pub fn hurry() {
+    let due = with(|net| {
+        let due = net.session.is_some() && net.socket.is_none();
+        if due {
+            if let Some(retry) = net.retry.take() {
+                retry.clear();
+            }
+        }
+        due
+    });
+    if due == Some(true) {
+        connect();
+    }
+}
+
+async fn create(identity: Option<Identity>) {
+    let mut result = start_conversation(identity.as_ref()).await;
+    // A signed-in identity the edge refuses (bad or missing user_hash) must not cost the
+    // visitor the chat: start anonymously, and they fill in the contact form instead.
+    if identity.is_some() && matches!(result, Err(Some(403))) {
+        web_sys::console::warn_1(
+            &"Baton: identify() was refused by the edge; check user_hash".into(),
+        );
+        result = start_conversation(None).await;
+    }
+    with(|net| net.creating = false);
+    match result {
+        Ok(session) => {
+            with(|net| {
+                store::save(&net.site, &session);
+                net.session = Some(session);
+            });
+            connect();
+        }
+        Err(_) => super::unavailable(),
+    }
+}
+
+/// POST /sites/{site}/conversations. `Err(Some(status))` for a refusal, `Err(None)` offline.
+async fn start_conversation(identity: Option<&Identity>) -> Result<Session, Option<u16>> {
+    let (base, site) = with(|net| (net.base.clone(), net.site.clone())).ok_or(None)?;
+    let window = web_sys::window().ok_or(None)?;
+    let document = window.document().ok_or(None)?;
+    let body = object(&[
+        ("page", window.location().href().unwrap_or_default().into()),
+        ("referrer", document.referrer().into()),
+        ("locale", super::lang_code().into()),
+    ]);
+    if let Some(id) = identity {
+        let _ = js_sys::Reflect::set(&body, &"name".into(), &id.name.as_str().into());
+        let _ = js_sys::Reflect::set(&body, &"email".into(), &id.email.as_str().into());
+        if let Some(hash) = &id.user_hash {
+            let _ = js_sys::Reflect::set(&body, &"user_hash".into(), &hash.as_str().into());
+        }
+    }
+    let body = js_sys::JSON::stringify(&body).map_err(|_| None)?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body);
+    let headers = web_sys::Headers::new().map_err(|_| None)?;
+    let _ = headers.set("content-type", "application/json");
+    init.set_headers(&headers);
+    let url = format!("{base}/api/v1/sites/{site}/conversations");
+    let request = Request::new_with_str_and_init(&url, &init).map_err(|_| None)?;
+    let (status, text) = fetch(&window, &request).await.ok_or(None)?;
+    if status != 201 {
+        return Err(Some(status));
+    }
+    let started = parse(&text).ok_or(None)?;
+    Ok(Session {
+        id: started
+            .get("conversation_id")
+            .and_then(|v| v.string())
+            .ok_or(None)?,
+        token: started.get("token").and_then(|v| v.string()).ok_or(None)?,
+        seen: 0,
+        email: identity.map(|id| id.email.clone()),
+    })
+}
+
+/// `JSON.parse`: the browser's parser costs the wasm nothing.
+pub fn parse(text: &str) -> Option<JsValue> {
+    js_sys::JSON::parse(text).ok()
+}
+
+/// One HTTP exchange: status and body text, or `None` when the network failed.
+pub async fn fetch(window: &web_sys::Window, request: &Request) -> Option<(u16, String)> {
+    let response: Response = JsFuture::from(window.fetch_with_request(request))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let text = JsFuture::from(response.text().ok()?).await.ok()?;
+    Some((response.status(), text.as_string().unwrap_or_default()))
+}
+
+fn connect() {
+    let after = super::last_seq();
+    with(|net| {
+        let Some(session) = &net.session else { return };
+        // http://… → ws://…, https://… → wss://…
+        let url = format!(
+            "ws{}/api/v1/conversations/{}/ws?token={}&after={after}",
+            net.base.get(4..).unwrap_or_default(),
+            session.id,
+            session.token
+        );
+        net.retry = None;
+        net.welcomed = false;
+        match WebSocket::new(&url) {
+            Ok(socket) => {
+                socket.set_onmessage(Some(net.on_message.as_ref().unchecked_ref()));
+                socket.set_onclose(Some(net.on_close.as_ref().unchecked_ref()));
+                net.last_frame = js_sys::Date::now();
+                net.socket = Some(socket);
+            }
+            Err(_) => net.socket = None,
+        }
+    });
+}
+
+fn current(target: Option<web_sys::EventTarget>) -> bool {
+    with(|net| match (&net.socket, target) {
+        (Some(socket), Some(target)) => JsValue::from(socket) == JsValue::from(target),
+        _ => false,
+    })
+    .unwrap_or(false)
+}
+
+fn on_message(event: MessageEvent) {
+    if !current(event.target()) {
+        return;
+    }
+    with(|net| net.last_frame = js_sys::Date::now());
+    let Some(text) = event.data().as_string() else {
+        return;
+    };
+    if let Some(frame) = parse(&text).as_ref().and_then(wire::frame) {
+        super::on_frame(frame);
+    }
+}
+
+fn on_close(event: CloseEvent) {
+    if current(event.target()) {
+        closed();
+    }
+}
+
+/// The current socket is gone (closed, or silent too long): reconnect after a backoff.
+fn closed() {
+    let failures = with(|net| {
+        if let Some(socket) = net.socket.take() {
+            socket.set_onclose(None);
+            socket.set_onmessage(None);
+            let _ = socket.close();
+        }
+        if !net.welcomed {
+            net.failures += 1;
+        }
+        net.welcomed = false;
+        net.failures
+    })
+    .unwrap_or(0);
+    super::connection_lost();
+    if failures >= 3 && failures % 3 == 0 {
+        wasm_bindgen_futures::spawn_local(check_session());
+    }
+    // 0.5 s, 1 s, 2 s … up to 15 s, with jitter so a restarted edge is not hit all at once.
+    let backoff = (500.0 * f64::from(1u32 << failures.min(5))).min(15_000.0);
+    let delay = backoff * (0.75 + 0.5 * js_sys::Math::random());
+    let handle = set_timeout_with_handle(connect, Duration::from_millis(delay as u64)).ok();
+    with(|net| net.retry = handle);
+}
+
+/// After repeated failures: is the conversation still there? A 401/404 means the stored id is
+/// stale (data deleted, another edge); the widget then forgets it and starts afresh.
+async fn check_session() {
+    let Some((url, window)) = with(|net| {
+        let session = net.session.as_ref()?;
+        let url = format!(
+            "{}/api/v1/conversations/{}/events?token={}&after=0",
+            net.base, session.id, session.token
+        );
+        Some((url, web_sys::window()?))
+    })
+    .flatten() else {
+        return;
+    };
+    let Ok(request) = Request::new_with_str(&url) else {
+        return;
+    };
+    if let Some((401 | 404, _)) = fetch(&window, &request).await {
+        super::session_lost();
+    }
+}
+
+/// Sends now when the socket is welcomed; otherwise messages wait in the model (resent on the
+/// next welcome), structural commands in the outbox, and typing/read/ping are dropped.
+pub fn send(command: VisitorCommand) {
+    let socket = with(|net| {
+        let ready = net.welcomed && net.socket.as_ref().is_some_and(|s| s.ready_state() == 1);
+        if !ready {
+            if !matches!(
+                command,
+                VisitorCommand::Message { .. }
+                    | VisitorCommand::Typing { .. }
+                    | VisitorCommand::Read { .. }
+                    | VisitorCommand::Ping
+            ) {
+                net.outbox.push(command.clone());
+            }
+            return None;
+        }
+        net.socket.clone()
+    })
+    .flatten();
+    if let (Some(socket), Ok(json)) = (socket, serde_json::to_string(&command)) {
+        let _ = socket.send_with_str(&json);
+    }
+}
+
+/// The replay is done: resend what the edge has not confirmed, then the outbox.
+pub fn on_welcome(unconfirmed: Vec<VisitorCommand>) {
+    let outbox = with(|net| {
+        net.welcomed = true;
+        net.failures = 0;
+        std::mem::take(&mut net.outbox)
+    })
+    .unwrap_or_default();
+    for command in unconfirmed.into_iter().chain(outbox) {
+        send(command);
+    }
+}
+
+pub fn save_seen(seq: baton_core::Seq) {
+    with(|net| {
+        if let Some(session) = net.session.as_mut() {
+            session.seen = seq;
+            store::save(&net.site, session);
+        }
+    });
+}
+
+/// Drops the conversation: closes the socket, forgets the id and token on this device.
+pub fn forget() {
+    with(|net| {
+        if let Some(socket) = net.socket.take() {
+            socket.set_onclose(None);
+            socket.set_onmessage(None);
+            let _ = socket.close();
+        }
+        if let Some(retry) = net.retry.take() {
+            retry.clear();
+        }
+        net.session = None;
+        net.welcomed = false;
+        net.failures = 0;
+        net.outbox.clear();
+        store::forget(&net.site);
+    });
+}
+
+fn heartbeat() {
+    let silent = with(|net| {
+        net.socket.as_ref().is_some_and(|s| s.ready_state() == 1)
+            && js_sys::Date::now() - net.last_frame > SILENCE_MS
+    });
+    if silent == Some(true) {
+        // A close handshake on a dead connection can take minutes: give up on it now.
+        closed();
+    } else {
+        send(VisitorCommand::Ping);
+    }
+}

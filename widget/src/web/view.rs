@@ -1,0 +1,281 @@
+//! The view: launcher, panel (header, transcript, offers, forms, composer) and the aria-live
+//! region. It only renders [`Ctx`]; every action goes through the functions in `super`.
+//! All text is inserted as text nodes; links are `<a>` elements whose `href` comes from
+//! [`crate::text::segments`] (http, https and mailto only).
+
+use baton_core::protocol::VisitorCommand;
+use baton_core::{Phase, Seq};
+use leptos::ev;
+use leptos::prelude::*;
+
+use super::{forms, Ctx};
+use crate::i18n::{Lang, T};
+use crate::model::{Author, Body, Chat, Item, Notice};
+use crate::text::{segments, Segment};
+
+/// Everything worded is rendered for one language; a language change (rare: the site's
+/// setting arriving, `Baton.setLocale`) renders it again. That keeps one reactive closure per
+/// dynamic value instead of one per string, which is most of the view's weight in wasm.
+pub fn app(ctx: Ctx) -> impl IntoView {
+    view! {
+        {move || {
+            let l = ctx.lang.get();
+            view! {
+                <aside class="bw" lang=l.code() aria-label=l.t(T::Messages)>
+                    {launcher(ctx, l)}
+                    {panel(ctx, l)}
+                </aside>
+            }
+        }}
+        <div class="sr" aria-live="polite" aria-atomic="true">{move || ctx.announce.get()}</div>
+    }
+}
+
+fn launcher(ctx: Ctx, l: Lang) -> impl IntoView {
+    let unread = move || {
+        if ctx.ui.with(|u| u.open) {
+            0
+        } else {
+            ctx.chat.with(Chat::unread)
+        }
+    };
+    let label = move || {
+        let base = l.t(if ctx.ui.with(|u| u.open) {
+            T::CloseChat
+        } else {
+            T::OpenChat
+        });
+        match unread() {
+            0 => base.to_string(),
+            n => format!("{base}, {}", l.fill(T::Unread, &n.to_string())),
+        }
+    };
+    view! {
+        <button type="button" class="launcher" node_ref=ctx.launcher
+            class:is-open=move || ctx.ui.with(|u| u.open)
+            aria-label=label
+            aria-expanded=move || if ctx.ui.with(|u| u.open) { "true" } else { "false" }
+            aria-controls="bw-panel"
+            on:click=move |_| super::toggle()>
+            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
+            </svg>
+            <span class="badge" aria-hidden="true" hidden=move || unread() == 0>{unread}</span>
+        </button>
+    }
+}
+
+fn panel(ctx: Ctx, l: Lang) -> impl IntoView {
+    let status = move || {
+        ctx.chat.with(|c| match c.phase {
+            Phase::Contact | Phase::Waiting => l.t(T::StatusWaiting).to_string(),
+            Phase::Live => l.fill(T::StatusLive, c.agent.as_deref().unwrap_or("")),
+            _ => l.t(T::StatusBot).to_string(),
+        })
+    };
+    // A memo, so the form is built again only when the mode changes: rebuilding it on every
+    // chat update would wipe what the visitor is typing into it.
+    let mode = Memo::new(move |_| {
+        if ctx.chat.with(|c| c.phase) == Phase::Contact {
+            Mode::Contact
+        } else if ctx.ui.with(|u| u.leave_form) {
+            Mode::Leave
+        } else {
+            Mode::Chat
+        }
+    });
+    let on_key = move |event: ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            event.stop_propagation();
+            super::close();
+        }
+    };
+    view! {
+        <section id="bw-panel" class="panel" role="dialog" aria-labelledby="bw-title"
+            node_ref=ctx.panel hidden=move || !ctx.ui.with(|u| u.open) on:keydown=on_key>
+            <header class="head">
+                <div>
+                    <h2 id="bw-title">{move || ctx.ui.with(|u| u.title.clone())}</h2>
+                    <p class="status">{status}</p>
+                </div>
+                <button type="button" class="close" aria-label=l.t(T::CloseChat)
+                    on:click=move |_| super::close()>
+                    <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                        <path d="M6 6l12 12M18 6L6 18"/>
+                    </svg>
+                </button>
+            </header>
+            {transcript(ctx, l)}
+            <p class="typing">
+                {move || ctx.chat.with(|c| c.agent_typing.then(|| l.fill(T::Typing, c.agent.as_deref().unwrap_or(""))))}
+            </p>
+            <p class="banner" role="status" hidden=move || !ctx.ui.with(|u| u.offline)>{l.t(T::Reconnecting)}</p>
+            <p class="alert" role="alert">{move || ctx.ui.with(|u| u.alert).map(|key| l.t(key))}</p>
+            {offers(ctx, l)}
+            {move || match mode.get() {
+                Mode::Contact => forms::contact(ctx, l).into_any(),
+                Mode::Leave => forms::leave_message(ctx, l).into_any(),
+                Mode::Chat => composer(ctx, l).into_any(),
+            }}
+        </section>
+    }
+}
+
+/// What the bottom of the panel shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Chat,
+    Contact,
+    Leave,
+}
+
+fn transcript(ctx: Ctx, l: Lang) -> impl IntoView {
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // Keep the newest line in view as the transcript grows.
+    Effect::new(move |_| {
+        ctx.chat.with(|c| c.items.len());
+        ctx.ui.with(|u| u.open);
+        if let Some(list) = list.get() {
+            list.set_scroll_top(list.scroll_height());
+        }
+    });
+    view! {
+        <ol class="log" node_ref=list tabindex="0" aria-label=l.t(T::Messages)>
+            // Re-rendered as a whole on every change: rows rebuild in place (text nodes only
+            // change when their text does), and dropping the keyed diff saves ~5 KB brotli.
+            {move || {
+                ctx.chat.with(|c| {
+                    let seen = c.seen_marker();
+                    c.items.iter().map(|item| row(l, item, seen)).collect::<Vec<_>>()
+                })
+            }}
+        </ol>
+    }
+}
+
+fn row(l: Lang, item: &Item, seen: Option<Seq>) -> AnyView {
+    let pending = item.pending();
+    let seen = item.seq.is_some() && item.seq == seen;
+    match &item.body {
+        Body::Notice(notice) => {
+            view! { <li class="notice">{linkify(&notice_text(l, notice))}</li> }.into_any()
+        }
+        Body::Message { author, text } => {
+            let (class, who) = match author {
+                Author::Visitor => ("msg me", None),
+                Author::Bot { .. } => ("msg bot", None),
+                Author::Agent(name) => ("msg agent", Some(name.clone())),
+            };
+            let hidden_author = match author {
+                Author::Visitor => l.t(T::You),
+                Author::Bot { .. } => l.t(T::Assistant),
+                Author::Agent(_) => "",
+            };
+            view! {
+                <li class=class>
+                    {who.map(|name| view! { <span class="who">{name}</span> })}
+                    <p class="bubble"><span class="sr">{hidden_author}" "</span>{linkify(text)}</p>
+                    {pending.then(|| view! { <span class="meta">{l.t(T::Sending)}</span> })}
+                    {seen.then(|| view! { <span class="meta">{l.t(T::Seen)}</span> })}
+                </li>
+            }
+            .into_any()
+        }
+    }
+}
+
+fn linkify(text: &str) -> Vec<AnyView> {
+    segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text(text) => text.to_string().into_any(),
+            Segment::Link { href, label } => view! {
+                <a href=href target="_blank" rel="noopener noreferrer nofollow">{label.to_string()}</a>
+            }
+            .into_any(),
+        })
+        .collect()
+}
+
+/// "Talk to a person" under an answer that did not help; "Leave a message" when offered.
+fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
+    let talk = move || ctx.ui.with(|u| u.live_chat) && ctx.chat.with(Chat::offers_human);
+    let leave = move || {
+        !ctx.ui.with(|u| u.leave_form)
+            && ctx.chat.with(|c| c.leave_offered && c.phase != Phase::Live)
+    };
+    view! {
+        <div class="offers" hidden=move || !(talk() || leave())>
+            <button type="button" class="offer" hidden=move || !talk()
+                on:click=move |_| super::send_command(VisitorCommand::RequestHuman)>
+                {l.t(T::TalkToPerson)}
+            </button>
+            <button type="button" class="offer" hidden=move || !leave()
+                on:click=move |_| {
+                    ctx.ui.update(|u| u.leave_form = true);
+                    super::focus_soon(ctx);
+                }>
+                {l.t(T::LeaveButton)}
+            </button>
+        </div>
+    }
+}
+
+fn composer(ctx: Ctx, l: Lang) -> impl IntoView {
+    let draft = ctx.draft;
+    let send = move || {
+        if super::send_text(&draft.get_untracked()) {
+            draft.set(String::new());
+        }
+    };
+    let on_key = move |event: ev::KeyboardEvent| {
+        // Enter sends, Shift+Enter makes a new line (and IME composition is left alone).
+        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+            event.prevent_default();
+            send();
+        }
+    };
+    view! {
+        <form class="composer" on:submit=move |event: ev::SubmitEvent| {
+            event.prevent_default();
+            send();
+        }>
+            <label class="sr" for="bw-input">{l.t(T::MessageLabel)}</label>
+            <textarea id="bw-input" rows="1"
+                placeholder=l.t(T::Placeholder)
+                prop:value=move || draft.get()
+                on:input=move |event| {
+                    draft.set(event_target_value(&event));
+                    super::typing();
+                }
+                on:keydown=on_key></textarea>
+            <button type="submit" class="send" aria-label=l.t(T::Send)>
+                <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                    <path d="M3 20l18-8L3 4v6l12 2-12 2z"/>
+                </svg>
+            </button>
+        </form>
+    }
+}
+
+/// Structural events, worded in the visitor's language. Contact details come from the site.
+pub fn notice_text(lang: Lang, notice: &Notice) -> String {
+    let with_details = |key: T, details: &str| {
+        if details.is_empty() {
+            lang.t(key).to_string()
+        } else {
+            format!("{} {details}", lang.t(key))
+        }
+    };
+    match notice {
+        Notice::Waiting => lang.t(T::Waiting).to_string(),
+        Notice::WaitNotice => lang.t(T::WaitNotice).to_string(),
+        Notice::LeaveMessageOffered => lang.t(T::LeaveOffered).to_string(),
+        Notice::NoAgents(details) => with_details(T::NoAgents, details),
+        Notice::AgentJoined(name) => lang.fill(T::AgentJoined, name),
+        Notice::AgentLeft(name) => lang.fill(T::AgentLeft, name),
+        Notice::Missed(details) => with_details(T::Missed, details),
+        Notice::Forwarded => lang.t(T::Forwarded).to_string(),
+        Notice::TicketCreated(_) => lang.t(T::TicketCreated).to_string(),
+    }
+}
