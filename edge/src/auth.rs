@@ -18,7 +18,9 @@ pub const SESSION_COOKIE: &str = "baton_session";
 pub async fn hash_password(password: &str) -> ApiResult<String> {
     let salt = random_hex(16)?;
     let derived = derive(password, &salt, PBKDF2_ITERATIONS).await?;
-    Ok(format!("pbkdf2-sha256${PBKDF2_ITERATIONS}${salt}${derived}"))
+    Ok(format!(
+        "pbkdf2-sha256${PBKDF2_ITERATIONS}${salt}${derived}"
+    ))
 }
 
 pub async fn verify_password(password: &str, stored: &str) -> ApiResult<bool> {
@@ -31,7 +33,10 @@ pub async fn verify_password(password: &str, stored: &str) -> ApiResult<bool> {
     let Ok(iterations) = iterations.parse::<u32>() else {
         return Ok(false);
     };
-    Ok(constant_time_eq(&derive(password, salt, iterations).await?, expected))
+    Ok(constant_time_eq(
+        &derive(password, salt, iterations).await?,
+        expected,
+    ))
 }
 
 /// PBKDF2-HMAC-SHA256 through the runtime's WebCrypto: native code, so a sign-in does not hold
@@ -58,7 +63,9 @@ async fn derive(password: &str, salt: &str, iterations: u32) -> ApiResult<String
         &usages,
     );
     let imported = Reflect::apply(&method("importKey")?, &subtle, &import_args).map_err(js)?;
-    let key = JsFuture::from(js_sys::Promise::from(imported)).await.map_err(js)?;
+    let key = JsFuture::from(js_sys::Promise::from(imported))
+        .await
+        .map_err(js)?;
     let params = Object::new();
     for (name, value) in [
         ("name", JsValue::from("PBKDF2")),
@@ -70,7 +77,9 @@ async fn derive(password: &str, salt: &str, iterations: u32) -> ApiResult<String
     }
     let derive_args = Array::of3(&params, &key, &JsValue::from(256));
     let bits = Reflect::apply(&method("deriveBits")?, &subtle, &derive_args).map_err(js)?;
-    let buffer = JsFuture::from(js_sys::Promise::from(bits)).await.map_err(js)?;
+    let buffer = JsFuture::from(js_sys::Promise::from(bits))
+        .await
+        .map_err(js)?;
     Ok(hex(&Uint8Array::new(&buffer).to_vec()))
 }
 

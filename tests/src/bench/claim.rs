@@ -24,33 +24,62 @@ pub async fn run(edge: &Edge, agents: usize, trials: usize) -> ClaimReport {
     let mut settings = fast_settings();
     settings.time_to_accept_ms = 600_000;
     let site = edge
-        .create_site_with(settings, agents, serde_json::json!({ "max_chats": 100_000 }))
+        .create_site_with(
+            settings,
+            agents,
+            serde_json::json!({ "max_chats": 100_000 }),
+        )
         .await;
     let _online = SiteSocket::connect(edge, &site, &site.agents[0]).await;
     let mut exact = 0;
     let mut all_told = Vec::new();
     for _ in 0..trials {
-        let started = start_conversation(edge, &site.id, serde_json::json!({ "name": "Bench", "email": "bench@example.com" })).await;
+        let started = start_conversation(
+            edge,
+            &site.id,
+            serde_json::json!({ "name": "Bench", "email": "bench@example.com" }),
+        )
+        .await;
         let id = started.conversation_id.clone();
         let mut visitor = VisitorSocket::connect(edge, &id, &started.token, 0).await;
         visitor.send(VisitorCommand::RequestHuman).await;
-        visitor.conn.wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. })).await;
-        let mut sockets = join_all(site.agents.iter().map(|agent| AgentSocket::connect(edge, &site, agent, &id, 0))).await;
+        visitor
+            .conn
+            .wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. }))
+            .await;
+        let mut sockets = join_all(
+            site.agents
+                .iter()
+                .map(|agent| AgentSocket::connect(edge, &site, agent, &id, 0)),
+        )
+        .await;
         let sent = Instant::now();
         join_all(sockets.iter_mut().map(|s| s.send(AgentCommand::Accept))).await;
         let outcomes = join_all(sockets.iter_mut().map(|s| async {
             let frame = s
                 .conn
-                .wait_for("claim outcome", |f| matches!(f, ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }))
+                .wait_for("claim outcome", |f| {
+                    matches!(
+                        f,
+                        ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
+                    )
+                })
                 .await;
             (frame, sent.elapsed())
         }))
         .await;
-        let winners = outcomes.iter().filter(|(f, _)| matches!(f, ServerFrame::Claimed { .. })).count();
+        let winners = outcomes
+            .iter()
+            .filter(|(f, _)| matches!(f, ServerFrame::Claimed { .. }))
+            .count();
         if winners == 1 {
             exact += 1;
         }
-        let slowest = outcomes.iter().map(|(_, t)| *t).max().unwrap_or(Duration::ZERO);
+        let slowest = outcomes
+            .iter()
+            .map(|(_, t)| *t)
+            .max()
+            .unwrap_or(Duration::ZERO);
         all_told.push(slowest);
         join_all(sockets.into_iter().map(|s| s.conn.close())).await;
         visitor.conn.close().await;

@@ -20,10 +20,20 @@ pub async fn run(edge: &Edge, agents: usize, trials: usize) -> FanoutReport {
     let mut settings = fast_settings();
     settings.time_to_accept_ms = 600_000;
     let site = edge.create_site(settings, agents).await;
-    let mut sockets = join_all(site.agents.iter().map(|agent| SiteSocket::connect(edge, &site, agent))).await;
+    let mut sockets = join_all(
+        site.agents
+            .iter()
+            .map(|agent| SiteSocket::connect(edge, &site, agent)),
+    )
+    .await;
     let mut all_notified = Vec::new();
     for _ in 0..trials {
-        let started = start_conversation(edge, &site.id, serde_json::json!({ "name": "Bench", "email": "bench@example.com" })).await;
+        let started = start_conversation(
+            edge,
+            &site.id,
+            serde_json::json!({ "name": "Bench", "email": "bench@example.com" }),
+        )
+        .await;
         let id = started.conversation_id.clone();
         let mut visitor = VisitorSocket::connect(edge, &id, &started.token, 0).await;
         let sent = Instant::now();

@@ -38,34 +38,60 @@ async fn site_with_steps(edge: &Edge, first: Millis, gap: Millis) -> TestSite {
 
 /// Starts `count` conversations waiting at about the same time; returns their sockets, the
 /// stored waiting time and the local instant the waiting event arrived.
-async fn start_waiting(edge: &Edge, site: &TestSite, count: usize) -> Vec<(VisitorSocket, Millis, Instant)> {
+async fn start_waiting(
+    edge: &Edge,
+    site: &TestSite,
+    count: usize,
+) -> Vec<(VisitorSocket, Millis, Instant)> {
     join_all((0..count).map(|_| async {
-        let started = start_conversation(edge, &site.id, serde_json::json!({ "name": "Bench", "email": "bench@example.com" })).await;
-        let mut visitor = VisitorSocket::connect(edge, &started.conversation_id, &started.token, 0).await;
+        let started = start_conversation(
+            edge,
+            &site.id,
+            serde_json::json!({ "name": "Bench", "email": "bench@example.com" }),
+        )
+        .await;
+        let mut visitor =
+            VisitorSocket::connect(edge, &started.conversation_id, &started.token, 0).await;
         visitor.send(VisitorCommand::RequestHuman).await;
-        let waiting = visitor.conn.wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. })).await;
+        let waiting = visitor
+            .conn
+            .wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. }))
+            .await;
         (visitor, waiting.at, Instant::now())
     }))
     .await
 }
 
-async fn measure(waiting: Vec<(VisitorSocket, Millis, Instant)>, dues: (Millis, Millis, Millis), limit: Duration) -> (Vec<u64>, Vec<u64>) {
-    let results = join_all(waiting.into_iter().map(|(mut visitor, waiting_at, seen_at)| async move {
-        let mut stored = Vec::new();
-        let mut seen = Vec::new();
-        let checks: [(Millis, StepMatcher); 3] = [
-            (dues.0, |k| *k == EventKind::WaitNotice),
-            (dues.1, |k| *k == EventKind::LeaveMessageOffered),
-            (dues.2, |k| matches!(k, EventKind::Missed { .. })),
-        ];
-        for (due, is_step) in checks {
-            let event = visitor.conn.wait_event_within("ladder step", limit, is_step).await;
-            stored.push(((event.at - waiting_at - due).max(0) * 1000) as u64);
-            let expected = seen_at + Duration::from_millis(due as u64);
-            seen.push(Instant::now().saturating_duration_since(expected).as_micros() as u64);
-        }
-        (stored, seen)
-    }))
+async fn measure(
+    waiting: Vec<(VisitorSocket, Millis, Instant)>,
+    dues: (Millis, Millis, Millis),
+    limit: Duration,
+) -> (Vec<u64>, Vec<u64>) {
+    let results = join_all(waiting.into_iter().map(
+        |(mut visitor, waiting_at, seen_at)| async move {
+            let mut stored = Vec::new();
+            let mut seen = Vec::new();
+            let checks: [(Millis, StepMatcher); 3] = [
+                (dues.0, |k| *k == EventKind::WaitNotice),
+                (dues.1, |k| *k == EventKind::LeaveMessageOffered),
+                (dues.2, |k| matches!(k, EventKind::Missed { .. })),
+            ];
+            for (due, is_step) in checks {
+                let event = visitor
+                    .conn
+                    .wait_event_within("ladder step", limit, is_step)
+                    .await;
+                stored.push(((event.at - waiting_at - due).max(0) * 1000) as u64);
+                let expected = seen_at + Duration::from_millis(due as u64);
+                seen.push(
+                    Instant::now()
+                        .saturating_duration_since(expected)
+                        .as_micros() as u64,
+                );
+            }
+            (stored, seen)
+        },
+    ))
     .await;
     let stored = results.iter().flat_map(|(s, _)| s.clone()).collect();
     let seen = results.iter().flat_map(|(_, s)| s.clone()).collect();

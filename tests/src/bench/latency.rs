@@ -37,15 +37,33 @@ pub async fn open_live_pairs(edge: &Edge, site: &TestSite, count: usize) -> Vec<
     for batch in (0..count).collect::<Vec<_>>().chunks(25) {
         let opened = futures_util::future::join_all(batch.iter().map(|i| async move {
             let agent = &site.agents[i % site.agents.len()];
-            let started = start_conversation(edge, &site.id, serde_json::json!({ "name": "Bench", "email": "bench@example.com" })).await;
-            let mut visitor = VisitorSocket::connect(edge, &started.conversation_id, &started.token, 0).await;
+            let started = start_conversation(
+                edge,
+                &site.id,
+                serde_json::json!({ "name": "Bench", "email": "bench@example.com" }),
+            )
+            .await;
+            let mut visitor =
+                VisitorSocket::connect(edge, &started.conversation_id, &started.token, 0).await;
             visitor.send(VisitorCommand::RequestHuman).await;
-            visitor.conn.wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. })).await;
-            let mut chat = AgentSocket::connect(edge, site, agent, &started.conversation_id, 0).await;
+            visitor
+                .conn
+                .wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. }))
+                .await;
+            let mut chat =
+                AgentSocket::connect(edge, site, agent, &started.conversation_id, 0).await;
             chat.send(AgentCommand::Accept).await;
-            chat.conn.wait_for("claimed", |f| matches!(f, ServerFrame::Claimed { .. })).await;
-            visitor.conn.wait_event("joined", |k| matches!(k, EventKind::AgentJoined { .. })).await;
-            LivePair { visitor, agent: chat }
+            chat.conn
+                .wait_for("claimed", |f| matches!(f, ServerFrame::Claimed { .. }))
+                .await;
+            visitor
+                .conn
+                .wait_event("joined", |k| matches!(k, EventKind::AgentJoined { .. }))
+                .await;
+            LivePair {
+                visitor,
+                agent: chat,
+            }
         }))
         .await;
         pairs.extend(opened);
@@ -55,11 +73,19 @@ pub async fn open_live_pairs(edge: &Edge, site: &TestSite, count: usize) -> Vec<
 
 /// Reads frames until `until`, recording the latency of each message of `kind` whose client id
 /// carries its send time (microseconds since `base`).
-async fn collect(mut source: Source, base: Instant, until: Instant, from_visitor: bool) -> Vec<Duration> {
+async fn collect(
+    mut source: Source,
+    base: Instant,
+    until: Instant,
+    from_visitor: bool,
+) -> Vec<Duration> {
     let mut samples = Vec::new();
     while let Ok(Some(Ok(message))) = tokio::time::timeout_at(until.into(), source.next()).await {
-        let Message::Text(text) = message else { continue };
-        let Ok(ServerFrame::Event { event }) = serde_json::from_str::<ServerFrame>(text.as_str()) else {
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let Ok(ServerFrame::Event { event }) = serde_json::from_str::<ServerFrame>(text.as_str())
+        else {
             continue;
         };
         let client_id = match (&event.kind, from_visitor) {
@@ -80,7 +106,12 @@ async fn collect(mut source: Source, base: Instant, until: Instant, from_visitor
 }
 
 /// Every conversation sends one message each way per `interval` for `duration`.
-pub async fn run(edge: &Edge, conversations: usize, interval: Duration, duration: Duration) -> LatencyReport {
+pub async fn run(
+    edge: &Edge,
+    conversations: usize,
+    interval: Duration,
+    duration: Duration,
+) -> LatencyReport {
     let agents = conversations.div_ceil(100).max(1);
     let mut settings = fast_settings();
     settings.time_to_accept_ms = 600_000;
@@ -110,10 +141,23 @@ pub async fn run(edge: &Edge, conversations: usize, interval: Duration, duration
                 tick.tick().await;
                 n += 1;
                 let stamp = || base.elapsed().as_micros();
-                let visitor = VisitorCommand::Message { text: format!("visitor says {n}"), client_id: Some(format!("v{n}-{}", stamp())) };
-                let agent = AgentCommand::Message { text: format!("agent says {n}"), client_id: Some(format!("a{n}-{}", stamp())) };
-                let (Ok(visitor), Ok(agent)) = (serde_json::to_string(&visitor), serde_json::to_string(&agent)) else { break };
-                if visitor_sink.send(Message::text(visitor)).await.is_err() || agent_sink.send(Message::text(agent)).await.is_err() {
+                let visitor = VisitorCommand::Message {
+                    text: format!("visitor says {n}"),
+                    client_id: Some(format!("v{n}-{}", stamp())),
+                };
+                let agent = AgentCommand::Message {
+                    text: format!("agent says {n}"),
+                    client_id: Some(format!("a{n}-{}", stamp())),
+                };
+                let (Ok(visitor), Ok(agent)) = (
+                    serde_json::to_string(&visitor),
+                    serde_json::to_string(&agent),
+                ) else {
+                    break;
+                };
+                if visitor_sink.send(Message::text(visitor)).await.is_err()
+                    || agent_sink.send(Message::text(agent)).await.is_err()
+                {
                     break;
                 }
             }

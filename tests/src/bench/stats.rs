@@ -51,10 +51,20 @@ pub struct Row {
 pub fn print_table(rows: &[Row]) {
     let width = rows.iter().map(|r| r.what.len()).max().unwrap_or(10);
     let figures = rows.iter().map(|r| r.figures.len()).max().unwrap_or(10);
-    println!("\n| {:width$} | {:figures$} | target |", "benchmark", "figures");
-    println!("|{}|{}|--------|", "-".repeat(width + 2), "-".repeat(figures + 2));
+    println!(
+        "\n| {:width$} | {:figures$} | target |",
+        "benchmark", "figures"
+    );
+    println!(
+        "|{}|{}|--------|",
+        "-".repeat(width + 2),
+        "-".repeat(figures + 2)
+    );
     for row in rows {
-        println!("| {:width$} | {:figures$} | {} |", row.what, row.figures, row.target);
+        println!(
+            "| {:width$} | {:figures$} | {} |",
+            row.what, row.figures, row.target
+        );
     }
 }
 
