@@ -35,7 +35,8 @@ test('an agent of site A cannot see or act on site B', async () => {
   const b = await createSite({ agents: [{ name: 'Zed', role: 'admin' }] });
   const ann = await AgentPage.open(browser, a, a.agents[0]);
   const visitorOfB = await Visitor.start(b.id);
-  await visitorOfB.queue('Bea', 'bea@example.com');
+  visitorOfB.say('hello');
+  await visitorOfB.waitEvent('visitor_message');
 
   // The switcher only offers A; B's lists are not reachable through the URL either.
   const options = await ann.page.locator('#site-select option').allTextContents();
