@@ -186,7 +186,12 @@ ${tag}</body></html>`;
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   // "localhost", not 127.0.0.1: a different origin from the edge, like a customer's site.
   const base = `http://localhost:${server.address().port}`;
-  return { base, close: () => new Promise((resolve) => server.close(resolve)) };
+  const close = () =>
+    new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    });
+  return { base, close };
 }
 
 /** Chromium with the flags from TOOLCHAIN.md; Playwright gives it a fresh temporary profile. */

@@ -16,16 +16,19 @@ after(async () => {
   await host?.close();
 });
 
-async function visit(site, kind = "plain") {
+/** A visitor's page for this test; it and the site's agent sockets close when the test ends. */
+async function visit(t, site, kind = "plain") {
   const page = await newPage(browser);
+  t.after(async () => {
+    await page.context().close();
+    for (const agent of site.agents) agent.close();
+  });
   return new WidgetPage(page, host.base, site.id).goto(kind);
 }
 
-async function done(w, site) {
+function done(w) {
   assert.deepEqual(w.page.errors, [], "no page errors");
   assert.deepEqual(w.page.dialogs, [], "no dialogs");
-  await w.page.context().close();
-  for (const agent of site.agents) agent.close();
 }
 
 /** Asks for a person and fills the contact form. */
@@ -37,9 +40,9 @@ async function handOver(w, name = "Vera Visitor", email = "vera@example.com") {
   await w.see("Please wait while we connect you to an agent.");
 }
 
-test("bot chat: the greeting, an answer from the knowledge base, announced once", async () => {
+test("bot chat: the greeting, an answer from the knowledge base, announced once", async (t) => {
   const site = await createSite();
-  const w = await visit(site);
+  const w = await visit(t, site);
   await w.open();
   await w.see("Hi! I'm the assistant");
   assert.equal(await w.live.textContent(), "", "history is not announced");
@@ -52,14 +55,14 @@ test("bot chat: the greeting, an answer from the knowledge base, announced once"
     document.querySelector("baton-chat").shadowRoot.querySelector("[aria-live]").textContent.includes("9 to 17"),
   );
   await w.accessible("bot chat");
-  await done(w, site);
+  done(w);
 });
 
-test("talk-to-a-person offer, contact form with inline validation, waiting and the ladder", async () => {
+test("talk-to-a-person offer, contact form with inline validation, waiting and the ladder", async (t) => {
   const site = await createSite(settings({ wait_notice_ms: 800, leave_message_offer_ms: 800 }));
   const [agent] = site.agents;
   await agent.online();
-  const w = await visit(site);
+  const w = await visit(t, site);
   await w.open();
   await w.send("xyzzy plugh frobnicate");
   const offer = w.button("Talk to a person");
@@ -67,7 +70,7 @@ test("talk-to-a-person offer, contact form with inline validation, waiting and t
   await w.accessible("talk to a person offered");
   await offer.click();
   await w.field("Name").waitFor();
-  assert.match(await w.focused(), /^input#bw-name/, "focus moves to the form");
+  await w.focusOn("bw-name");
   await w.button("Start chat").click();
   await w.root.getByText("Please enter your name.").waitFor();
   await w.root.getByText("Please enter a valid email address, like name@example.com.").waitFor();
@@ -77,7 +80,7 @@ test("talk-to-a-person offer, contact form with inline validation, waiting and t
   await w.root.getByText("Please enter your name.").waitFor({ state: "hidden" });
   await w.field("Email").fill("vera@");
   await w.button("Start chat").click();
-  assert.match(await w.focused(), /^input#bw-email/, "focus on the first invalid field");
+  await w.focusOn("bw-email");
   await w.field("Email").fill("vera@example.com");
   await w.button("Start chat").click();
   await w.see("Please wait while we connect you to an agent.");
@@ -104,14 +107,14 @@ test("talk-to-a-person offer, contact form with inline validation, waiting and t
   assert.ok(JSON.stringify(tickets).includes("Please call me about a group of 12."), "the ticket exists");
   await w.send("What are your opening hours?");
   await w.see("We are open from 9 to 17.");
-  await done(w, site);
+  done(w);
 });
 
-test("agent joins, typing both ways, read receipt, agent leaves and the bot is back", async () => {
+test("agent joins, typing both ways, read receipt, agent leaves and the bot is back", async (t) => {
   const site = await createSite();
   const [agent] = site.agents;
   await agent.online();
-  const w = await visit(site);
+  const w = await visit(t, site);
   await w.open();
   await handOver(w);
   await agent.open(await agent.nextWaiting());
@@ -143,16 +146,16 @@ test("agent joins, typing both ways, read receipt, agent leaves and the bot is b
   await w.send("What are your opening hours?");
   await w.see("We are open from 9 to 17.");
   await w.accessible("back to the bot");
-  await done(w, site);
+  done(w);
 });
 
-test("missed: nobody accepts in time, the contact details, and the bot answers again", async () => {
+test("missed: nobody accepts in time, the contact details, and the bot answers again", async (t) => {
   const site = await createSite(
     settings({ wait_notice_ms: 300, leave_message_offer_ms: 300, time_to_accept_ms: 1500 }),
   );
   const [agent] = site.agents;
   await agent.online();
-  const w = await visit(site);
+  const w = await visit(t, site);
   await w.open();
   await handOver(w);
   await w.see("Sorry, nobody could answer in time. The assistant is here to help again. Call us on +47 912 34 567.");
@@ -161,14 +164,14 @@ test("missed: nobody accepts in time, the contact details, and the bot answers a
   await w.accessible("missed");
   await w.send("How much does a tour cost?");
   await w.see("The Fjord Paddle costs 790 NOK.");
-  await done(w, site);
+  done(w);
 });
 
-test("blocked: asking for a person again gets the site's block message", async () => {
+test("blocked: asking for a person again gets the site's block message", async (t) => {
   const site = await createSite();
   const [agent] = site.agents;
   await agent.online();
-  const w = await visit(site);
+  const w = await visit(t, site);
   await w.open();
   await w.send("hello");
   const { id } = await w.conversation();
@@ -180,23 +183,23 @@ test("blocked: asking for a person again gets the site's block message", async (
   assert.equal(await w.field("Name").count(), 0, "no contact form");
   assert.equal(await w.button("Talk to a person").count(), 0);
   await w.accessible("blocked");
-  await done(w, site);
+  done(w);
 });
 
-test("no agent online: contact details, then leave a message", async () => {
+test("no agent online: contact details, then leave a message", async (t) => {
   const site = await createSite();
-  const w = await visit(site);
+  const w = await visit(t, site);
   await w.open();
   await w.send("I want to talk to a human");
   await w.see("Sorry, nobody is available right now. Call us on +47 912 34 567.");
   await w.accessible("no agent online");
   await w.button("Leave a message").click();
-  assert.match(await w.focused(), /^input#bw-lname/);
+  await w.focusOn("bw-lname");
   await w.field("Name").fill("Sam");
   await w.field("Email").fill("sam@example.com");
   await w.field("Your message").fill("Do you have kayaks for two children?");
   await w.button("Send message").click();
   await w.see("Thank you! Your message was sent");
   assert.equal(await w.button("Leave a message").count(), 0, "the offer is gone");
-  await done(w, site);
+  done(w);
 });

@@ -79,6 +79,15 @@ export class WidgetPage {
     });
   }
 
+  /** Waits until the element with `id` inside the shadow root has the focus. */
+  async focusOn(id) {
+    await this.page.waitForFunction(
+      (id) => document.querySelector("baton-chat")?.shadowRoot?.activeElement?.id === id,
+      id,
+      { timeout: SOON },
+    );
+  }
+
   /** No axe-core violations inside the widget (`state` names the state in the message). */
   async accessible(state) {
     const violations = await axeViolations(this.page);
