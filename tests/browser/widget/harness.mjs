@@ -176,7 +176,7 @@ export async function startHostServer() {
     const hostile = kind === "hostile" ? "<style>* { all: unset } div { display: none !important }</style>" : "";
     const tag = `<script src="${EDGE}/widget.js" data-site="${site}" async></script>`;
     const links = kind === "blank" ? "" : '<p><a href="#top">Back to top</a></p>';
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fjord Shop</title>${hostile}</head>
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Fjord Shop</title>${hostile}</head>
 <body><header><p>Fjord Shop</p></header><main><h1>Kayaks and tours</h1><div><p>Rent a kayak for the day.</p></div>${links}</main>
 ${tag}</body></html>`;
     const headers = { "content-type": "text/html; charset=utf-8" };
