@@ -71,11 +71,16 @@
 
   function load() {
     if (!loading) {
+      var text = function (r) {
+        return r.text();
+      };
       loading = Promise.all([
         import(files + "__BATON_JS__"),
-        fetch(files + "__BATON_CSS__").then(function (r) {
-          return r.text();
-        }),
+        fetch(files + "__BATON_CSS__").then(text),
+        // The site's name, language and live-chat switch, fetched alongside the module.
+        fetch(base + "api/v1/sites/" + encodeURIComponent(site) + "/widget-config")
+          .then(text)
+          .catch(function () {}),
       ])
         .then(function (r) {
           var css = new CSSStyleSheet();
@@ -83,7 +88,11 @@
           return r[0].default({ module_or_path: files + "__BATON_WASM__" }).then(function () {
             var focused = root.activeElement === button;
             root.adoptedStyleSheets = [sheet, css];
-            run = r[0].start(root, { site: site, base: base, emit: emit });
+            var config = {};
+            try {
+              config = JSON.parse(r[2]);
+            } catch (e) {}
+            run = r[0].start(root, { site: site, base: base, emit: emit, config: config });
             placeholder.remove();
             if (focused) root.querySelector(".launcher").focus();
             queue.splice(0).forEach(function (c) {

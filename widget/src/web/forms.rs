@@ -9,7 +9,7 @@ use baton_core::{validate, ErrorCode};
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::Ctx;
+use super::{set_ui, Ctx};
 use crate::i18n::{Lang, T};
 
 /// One labelled input with its inline error.
@@ -85,7 +85,7 @@ pub fn contact(ctx: Ctx, l: Lang) -> impl IntoView {
     let submit = move |event: ev::SubmitEvent| {
         event.prevent_default();
         tried.set(true);
-        ctx.ui.update(|u| u.contact_error = None);
+        set_ui(ctx, &mut |u| u.contact_error = None);
         let email = email.get_untracked();
         match (
             validate::name(&name.get_untracked()),
@@ -189,7 +189,7 @@ pub fn leave_message(ctx: Ctx, l: Lang) -> impl IntoView {
             {input(l, message_field, message, message_bad)}
             <div class="row">
                 <button type="button" class="secondary" on:click=move |_| {
-                    ctx.ui.update(|u| u.leave_form = false);
+                    set_ui(ctx, &mut |u| u.leave_form = false);
                     super::focus_soon(ctx);
                 }>{l.t(T::Cancel)}</button>
                 <button type="submit" class="primary">{l.t(T::SendMessage)}</button>

@@ -56,6 +56,12 @@ pub(crate) struct Ui {
     pub known: Option<(String, String)>,
 }
 
+/// Every change to [`Ui`] goes through here: one instance of the signal's update code instead
+/// of one per closure.
+pub(crate) fn set_ui(ctx: Ctx, change: &mut dyn FnMut(&mut Ui)) {
+    ctx.ui.update(|ui| change(ui));
+}
+
 /// A signed-in user from `Baton.identify`, with the site server's HMAC of the email.
 #[derive(Clone, Debug)]
 pub(crate) struct Identity {
@@ -141,6 +147,7 @@ pub fn start(root: web_sys::ShadowRoot, options: JsValue) -> Result<Function, Js
     let mount: web_sys::HtmlElement = document.create_element("div")?.unchecked_into();
     root.append_child(&mount)?;
     let seen = net::session().map_or(0, |s| s.seen);
+    let config = opt(&options, "config");
     leptos::mount::mount_to(mount, move || {
         let ctx = Ctx {
             chat: RwSignal::new(Chat::new(seen, client_prefix())),
@@ -156,16 +163,16 @@ pub fn start(root: web_sys::ShadowRoot, options: JsValue) -> Result<Function, Js
             panel: NodeRef::new(),
         };
         CTX.with(|c| c.set(Some(ctx)));
+        apply_config(ctx, &config);
+        choose_lang();
         view::app(ctx)
     })
     .forget();
-    choose_lang();
     listen_for_network();
     // A conversation from an earlier page: reconnect now, for its news and the unread badge.
     if net::session().is_some() {
         net::ensure(None);
     }
-    wasm_bindgen_futures::spawn_local(load_config());
     emit("ready", &[]);
     let command = Closure::<dyn Fn(String, JsValue)>::new(command);
     Ok(command.into_js_value().unchecked_into())
@@ -198,32 +205,27 @@ fn client_prefix() -> String {
     format!("w{n:x}")
 }
 
-async fn load_config() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let site = host(|h| h.site.clone());
-    let url = format!("{}/api/v1/sites/{site}/widget-config", net::base());
-    let Ok(request) = web_sys::Request::new_with_str(&url) else {
-        return;
-    };
-    let Some((200, text)) = net::fetch(&window, &request).await else {
-        return;
-    };
-    let (Some(config), Some(ctx)) = (net::parse(&text), ctx()) else {
-        return;
-    };
-    if let Some(name) = config.get("name").and_then(|v| v.string()) {
-        ctx.ui.update(|u| u.title = name);
-    }
-    if let Some(live_chat) = config.get("live_chat").and_then(|v| v.boolean()) {
-        ctx.ui.update(|u| u.live_chat = live_chat);
-    }
-    if let Some(max) = config.get("max_message_bytes").and_then(|v| v.number()) {
-        ctx.ui.update(|u| u.max_bytes = max as usize);
-    }
+/// The site's widget-config (`name`, `locale`, `live_chat`, `max_message_bytes`), fetched by
+/// the loader in parallel with this module so the first render already has them.
+fn apply_config(ctx: Ctx, config: &JsValue) {
+    let mut title = config
+        .get("name")
+        .and_then(|v| v.string())
+        .unwrap_or_default();
+    let live_chat = config
+        .get("live_chat")
+        .and_then(|v| v.boolean())
+        .unwrap_or(true);
+    let max = config
+        .get("max_message_bytes")
+        .and_then(|v| v.number())
+        .unwrap_or(4096.0);
+    set_ui(ctx, &mut |u| {
+        u.title = std::mem::take(&mut title);
+        u.live_chat = live_chat;
+        u.max_bytes = max as usize;
+    });
     host(|h| h.site_lang = config.get("locale").and_then(|v| v.string()));
-    choose_lang();
 }
 
 /// An explicit `Baton.setLocale`, then the site's setting, then the browser's languages.
@@ -302,7 +304,7 @@ pub(crate) fn on_frame(frame: ServerFrame) {
             Outcome::Fresh(index) => fresh(ctx, index),
             Outcome::Phase(phase) => phase_changed(ctx, phase),
             Outcome::Welcomed => {
-                ctx.ui.update(|u| u.offline = false);
+                set_ui(ctx, &mut |u| u.offline = false);
                 let unconfirmed = ctx.chat.with_untracked(Chat::unconfirmed);
                 net::on_welcome(unconfirmed);
                 if ctx.chat.with_untracked(|c| c.phase) == Phase::Contact {
@@ -311,11 +313,11 @@ pub(crate) fn on_frame(frame: ServerFrame) {
             }
             Outcome::Error(code, _) => match code {
                 ErrorCode::InvalidEmail | ErrorCode::InvalidName => {
-                    ctx.ui.update(|u| u.contact_error = Some(code))
+                    set_ui(ctx, &mut |u| u.contact_error = Some(code))
                 }
-                ErrorCode::RateLimited => ctx.ui.update(|u| u.alert = Some(T::RateLimited)),
-                ErrorCode::TooLarge => ctx.ui.update(|u| u.alert = Some(T::TooLong)),
-                _ => ctx.ui.update(|u| u.alert = Some(T::Failed)),
+                ErrorCode::RateLimited => set_ui(ctx, &mut |u| u.alert = Some(T::RateLimited)),
+                ErrorCode::TooLarge => set_ui(ctx, &mut |u| u.alert = Some(T::TooLong)),
+                _ => set_ui(ctx, &mut |u| u.alert = Some(T::Failed)),
             },
         }
     }
@@ -346,7 +348,7 @@ fn fresh(ctx: Ctx, index: usize) {
         }
         Body::Notice(notice) => {
             if matches!(notice, Notice::TicketCreated(_)) {
-                ctx.ui.update(|u| u.leave_form = false);
+                set_ui(ctx, &mut |u| u.leave_form = false);
                 focus_soon(ctx);
             }
             view::notice_text(lang, notice)
@@ -374,7 +376,7 @@ fn phase_changed(ctx: Ctx, phase: Phase) {
         &[("state", state.into()), ("agent", agent.into())],
     );
     if phase == Phase::Live {
-        ctx.ui.update(|u| u.leave_form = false);
+        set_ui(ctx, &mut |u| u.leave_form = false);
     }
     if phase == Phase::Contact {
         submit_known_contact();
@@ -412,14 +414,14 @@ fn mark_seen() {
 
 pub(crate) fn connection_lost() {
     if let Some(ctx) = ctx() {
-        ctx.ui.update(|u| u.offline = true);
+        set_ui(ctx, &mut |u| u.offline = true);
     }
 }
 
 /// Starting a conversation failed (edge unreachable, origin not allowed).
 pub(crate) fn unavailable() {
     if let Some(ctx) = ctx() {
-        ctx.ui.update(|u| u.alert = Some(T::Unavailable));
+        set_ui(ctx, &mut |u| u.alert = Some(T::Unavailable));
     }
 }
 
@@ -433,7 +435,7 @@ pub(crate) fn open() {
         return;
     };
     if !ctx.ui.with_untracked(|u| u.open) {
-        ctx.ui.update(|u| u.open = true);
+        set_ui(ctx, &mut |u| u.open = true);
         store::remember_open(&host(|h| h.site.clone()), true);
         emit("open", &[]);
     }
@@ -447,7 +449,7 @@ pub(crate) fn close() {
         return;
     };
     if ctx.ui.with_untracked(|u| u.open) {
-        ctx.ui.update(|u| u.open = false);
+        set_ui(ctx, &mut |u| u.open = false);
         store::remember_open(&host(|h| h.site.clone()), false);
         stop_typing();
         emit("close", &[]);
@@ -509,7 +511,6 @@ fn identify(arg: &JsValue) {
         web_sys::console::warn_1(&"Baton.identify: invalid name or email".into());
         return;
     };
-    let email = email.trim().to_string();
     let user_hash = text("userHash").or_else(|| text("user_hash"));
     // A conversation started for another signed-in user stays theirs: start a new one.
     if net::session().is_some_and(|s| s.email.is_some_and(|e| !e.eq_ignore_ascii_case(&email))) {
@@ -523,7 +524,7 @@ fn identify(arg: &JsValue) {
         })
     });
     if let Some(ctx) = ctx() {
-        ctx.ui.update(|u| u.known = Some((name, email)));
+        set_ui(ctx, &mut |u| u.known = Some((name.clone(), email.clone())));
         if ctx.chat.with_untracked(|c| c.phase) == Phase::Contact {
             submit_known_contact();
         }
@@ -537,7 +538,7 @@ fn reset() {
         return;
     };
     ctx.chat.set(Chat::new(0, client_prefix()));
-    ctx.ui.update(|u| {
+    set_ui(ctx, &mut |u| {
         u.leave_form = false;
         u.alert = None;
         u.offline = false;
@@ -554,7 +555,7 @@ pub(crate) fn send_text(text: &str) -> bool {
     match validate::message_text(text, ctx.ui.with_untracked(|u| u.max_bytes)) {
         Ok(text) => {
             stop_typing();
-            ctx.ui.update(|u| u.alert = None);
+            set_ui(ctx, &mut |u| u.alert = None);
             if let Some(command) = ctx.chat.try_update(|chat| chat.compose(text)) {
                 net::send(command);
             }
@@ -562,7 +563,7 @@ pub(crate) fn send_text(text: &str) -> bool {
             true
         }
         Err(ConversationError::TooLarge { .. }) => {
-            ctx.ui.update(|u| u.alert = Some(T::TooLong));
+            set_ui(ctx, &mut |u| u.alert = Some(T::TooLong));
             false
         }
         Err(_) => false,

@@ -15,7 +15,7 @@ use leptos::prelude::{set_interval, set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{CloseEvent, MessageEvent, Request, RequestInit, Response, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, RequestInit, Response, WebSocket};
 
 use super::store::{self, Session};
 use super::{object, Identity};
@@ -72,10 +72,6 @@ pub fn init(base: String, site: String) {
     };
     *cell().borrow_mut() = Some(net);
     set_interval(heartbeat, PING_EVERY);
-}
-
-pub fn base() -> String {
-    with(|net| net.base.clone()).unwrap_or_default()
 }
 
 pub fn session() -> Option<Session> {
@@ -164,12 +160,9 @@ async fn start_conversation(identity: Option<&Identity>) -> Result<Session, Opti
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&body);
-    let headers = web_sys::Headers::new().map_err(|_| None)?;
-    let _ = headers.set("content-type", "application/json");
-    init.set_headers(&headers);
+    init.set_headers(&object(&[("content-type", "application/json".into())]));
     let url = format!("{base}/api/v1/sites/{site}/conversations");
-    let request = Request::new_with_str_and_init(&url, &init).map_err(|_| None)?;
-    let (status, text) = fetch(&window, &request).await.ok_or(None)?;
+    let (status, text) = fetch(&window, &url, &init).await.ok_or(None)?;
     if status != 201 {
         return Err(Some(status));
     }
@@ -191,8 +184,12 @@ pub fn parse(text: &str) -> Option<JsValue> {
 }
 
 /// One HTTP exchange: status and body text, or `None` when the network failed.
-pub async fn fetch(window: &web_sys::Window, request: &Request) -> Option<(u16, String)> {
-    let response: Response = JsFuture::from(window.fetch_with_request(request))
+pub async fn fetch(
+    window: &web_sys::Window,
+    url: &str,
+    init: &RequestInit,
+) -> Option<(u16, String)> {
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
         .await
         .ok()?
         .dyn_into()
@@ -293,10 +290,7 @@ async fn check_session() {
     .flatten() else {
         return;
     };
-    let Ok(request) = Request::new_with_str(&url) else {
-        return;
-    };
-    if let Some((401 | 404, _)) = fetch(&window, &request).await {
+    if let Some((401 | 404, _)) = fetch(&window, &url, &RequestInit::new()).await {
         super::session_lost();
     }
 }

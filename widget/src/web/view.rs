@@ -8,7 +8,7 @@ use baton_core::{Phase, Seq};
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{forms, Ctx};
+use super::{forms, set_ui, Ctx};
 use crate::i18n::{Lang, T};
 use crate::model::{Author, Body, Chat, Item, Notice};
 use crate::text::{segments, Segment};
@@ -60,7 +60,7 @@ fn launcher(ctx: Ctx, l: Lang) -> impl IntoView {
             <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                 <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
             </svg>
-            <span class="badge" aria-hidden="true" hidden=move || unread() == 0>{unread}</span>
+            <span class="badge" aria-hidden="true" hidden=move || unread() == 0>{move || unread().to_string()}</span>
         </button>
     }
 }
@@ -107,10 +107,10 @@ fn panel(ctx: Ctx, l: Lang) -> impl IntoView {
             </header>
             {transcript(ctx, l)}
             <p class="typing">
-                {move || ctx.chat.with(|c| c.agent_typing.then(|| l.fill(T::Typing, c.agent.as_deref().unwrap_or(""))))}
+                {move || ctx.chat.with(|c| if c.agent_typing { l.fill(T::Typing, c.agent.as_deref().unwrap_or("")) } else { String::new() })}
             </p>
             <p class="banner" role="status" hidden=move || !ctx.ui.with(|u| u.offline)>{l.t(T::Reconnecting)}</p>
-            <p class="alert" role="alert">{move || ctx.ui.with(|u| u.alert).map(|key| l.t(key))}</p>
+            <p class="alert" role="alert">{move || ctx.ui.with(|u| u.alert).map_or(String::new(), |key| l.t(key).to_string())}</p>
             {offers(ctx, l)}
             {move || match mode.get() {
                 Mode::Contact => forms::contact(ctx, l).into_any(),
@@ -212,7 +212,7 @@ fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
             </button>
             <button type="button" class="offer" hidden=move || !leave()
                 on:click=move |_| {
-                    ctx.ui.update(|u| u.leave_form = true);
+                    set_ui(ctx, &mut |u| u.leave_form = true);
                     super::focus_soon(ctx);
                 }>
                 {l.t(T::LeaveButton)}

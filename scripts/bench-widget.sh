@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Widget benchmark (README "Widget"): bytes shipped and host-page impact.
+#
+#   bash scripts/bench-widget.sh           sizes, then Chromium figures (starts its own edge
+#                                          unless BATON_EDGE_URL + BATON_BOOTSTRAP_TOKEN are set)
+#   bash scripts/bench-widget.sh --check   sizes only; fails above the hard caps below
+#
+# Sizes are of what build-widget.sh wrote to edge/public: the loader (widget.js) and the whole
+# widget (wasm + JS glue + CSS), raw / gzip -9 / brotli q11.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$BATON_ROOT"
+
+# Hard caps in bytes, brotli. Set just over the current size: growing past them is a decision
+# (raise the cap in the same commit, with the reason), never an accident.
+LOADER_CAP=1500
+WIDGET_CAP=105000
+
+manifest="edge/public/widget/manifest.json"
+[[ -f "$manifest" ]] || { echo "bench-widget: no $manifest; run scripts/build-widget.sh" >&2; exit 1; }
+node - "$LOADER_CAP" "$WIDGET_CAP" <<'JS'
+const fs = require("fs");
+const zlib = require("zlib");
+const [loaderCap, widgetCap] = process.argv.slice(2).map(Number);
+const m = JSON.parse(fs.readFileSync("edge/public/widget/manifest.json", "utf8"));
+const size = (file) => {
+  const b = fs.readFileSync(file);
+  return {
+    raw: b.length,
+    gzip: zlib.gzipSync(b, { level: 9 }).length,
+    brotli: zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+};
+const rows = [
+  ["loader widget.js", size("edge/public/widget.js")],
+  ["widget wasm", size(`edge/public/widget/${m.wasm}`)],
+  ["widget JS glue", size(`edge/public/widget/${m.js}`)],
+  ["widget CSS", size(`edge/public/widget/${m.css}`)],
+];
+const whole = rows.slice(1).reduce((a, [, s]) => ({
+  raw: a.raw + s.raw, gzip: a.gzip + s.gzip, brotli: a.brotli + s.brotli,
+}), { raw: 0, gzip: 0, brotli: 0 });
+rows.push(["whole widget", whole]);
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
+console.log(`${"bytes shipped".padEnd(18)}${"raw".padStart(10)}${"gzip".padStart(10)}${"brotli".padStart(10)}`);
+for (const [name, s] of rows) console.log(`${name.padEnd(18)}${kb(s.raw)}${kb(s.gzip)}${kb(s.brotli)}`);
+console.log(`targets: loader ≤ 2 KB brotli, whole widget ≤ 100 KB brotli; caps: loader ${loaderCap} B, widget ${widgetCap} B`);
+const loader = rows[0][1].brotli;
+let failed = false;
+if (loader > loaderCap) { console.error(`size check: loader is ${loader} B brotli, over its cap of ${loaderCap} B`); failed = true; }
+if (whole.brotli > widgetCap) { console.error(`size check: widget is ${whole.brotli} B brotli, over its cap of ${widgetCap} B`); failed = true; }
+if (failed) process.exit(1);
+console.log(`size check: ok (loader ${loader} B, widget ${whole.brotli} B brotli)`);
+JS
+[[ "${1:-}" == "--check" ]] && exit 0
+
+# Host-page impact needs an edge that serves this build.
+if [[ -z "${BATON_EDGE_URL:-}" || -z "${BATON_BOOTSTRAP_TOKEN:-}" ]]; then
+  port="${BATON_BENCH_PORT:-8786}"
+  state="$(mktemp -d)"
+  export BATON_BOOTSTRAP_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  export BATON_EDGE_URL="http://127.0.0.1:$port"
+  BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$state/wrangler.log" 2>&1 &
+  edge_pid=$!
+  trap 'kill -s KILL -- "-$edge_pid" 2>/dev/null || true; wait "$edge_pid" 2>/dev/null || true; rm -rf "$state"' EXIT
+  for _ in $(seq 1 180); do
+    curl -fsS "$BATON_EDGE_URL/api/v1/health" >/dev/null 2>&1 && break
+    kill -0 "$edge_pid" 2>/dev/null || { cat "$state/wrangler.log"; exit 1; }
+    sleep 0.5
+  done
+fi
+echo "host-page impact in Chromium against $BATON_EDGE_URL:"
+scratch="$(mktemp -d)"
+TMPDIR="$scratch" node tests/browser/widget/bench.mjs
+rm -rf "$scratch"

@@ -1,0 +1,96 @@
+// Host-page impact of the widget in Chromium (run by scripts/bench-widget.sh; not a test):
+//   - long tasks (> 50 ms) on the host page from navigation until the widget is loaded and open;
+//   - time from a click on the launcher to an interactive widget (panel shown, message box
+//     focused), cold (WebAssembly not loaded yet: fetched, compiled and mounted on the click)
+//     and warm (already loaded while the browser was idle).
+// Prints a JSON line per run and a summary; medians over RUNS runs (default 5).
+import { createSite, launch, newPage, startHostServer } from "./harness.mjs";
+
+const runs = Number(process.env.RUNS || 5);
+
+/** Clicks the launcher inside the page and resolves with ms until the message box has focus. */
+function clickToInteractive() {
+  return new Promise((resolve) => {
+    const root = document.querySelector("baton-chat").shadowRoot;
+    const loaded = Boolean(root.querySelector("aside.bw"));
+    const t0 = performance.now();
+    root.querySelector(".launcher").click();
+    const check = () => {
+      const input = root.querySelector("#bw-input");
+      if (input && input.checkVisibility() && root.activeElement === input) {
+        resolve({ ms: performance.now() - t0, loaded });
+      } else {
+        requestAnimationFrame(check);
+      }
+    };
+    check();
+  });
+}
+
+function observeLongTasks() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+  }).observe({ type: "longtask", buffered: true });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const browser = await launch();
+const host = await startHostServer();
+const site = await createSite();
+const results = { cold: [], warm: [], longTasks: [], loaderMs: [] };
+try {
+  for (let i = 0; i < runs; i++) {
+    // Cold: a fresh context (empty cache), click as soon as the loader drew the launcher. If
+    // the idle load won the race, that run is not cold: try again.
+    let page;
+    let cold;
+    let coldTasks;
+    for (let attempt = 0; attempt < 5 && !(cold && !cold.loaded); attempt++) {
+      page = await newPage(browser);
+      await page.addInitScript(observeLongTasks);
+      await page.goto(`${host.base}/blank?site=${site.id}`, { waitUntil: "commit" });
+      await page.locator("baton-chat button.launcher").waitFor({ state: "attached" });
+      cold = await page.evaluate(clickToInteractive);
+      coldTasks = await page.evaluate(() => window.__longTasks);
+      await page.context().close();
+    }
+
+    // Warm: the widget loads on idle by itself; then the visitor clicks.
+    page = await newPage(browser);
+    await page.addInitScript(observeLongTasks);
+    await page.goto(`${host.base}/blank?site=${site.id}`);
+    await page.locator("baton-chat aside.bw").waitFor({ state: "attached" });
+    const loaderMs = await page.evaluate(() => {
+      const entry = performance.getEntriesByType("resource").find((e) => e.name.endsWith("/widget.js"));
+      return entry ? Math.round(entry.duration) : null;
+    });
+    const warm = await page.evaluate(clickToInteractive);
+    const warmTasks = await page.evaluate(() => window.__longTasks);
+    await page.context().close();
+
+    const run = {
+      cold_click_to_interactive_ms: Math.round(cold.ms),
+      cold_wasm_was_loaded: cold.loaded,
+      warm_click_to_interactive_ms: Math.round(warm.ms),
+      long_tasks_cold: coldTasks,
+      long_tasks_idle_load_and_open: warmTasks,
+      loader_fetch_ms: loaderMs,
+    };
+    console.log(JSON.stringify(run));
+    results.cold.push(cold.ms);
+    results.warm.push(warm.ms);
+    results.longTasks.push(warmTasks.length + coldTasks.length);
+    results.loaderMs.push(loaderMs ?? 0);
+  }
+  console.log(
+    `host-page impact (median of ${runs}): click→interactive cold ${Math.round(median(results.cold))} ms, ` +
+      `warm ${Math.round(median(results.warm))} ms; long tasks > 50 ms per page load: ` +
+      `${median(results.longTasks)} (max ${Math.max(...results.longTasks)}); widget.js fetch ${median(results.loaderMs)} ms`,
+  );
+} finally {
+  for (const agent of site.agents) agent.close();
+  await host.close();
+  await browser.close();
+}
