@@ -15,6 +15,7 @@ base="http://127.0.0.1:$port"
 
 bash scripts/build-edge.sh
 # --- web: build the widget and dashboard into edge/public before the edge starts ------------
+bash scripts/build-widget.sh
 # --- end web ---------------------------------------------------------------------------------
 echo "demo: starting wrangler dev on $base"
 BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$state/wrangler.log" 2>&1 &
@@ -46,6 +47,18 @@ curl -fsS -X POST "$base/api/v1/bootstrap" -H "authorization: Bearer $BATON_BOOT
   -H 'content-type: application/json' --data @"$state/bootstrap.json" >/dev/null
 
 # --- web: start the demo site and print its URL ------------------------------------------
+# The customer's website, on its own origin, embedding the widget with one <script> tag.
+site_port="${BATON_DEMO_SITE_PORT:-8080}"
+setsid node scripts/serve-demo-site.mjs --port "$site_port" --edge "$base" >"$state/demo-site.log" 2>&1 &
+site_pid=$!
+trap 'kill -TERM -- "-$site_pid" "-$edge_pid" 2>/dev/null || true; wait "$edge_pid" 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 1 40); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$site_port/" 2>/dev/null && break
+  kill -0 "$site_pid" 2>/dev/null || { cat "$state/demo-site.log"; exit 1; }
+  sleep 0.25
+done
+echo
+echo "  Demo website with the chat widget: http://localhost:$site_port/  (Northwind Kayak Tours)"
 # --- end web ---------------------------------------------------------------------------------
 cat <<MSG
 

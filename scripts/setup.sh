@@ -50,6 +50,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
     echo "$want" >"$stamp"
   fi
 
+  # --- Chromium for the browser tests: Debian's package, never a test tool's own download ---
+  if command -v chromium >/dev/null 2>&1; then
+    say "chromium: present ($(command -v chromium))"
+  elif command -v apt-get >/dev/null 2>&1; then
+    say "chromium: apt-get install chromium chromium-driver"
+    sudo=""
+    [[ "$(id -u)" == "0" ]] || sudo="sudo"
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium chromium-driver
+  else
+    say "WARNING: no chromium and no apt-get; install Chromium and set CHROMIUM_BIN for the browser tests"
+  fi
+
   # --- cargo-installed tools ---------------------------------------------------------------
   install_tool() { # crate version root binary
     local crate="$1" version="$2" root="$3" bin="$4"

@@ -51,5 +51,28 @@ if ! cargo test -p baton-tests -- --nocapture; then
   exit 1
 fi
 # --- web: widget, dashboard, browser tests (Chromium against the same edge) ---------------
+step "widget: model tests, build, size check"
+cargo test -p baton-widget
+bash scripts/build-widget.sh
+bash scripts/bench-widget.sh --check
+web_edge="$BATON_EDGE_URL"
+wasm="$(node -p 'require("./edge/public/widget/manifest.json").wasm')"
+if ! curl -fsS -o /dev/null "$BATON_EDGE_URL/widget/$wasm"; then
+  # wrangler dev serves only the asset files that existed when it started, and the edge above
+  # started before this build. A second edge sees them. (Unused once the web builds run before
+  # the edge starts.)
+  web_port="${BATON_WEB_TEST_PORT:-8789}"
+  BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$web_port" "$state/web-data" >"$state/web.log" 2>&1 &
+  web_pid=$!
+  trap 'kill -KILL -- "-$web_pid" 2>/dev/null || true; wait "$web_pid" 2>/dev/null || true; cleanup' EXIT
+  web_edge="http://127.0.0.1:$web_port"
+  for _ in $(seq 1 180); do
+    curl -fsS "$web_edge/api/v1/health" >/dev/null 2>&1 && break
+    kill -0 "$web_pid" 2>/dev/null || { cat "$state/web.log"; echo "wrangler dev (web) exited" >&2; exit 1; }
+    sleep 0.5
+  done
+fi
+step "browser tests (Chromium) against $web_edge"
+BATON_EDGE_URL="$web_edge" bash scripts/browser-tests.sh
 # --- end web ---------------------------------------------------------------------------------
 step "all tests passed"
