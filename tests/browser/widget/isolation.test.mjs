@@ -2,7 +2,8 @@
 // use, the mobile layout, languages, and the host page's JavaScript API.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createSite, launch, newPage, startHostServer } from "./harness.mjs";
+import { createHmac } from "node:crypto";
+import { createSite, launch, newPage, settings, startHostServer } from "./harness.mjs";
 import { WidgetPage } from "./widget_page.mjs";
 
 let browser;
@@ -184,4 +185,33 @@ test("JavaScript API: queued calls, open/close/toggle, events, identify skips th
     ["Baton"],
     "one global",
   );
+});
+
+test("identity verification: the site's HMAC is accepted, a wrong one is neither used nor shown", async (t) => {
+  const secret = "a-secret-only-the-site-server-knows";
+  const site = await createSite(settings({ identity_secret: secret }));
+  const [agent] = site.agents;
+  await agent.online();
+  t.after(() => agent.close());
+  const userHash = createHmac("sha256", secret).update("vera@example.com").digest("hex");
+  const vera = await visitor(t, site);
+  await vera.page.addInitScript((userHash) => {
+    window.Baton = [["identify", { name: "Vera Visitor", email: "vera@example.com", userHash }]];
+  }, userHash);
+  await vera.goto();
+  await vera.open();
+  await vera.send("can I talk to a person please?");
+  await vera.see("Please wait while we connect you to an agent.");
+  assert.equal(await vera.field("Name").count(), 0, "verified: no contact form");
+
+  const mallory = await visitor(t, site);
+  await mallory.page.addInitScript(() => {
+    window.Baton = [["identify", { name: "Mallory", email: "vera@example.com", userHash: "00".repeat(32) }]];
+  });
+  await mallory.goto();
+  await mallory.open();
+  await mallory.send("can I talk to a person please?");
+  await mallory.field("Name").waitFor();
+  assert.equal(await mallory.field("Name").inputValue(), "", "the refused identity is not prefilled");
+  assert.equal(await mallory.field("Email").inputValue(), "");
 });

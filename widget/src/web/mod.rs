@@ -531,6 +531,14 @@ fn identify(arg: &JsValue) {
     }
 }
 
+/// The edge refused the identity (no or a wrong `user_hash`): it is neither used nor shown.
+pub(crate) fn identity_refused() {
+    host(|h| h.identity = None);
+    if let Some(ctx) = ctx() {
+        set_ui(ctx, &mut |u| u.known = None);
+    }
+}
+
 /// Forgets the conversation on this device (sign-out); a new one starts on the next open.
 fn reset() {
     net::forget();

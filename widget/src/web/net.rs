@@ -124,6 +124,7 @@ async fn create(identity: Option<Identity>) {
         web_sys::console::warn_1(
             &"Baton: identify() was refused by the edge; check user_hash".into(),
         );
+        super::identity_refused();
         result = start_conversation(None).await;
     }
     with(|net| net.creating = false);
