@@ -39,20 +39,15 @@ impl ApiError {
         Self::new(404, ErrorCode::NotFound, format!("{what} not found"))
     }
 
-    pub fn into_response(self) -> Response {
+    pub fn into_response(self) -> worker::Result<Response> {
         let body = serde_json::json!({ "error": self.code, "message": self.message });
-        match Response::from_json(&body) {
-            Ok(response) => response.with_status(self.status),
-            Err(_) => Response::error(self.message, self.status)
-                .unwrap_or_else(|_| Response::empty().unwrap_or_else(|_| unreachable_response())),
-        }
+        Ok(Response::from_json(&body)?.with_status(self.status))
     }
 }
 
-/// Response construction only fails on invalid status codes; ours are constants.
-fn unreachable_response() -> Response {
-    #[allow(clippy::unwrap_used)]
-    Response::empty().unwrap()
+/// Turns a handler's outcome into the response sent, errors included.
+pub fn respond(result: ApiResult<Response>) -> worker::Result<Response> {
+    result.or_else(ApiError::into_response)
 }
 
 impl From<worker::Error> for ApiError {

@@ -77,10 +77,7 @@ impl DurableObject for SiteHub {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        Ok(self
-            .route(req)
-            .await
-            .unwrap_or_else(ApiError::into_response))
+        crate::error::respond(self.route(req).await)
     }
 
     async fn websocket_message(

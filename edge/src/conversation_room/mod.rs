@@ -73,10 +73,7 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        Ok(self
-            .route(req)
-            .await
-            .unwrap_or_else(ApiError::into_response))
+        crate::error::respond(self.route(req).await)
     }
 
     async fn alarm(&self) -> Result<Response> {

@@ -10,7 +10,7 @@ use worker::{Env, Method, Request, Response};
 
 use crate::error::{ApiError, ApiResult};
 
-pub async fn handle(req: Request, env: Env) -> Response {
+pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     let origin = req.headers().get("origin").ok().flatten();
     let preflight = req.method() == Method::Options;
     let response = if preflight {
@@ -18,8 +18,8 @@ pub async fn handle(req: Request, env: Env) -> Response {
     } else {
         dispatch(req, &env).await
     };
-    let response = response.unwrap_or_else(ApiError::into_response);
-    visitor::with_cors(response, origin.as_deref())
+    let response = crate::error::respond(response)?;
+    Ok(visitor::with_cors(response, origin.as_deref()))
 }
 
 async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
