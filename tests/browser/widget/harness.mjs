@@ -157,7 +157,7 @@ export class Agent {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** Serves host pages on their own origin: /plain, /hostile, /csp (strict policy), /blank. */
+/** Host pages on their own origin: /plain, /hostile, /csp, /trusted-types (strict policies), /blank. */
 export async function startHostServer() {
   const edgeOrigin = new URL(EDGE).origin;
   const strictCsp = [
@@ -181,6 +181,9 @@ export async function startHostServer() {
 ${tag}</body></html>`;
     const headers = { "content-type": "text/html; charset=utf-8" };
     if (kind === "csp") headers["content-security-policy"] = strictCsp;
+    if (kind === "trusted-types") {
+      headers["content-security-policy"] = `${strictCsp}; require-trusted-types-for 'script'; trusted-types 'none'`;
+    }
     res.writeHead(200, headers).end(html);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -59,6 +59,21 @@ test("a strict Content-Security-Policy page: works, and nothing is refused", asy
   await w.accessible("strict CSP page");
 });
 
+test("Trusted Types enforced (`require-trusted-types-for 'script'`): no HTML sinks are used", async (t) => {
+  const site = await createSite();
+  const w = await visitor(t, site);
+  await w.page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+    );
+  });
+  await w.goto("trusted-types");
+  await chatWorks(w);
+  assert.deepEqual(await w.page.evaluate(() => window.__violations), []);
+  assert.deepEqual(w.page.errors, []);
+});
+
 test("visitor and agent text that looks like HTML is shown as text; only web links are links", async (t) => {
   const site = await createSite();
   const [agent] = site.agents;
