@@ -1,5 +1,6 @@
 // Host-page impact of the widget in Chromium (run by scripts/bench-widget.sh; not a test):
-//   - long tasks (> 50 ms) on the host page from navigation until the widget is loaded and open;
+//   - long tasks (> 50 ms) on the host page before the visitor interacts (page load and the
+//     widget's idle load), and after a cold click (WebAssembly compiled and mounted then);
 //   - time from a click on the launcher to an interactive widget (panel shown, message box
 //     focused), cold (WebAssembly not loaded yet: fetched, compiled and mounted on the click)
 //     and warm (already loaded while the browser was idle).
@@ -18,7 +19,7 @@ function clickToInteractive() {
     const check = () => {
       const input = root.querySelector("#bw-input");
       if (input && input.checkVisibility() && root.activeElement === input) {
-        resolve({ ms: performance.now() - t0, loaded });
+        resolve({ ms: performance.now() - t0, loaded, at: t0 });
       } else {
         requestAnimationFrame(check);
       }
@@ -30,8 +31,16 @@ function clickToInteractive() {
 function observeLongTasks() {
   window.__longTasks = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: Math.round(e.duration) });
   }).observe({ type: "longtask", buffered: true });
+}
+
+/** Long tasks before and after the click (`clickAt`, page time). */
+function splitTasks(tasks, clickAt) {
+  return {
+    before: tasks.filter((t) => t.start < clickAt).map((t) => t.ms),
+    after: tasks.filter((t) => t.start >= clickAt).map((t) => t.ms),
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -39,7 +48,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const browser = await launch();
 const host = await startHostServer();
 const site = await createSite();
-const results = { cold: [], warm: [], longTasks: [], loaderMs: [] };
+const results = { cold: [], warm: [], longTasks: [], after: [], loaderMs: [] };
 try {
   for (let i = 0; i < runs; i++) {
     // Cold: a fresh context (empty cache), click as soon as the loader drew the launcher. If
@@ -53,7 +62,7 @@ try {
       await page.goto(`${host.base}/blank?site=${site.id}`, { waitUntil: "commit" });
       await page.locator("baton-chat button.launcher").waitFor({ state: "attached" });
       cold = await page.evaluate(clickToInteractive);
-      coldTasks = await page.evaluate(() => window.__longTasks);
+      coldTasks = splitTasks(await page.evaluate(() => window.__longTasks), cold.at);
       await page.context().close();
     }
 
@@ -67,27 +76,30 @@ try {
       return entry ? Math.round(entry.duration) : null;
     });
     const warm = await page.evaluate(clickToInteractive);
-    const warmTasks = await page.evaluate(() => window.__longTasks);
+    const warmTasks = splitTasks(await page.evaluate(() => window.__longTasks), warm.at);
     await page.context().close();
 
     const run = {
       cold_click_to_interactive_ms: Math.round(cold.ms),
       cold_wasm_was_loaded: cold.loaded,
       warm_click_to_interactive_ms: Math.round(warm.ms),
-      long_tasks_cold: coldTasks,
-      long_tasks_idle_load_and_open: warmTasks,
+      long_tasks_before_click: [...coldTasks.before, ...warmTasks.before],
+      long_tasks_after_click_cold: coldTasks.after,
+      long_tasks_after_click_warm: warmTasks.after,
       loader_fetch_ms: loaderMs,
     };
     console.log(JSON.stringify(run));
     results.cold.push(cold.ms);
     results.warm.push(warm.ms);
-    results.longTasks.push(warmTasks.length + coldTasks.length);
+    results.longTasks.push(warmTasks.before.length + coldTasks.before.length);
+    results.after.push(...coldTasks.after);
     results.loaderMs.push(loaderMs ?? 0);
   }
   console.log(
     `host-page impact (median of ${runs}): click→interactive cold ${Math.round(median(results.cold))} ms, ` +
-      `warm ${Math.round(median(results.warm))} ms; long tasks > 50 ms per page load: ` +
-      `${median(results.longTasks)} (max ${Math.max(...results.longTasks)}); widget.js fetch ${median(results.loaderMs)} ms`,
+      `warm ${Math.round(median(results.warm))} ms; long tasks > 50 ms before interaction ` +
+      `(page load + idle load of the widget): ${results.longTasks.reduce((a, b) => a + b, 0)} in ${runs * 2} page loads; ` +
+      `after a cold click: ${results.after.length} (${results.after.join(", ") || "-"} ms); widget.js fetch ${median(results.loaderMs)} ms`,
   );
 } finally {
   for (const agent of site.agents) agent.close();
