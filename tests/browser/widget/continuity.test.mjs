@@ -2,7 +2,7 @@
 // intact, nothing lost and nothing shown or stored twice; unread messages badge the launcher.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createSite, launch, newPage, settings, startHostServer } from "./harness.mjs";
+import { createSite, EDGE, launch, newPage, settings, startHostServer } from "./harness.mjs";
 import { WidgetPage } from "./widget_page.mjs";
 
 let browser;
@@ -188,4 +188,25 @@ test("unread badge on the closed launcher, kept across pages, cleared on open", 
   await w.panel.waitFor({ state: "visible" });
   await w.input.press("Escape");
   assert.equal(await badge.isVisible(), false, "nothing unread after a reload");
+});
+
+test("a message refused by the rate limit is shown as pending, explained, and sent later once", async (t) => {
+  const site = await createSite(settings({ visitor_messages_per_window: 2 }));
+  const w = await visitor(t, site);
+  await w.goto();
+  await w.open();
+  await w.send("first");
+  await w.see("first");
+  await w.send("second");
+  await w.send("third, too fast");
+  await w.root.getByText("You are sending messages too quickly. Please wait a moment.").waitFor();
+  await w.rows("third, too fast").getByText("Sending…").waitFor();
+  await w.accessible("rate limited");
+  // Sent again after the edge's 10 s window, and then answered like any message.
+  await w.rows("third, too fast").getByText("Sending…").waitFor({ state: "hidden", timeout: 20_000 });
+  await w.seeOnce("third, too fast");
+  const { id, token } = await w.conversation();
+  const events = await (await fetch(`${EDGE}/api/v1/conversations/${id}/events?token=${token}&after=0`)).json();
+  const texts = events.filter((e) => e.type === "visitor_message").map((e) => e.text);
+  assert.deepEqual(texts, ["first", "second", "third, too fast"]);
 });

@@ -81,6 +81,9 @@ struct Host {
     typing_stop: Option<TimeoutHandle>,
 }
 
+/// The edge's visitor message rate window (`baton_core::settings::RATE_WINDOW_MS`).
+const RATE_WINDOW: Duration = Duration::from_millis(baton_core::settings::RATE_WINDOW_MS as u64);
+
 thread_local! {
     static CTX: Cell<Option<Ctx>> = const { Cell::new(None) };
     static HOST: Rc<RefCell<Host>> = Rc::default();
@@ -315,7 +318,20 @@ pub(crate) fn on_frame(frame: ServerFrame) {
                 ErrorCode::InvalidEmail | ErrorCode::InvalidName => {
                     set_ui(ctx, &mut |u| u.contact_error = Some(code))
                 }
-                ErrorCode::RateLimited => set_ui(ctx, &mut |u| u.alert = Some(T::RateLimited)),
+                ErrorCode::RateLimited => {
+                    set_ui(ctx, &mut |u| u.alert = Some(T::RateLimited));
+                    // The refused message stays pending; send it again once the edge's rate
+                    // window has passed (same client id: stored once even if it did arrive).
+                    set_timeout(
+                        move || {
+                            if net::welcomed() {
+                                set_ui(ctx, &mut |u| u.alert = None);
+                                net::on_welcome(ctx.chat.with_untracked(Chat::unconfirmed));
+                            }
+                        },
+                        RATE_WINDOW,
+                    );
+                }
                 ErrorCode::TooLarge => set_ui(ctx, &mut |u| u.alert = Some(T::TooLong)),
                 _ => set_ui(ctx, &mut |u| u.alert = Some(T::Failed)),
             },
