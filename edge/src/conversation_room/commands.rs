@@ -32,16 +32,20 @@ impl ConversationRoom {
             Err(error) => return send(ws, &ServerFrame::error(error.code(), error.to_string())),
         };
         let result = match command {
-            VisitorCommand::Message { text, client_id } => self.transact(|c, now| {
-                // Borrowed out and back so the bot can read the entries while the rules run.
-                let entries = std::mem::take(&mut c.settings.knowledge_base);
-                let result = c.visitor_message(&text, client_id, &LazyBot::new(&entries), now);
-                c.settings.knowledge_base = entries;
-                result
-            }),
-            VisitorCommand::RequestHuman => self.transact(|c, now| c.request_human(now)),
+            VisitorCommand::Message { text, client_id } => {
+                self.transact(|c, now| {
+                    // Borrowed out and back so the bot can read the entries while the rules run.
+                    let entries = std::mem::take(&mut c.settings.knowledge_base);
+                    let result = c.visitor_message(&text, client_id, &LazyBot::new(&entries), now);
+                    c.settings.knowledge_base = entries;
+                    result
+                })
+                .await
+            }
+            VisitorCommand::RequestHuman => self.transact(|c, now| c.request_human(now)).await,
             VisitorCommand::Contact { name, email } => {
                 self.transact(|c, now| c.submit_contact(&name, &email, now))
+                    .await
             }
             VisitorCommand::LeaveMessage {
                 name,
@@ -50,6 +54,7 @@ impl ConversationRoom {
             } => match random_hex(12) {
                 Ok(ticket_id) => {
                     self.transact(|c, now| c.leave_message(ticket_id, &name, &email, &message, now))
+                        .await
                 }
                 Err(error) => Err(Refusal::Platform(error)),
             },
@@ -62,10 +67,12 @@ impl ConversationRoom {
             }
             VisitorCommand::Read { seq } => {
                 let mut moved = false;
-                let result = self.transact(|c, _| {
-                    moved = c.visitor_read(seq);
-                    Ok(Vec::new())
-                });
+                let result = self
+                    .transact(|c, _| {
+                        moved = c.visitor_read(seq);
+                        Ok(Vec::new())
+                    })
+                    .await;
                 if moved {
                     let frame = ServerFrame::Read {
                         by: Party::Visitor,
@@ -106,20 +113,28 @@ impl ConversationRoom {
             AgentCommand::Join => return self.claim(ws, agent, max_chats, AgentAction::Join).await,
             AgentCommand::Message { text, client_id } => {
                 self.transact(|c, now| c.agent_message(agent, &text, client_id, now))
+                    .await
             }
-            AgentCommand::Comment { text } => self.transact(|c, now| c.comment(agent, &text, now)),
+            AgentCommand::Comment { text } => {
+                self.transact(|c, now| c.comment(agent, &text, now)).await
+            }
             AgentCommand::LeaveAndArchive => {
                 self.transact(|c, now| c.leave_and_archive(agent, now))
+                    .await
             }
-            AgentCommand::ReturnToQueue => self.transact(|c, now| c.return_to_queue(agent, now)),
+            AgentCommand::ReturnToQueue => {
+                self.transact(|c, now| c.return_to_queue(agent, now)).await
+            }
             AgentCommand::ReviewAndArchive => {
                 self.transact(|c, now| c.review_and_archive(agent, now))
+                    .await
             }
             AgentCommand::Forward { group } => {
-                self.transact(|c, now| c.forward(agent, &group, now))
+                self.transact(|c, now| c.forward(agent, &group, now)).await
             }
             AgentCommand::Block { reason, message } => {
                 self.transact(|c, now| c.block(agent, &reason, &message, now))
+                    .await
             }
             AgentCommand::Typing { typing } => {
                 let frame = ServerFrame::Typing {
@@ -130,10 +145,12 @@ impl ConversationRoom {
             }
             AgentCommand::Read { seq } => {
                 let mut moved = false;
-                let result = self.transact(|c, _| {
-                    moved = c.agent_read(seq);
-                    Ok(Vec::new())
-                });
+                let result = self
+                    .transact(|c, _| {
+                        moved = c.agent_read(seq);
+                        Ok(Vec::new())
+                    })
+                    .await;
                 if moved {
                     self.broadcast_ephemeral(
                         &ServerFrame::Read {
@@ -180,7 +197,7 @@ impl ConversationRoom {
             }
             Err(error) => return send(ws, &error_frame(error)),
         }
-        match self.transact(|c, now| c.claim(agent, action, now)) {
+        match self.transact(|c, now| c.claim(agent, action, now)).await {
             Ok(effects) => {
                 send(
                     ws,

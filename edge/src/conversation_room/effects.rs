@@ -17,9 +17,6 @@ impl ConversationRoom {
         if let Err(error) = self.carry_out(effects).await {
             worker::console_error!("effects failed: {} {}", error.status, error.message);
         }
-        if let Err(error) = self.sync_alarm().await {
-            worker::console_error!("alarm re-arm failed: {}", error.message);
-        }
     }
 
     async fn carry_out(&self, effects: Vec<Effect>) -> ApiResult<()> {
@@ -33,7 +30,10 @@ impl ConversationRoom {
                 Effect::Emit(_) => {}
                 Effect::CheckAvailability { group } => {
                     let available = site.available(group).await?;
-                    match self.transact(|c, now| Ok(c.availability(available, now))) {
+                    match self
+                        .transact(|c, now| Ok(c.availability(available, now)))
+                        .await
+                    {
                         Ok(more) => queue.extend(more),
                         Err(refusal) => worker::console_error!("availability: {refusal:?}"),
                     }
@@ -85,7 +85,10 @@ impl ConversationRoom {
 
     /// Claims for the agent the site picked; if the chat was taken meanwhile, the slot goes back.
     async fn auto_claim(&self, site: &SiteClient, agent: AgentRef) -> ApiResult<Vec<Effect>> {
-        match self.transact(|c, now| c.claim(&agent, AgentAction::Accept, now)) {
+        match self
+            .transact(|c, now| c.claim(&agent, AgentAction::Accept, now))
+            .await
+        {
             Ok(effects) => Ok(effects),
             Err(_) => {
                 let conversation_id = self.loaded()?.id;
@@ -135,17 +138,6 @@ impl ConversationRoom {
             if let Err(error) = post_webhook(&hook, &ticket).await {
                 worker::console_error!("ticket webhook failed: {}", error.message);
             }
-        }
-        Ok(())
-    }
-
-    /// One alarm for the whole ladder: armed at the earliest pending step, or removed.
-    async fn sync_alarm(&self) -> ApiResult<()> {
-        let storage = self.state.storage();
-        match self.loaded()?.next_deadline() {
-            // The platform takes an offset from now; the core speaks absolute times.
-            Some(due) => storage.set_alarm((due - now()).max(0)).await?,
-            None => storage.delete_alarm().await?,
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ mod commands;
 mod effects;
 mod store;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use baton_core::protocol::{Party, ServerFrame};
 use baton_core::{
@@ -58,6 +58,8 @@ pub struct ConversationRoom {
     state: State,
     env: Env,
     cache: RefCell<Option<Conversation>>,
+    /// The alarm as last written (`None`: not known since the object started).
+    armed: Cell<Option<Option<baton_core::Millis>>>,
 }
 
 impl DurableObject for ConversationRoom {
@@ -69,6 +71,7 @@ impl DurableObject for ConversationRoom {
             state,
             env,
             cache: RefCell::new(None),
+            armed: Cell::new(None),
         }
     }
 
@@ -77,7 +80,11 @@ impl DurableObject for ConversationRoom {
     }
 
     async fn alarm(&self) -> Result<Response> {
-        let effects = self.transact(|conversation, now| Ok(conversation.on_alarm(now)));
+        // The alarm that woke us is spent; whatever is pending gets armed again.
+        self.armed.set(Some(None));
+        let effects = self
+            .transact(|conversation, now| Ok(conversation.on_alarm(now)))
+            .await;
         match effects {
             Ok(effects) => self.after(effects).await,
             Err(error) => worker::console_error!("alarm failed: {:?}", error),
@@ -180,7 +187,7 @@ impl ConversationRoom {
         let (conversation, effects) =
             Conversation::start(init.id, init.site_id, init.settings, init.visitor, now());
         self.store().put("token_hash", &init.token_hash)?;
-        self.commit(conversation, &effects)?;
+        self.commit(conversation, &effects).await?;
         // A new bot conversation appears under Monitor.
         let mut effects = effects;
         effects.push(Effect::PhaseChanged {
@@ -282,7 +289,7 @@ impl ConversationRoom {
 
     /// Applies one core transition to a copy; only a success is persisted and broadcast, so a
     /// refused input changes nothing stored.
-    fn transact(
+    async fn transact(
         &self,
         apply: impl FnOnce(
             &mut Conversation,
@@ -291,12 +298,14 @@ impl ConversationRoom {
     ) -> std::result::Result<Vec<Effect>, Refusal> {
         let mut conversation = self.loaded()?;
         let effects = apply(&mut conversation, now()).map_err(Refusal::Rule)?;
-        self.commit(conversation, &effects)?;
+        self.commit(conversation, &effects).await?;
         Ok(effects)
     }
 
-    /// Persists the new state with its events, then sends the events to everyone allowed.
-    fn commit(&self, conversation: Conversation, effects: &[Effect]) -> ApiResult<()> {
+    /// Persists the new state with its events and arms the alarm for its next ladder step, and
+    /// only then sends the events: whoever sees "waiting" can rely on the ladder surviving a
+    /// crash. Awaiting the alarm write keeps the input gate closed, so nothing interleaves.
+    async fn commit(&self, conversation: Conversation, effects: &[Effect]) -> ApiResult<()> {
         let events: Vec<_> = effects
             .iter()
             .filter_map(|effect| match effect {
@@ -304,8 +313,10 @@ impl ConversationRoom {
                 _ => None,
             })
             .collect();
+        let deadline = conversation.next_deadline();
         self.store().save(&conversation, &events)?;
         *self.cache.borrow_mut() = Some(conversation);
+        self.arm(deadline).await?;
         for event in events {
             let visible = event.kind.visible_to_visitor();
             let frame = ServerFrame::Event {
@@ -320,6 +331,21 @@ impl ConversationRoom {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// One alarm for the whole ladder, at the earliest pending step; written only on change.
+    async fn arm(&self, deadline: Option<baton_core::Millis>) -> ApiResult<()> {
+        if self.armed.get() == Some(deadline) {
+            return Ok(());
+        }
+        let storage = self.state.storage();
+        match deadline {
+            // The platform takes an offset from now; the core speaks absolute times.
+            Some(due) => storage.set_alarm((due - now()).max(0)).await?,
+            None => storage.delete_alarm().await?,
+        }
+        self.armed.set(Some(deadline));
         Ok(())
     }
 
