@@ -46,7 +46,7 @@ cp "$work/boot.js" "$out/$boot"
 cp dashboard/static/manifest.webmanifest dashboard/static/icon.svg dashboard/static/icon-maskable.svg "$out/"
 sed -e "s/__CSS__/$css/" -e "s/__JS__/$js/" -e "s/__WASM__/$wasm/" -e "s/__BOOT__/$boot/" \
   dashboard/static/index.html >"$out/index.html"
-shell="[\"./\", \"./index.html\", \"./$boot\", \"./$js\", \"./$wasm\", \"./$css\", \"./manifest.webmanifest\", \"./icon.svg\"]"
+shell="[\"./\", \"./$boot\", \"./$js\", \"./$wasm\", \"./$css\", \"./manifest.webmanifest\", \"./icon.svg\"]"
 version="$(cat "$out/$js" "$out/$wasm" "$out/$css" "$out/index.html" | sha256sum | cut -c1-12)"
 sed -e "s|__VERSION__|$version|" -e "s|__SHELL__|$shell|" dashboard/static/sw.js >"$out/sw.js"
 

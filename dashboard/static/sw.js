@@ -28,7 +28,9 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(
-      fetch(request).catch(() => caches.match(new URL('./index.html', self.location).href)),
+      // The shell is cached as "./": the edge redirects /app/index.html there, and a
+      // redirected response cannot answer a navigation.
+      fetch(request).catch(() => caches.match(new URL('./', self.location).href)),
     );
     return;
   }

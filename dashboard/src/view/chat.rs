@@ -138,7 +138,7 @@ pub fn ChatView(site: String, id: String, tab: Tab) -> impl IntoView {
             <article class="chat" aria-labelledby="chat-title">
                 <header class="chat-head">
                     <a class="back" href=back.clone()>"← Back to the list"</a>
-                    <h2 id="chat-title">{name}</h2>
+                    <h1 id="chat-title">{name}</h1>
                     <p class="chat-status" role="status">
                         {move || model.with(ChatModel::status_line)}
                         <Show when=move || !model.with(|m| m.connected)>

@@ -75,7 +75,7 @@ pub fn VisitorPanel(model: RwSignal<ChatModel>, base: String) -> impl IntoView {
     };
     view! {
         <aside class="visitor-panel" aria-label="Visitor">
-            <h3>"Visitor"</h3>
+            <h2>"Visitor"</h2>
             {details}
             <button type="button" class="link" on:click=move |_| export(base.clone())>"Export this conversation (JSON)"</button>
         </aside>

@@ -64,7 +64,7 @@ export class AgentPage {
 
   async openChat(id, tab = 'active') {
     await this.go(`#/${this.site.id}/${tab}/${id}`);
-    await this.page.locator('.chat .chat-head h2').waitFor({ timeout: SOON });
+    await this.page.locator('.chat .chat-head h1').waitFor({ timeout: SOON });
   }
 
   button(name) {

@@ -40,7 +40,7 @@ test('both notified, both accept at once: one wins, the other sees "Taken by"', 
 
   // Clicking the browser notification opens the chat.
   await ann.page.evaluate(() => window.__baton.notifications[0].onclick(new Event('click')));
-  await ann.page.locator('.chat .chat-head h2', { hasText: 'Vera' }).waitFor({ timeout: SOON });
+  await ann.page.locator('.chat .chat-head h1', { hasText: 'Vera' }).waitFor({ timeout: SOON });
   await bob.openChat(visitor.id);
   await ann.button('Accept').waitFor();
   await bob.button('Accept').waitFor();

@@ -51,14 +51,16 @@ export async function api(token, method, path, body) {
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
 /** Chromium with the flags from TOOLCHAIN.md; Playwright gives it a fresh temporary profile. */
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 
