@@ -16,6 +16,7 @@ base="http://127.0.0.1:$port"
 bash scripts/build-edge.sh
 # --- web: build the widget and dashboard into edge/public before the edge starts ------------
 bash scripts/build-widget.sh
+bash scripts/build-dashboard.sh
 # --- end web ---------------------------------------------------------------------------------
 echo "demo: starting wrangler dev on $base"
 BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$state/wrangler.log" 2>&1 &
@@ -59,6 +60,7 @@ for _ in $(seq 1 40); do
 done
 echo
 echo "  Demo website with the chat widget: http://localhost:$site_port/  (Northwind Kayak Tours)"
+echo "  Agent dashboard (installable as an app): $base/app/  (sign in with a login below)"
 # --- end web ---------------------------------------------------------------------------------
 cat <<MSG
 

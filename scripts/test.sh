@@ -55,9 +55,15 @@ step "widget: model tests, build, size check"
 cargo test -p baton-widget
 bash scripts/build-widget.sh
 bash scripts/bench-widget.sh --check
+step "dashboard: model tests, wasm lint, build"
+cargo test -p baton-dashboard
+cargo clippy -p baton-dashboard --target wasm32-unknown-unknown -- -D warnings
+bash scripts/build-dashboard.sh
 web_edge="$BATON_EDGE_URL"
 wasm="$(node -p 'require("./edge/public/widget/manifest.json").wasm')"
-if ! curl -fsS -o /dev/null "$BATON_EDGE_URL/widget/$wasm"; then
+dashboard_wasm="$(node -p 'require("./edge/public/app/build.json").wasm')"
+if ! curl -fsS -o /dev/null "$BATON_EDGE_URL/widget/$wasm" \
+  || ! curl -fsS -o /dev/null "$BATON_EDGE_URL/app/$dashboard_wasm"; then
   # wrangler dev serves only the asset files that existed when it started, and the edge above
   # started before this build. A second edge sees them. (Unused once the web builds run before
   # the edge starts.)
