@@ -26,4 +26,4 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 echo "browser-tests: ${#files[@]} files against $BATON_EDGE_URL"
 # One file at a time: each launches its own Chromium, and the machines have 2 cores.
-TMPDIR="$scratch" node --test --test-concurrency=1 --test-timeout=180000 "${files[@]}"
+TMPDIR="$scratch" node --test --test-concurrency=1 --test-timeout=600000 "${files[@]}"
