@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 
 use baton_core::protocol::SiteCommand;
+use baton_core::ConversationSummary;
 use leptos::prelude::*;
 
 use super::{notify, Ctx};
 use crate::model::lists::Notice;
 use crate::model::route::{Route, Tab};
 use crate::model::wire::Me;
-use crate::net::api::seg;
+use crate::model::wire::Ticket;
+use crate::net::api::{self, seg};
 use crate::net::socket::{ws_url, Socket};
 
 /// The open site sockets, by site id. Not reactive: only sending goes through it.
@@ -52,6 +54,7 @@ impl SiteSockets {
                 }
             };
             let url = ws_url(&path);
+            load_counts(ctx, site.clone());
             sockets.insert(site, Socket::open(move || url.clone(), on_frame, on_state));
         }
         self.0.set_value(sockets);
@@ -76,6 +79,27 @@ impl SiteSockets {
             .with_value(|sockets| sockets.values().map(|s| s.send(&frame)).collect());
         sent.into_iter().all(|ok| ok)
     }
+}
+
+/// Missed chats and open tickets are not on the site socket: load them once at sign-in so the
+/// navigation counts are right before their tabs are opened (the socket keeps Missed current).
+fn load_counts(ctx: Ctx, site: String) {
+    leptos::task::spawn_local(async move {
+        let base = format!("/api/v1/sites/{}", seg(&site));
+        let missed =
+            api::get::<Vec<ConversationSummary>>(&format!("{base}/conversations?list=missed"))
+                .await;
+        if let Ok(list) = missed {
+            ctx.lists
+                .update(|all| all.entry(site.clone()).or_default().set_missed(list));
+        }
+        let tickets = api::get::<Vec<Ticket>>(&format!("{base}/tickets?status=open")).await;
+        if let Ok(list) = tickets {
+            ctx.open_tickets.update(|t| {
+                t.insert(site, list.len());
+            });
+        }
+    });
 }
 
 fn announce(ctx: Ctx, site: &str, site_name: &str, notice: Notice) {
