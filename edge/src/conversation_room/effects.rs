@@ -20,10 +20,19 @@ impl ConversationRoom {
     }
 
     async fn carry_out(&self, effects: Vec<Effect>) -> ApiResult<()> {
+        // Most transitions are a message: stored and sent already, nothing else to do.
+        if effects.iter().all(|e| matches!(e, Effect::Emit(_))) {
+            return Ok(());
+        }
         let mut queue: VecDeque<Effect> = effects.into();
         let mut site_update: Option<bool> = None;
         let mut index = false;
-        let site_id = self.loaded()?.site_id;
+        let site_id = self
+            .cache
+            .borrow()
+            .as_ref()
+            .map(|c| c.site_id.clone())
+            .unwrap_or_default();
         let site = SiteClient::new(&self.env, &site_id)?;
         while let Some(effect) = queue.pop_front() {
             match effect {
@@ -72,6 +81,9 @@ impl ConversationRoom {
                 }
                 Effect::CreateTicket(draft) => self.create_ticket(draft).await?,
             }
+        }
+        if !index && site_update.is_none() {
+            return Ok(());
         }
         let summary = self.loaded()?.summary();
         if index {

@@ -187,6 +187,7 @@ impl ConversationRoom {
         let (conversation, effects) =
             Conversation::start(init.id, init.site_id, init.settings, init.visitor, now());
         self.store().put("token_hash", &init.token_hash)?;
+        self.store().init(&conversation)?;
         self.commit(conversation, &effects).await?;
         // A new bot conversation appears under Monitor.
         let mut effects = effects;
@@ -305,7 +306,7 @@ impl ConversationRoom {
     /// Persists the new state with its events and arms the alarm for its next ladder step, and
     /// only then sends the events: whoever sees "waiting" can rely on the ladder surviving a
     /// crash. Awaiting the alarm write keeps the input gate closed, so nothing interleaves.
-    async fn commit(&self, conversation: Conversation, effects: &[Effect]) -> ApiResult<()> {
+    async fn commit(&self, mut conversation: Conversation, effects: &[Effect]) -> ApiResult<()> {
         let events: Vec<_> = effects
             .iter()
             .filter_map(|effect| match effect {
@@ -314,7 +315,10 @@ impl ConversationRoom {
             })
             .collect();
         let deadline = conversation.next_deadline();
+        // The settings snapshot is stored once (Store::init); not rewritten with every message.
+        let settings = std::mem::take(&mut conversation.settings);
         self.store().save(&conversation, &events)?;
+        conversation.settings = settings;
         *self.cache.borrow_mut() = Some(conversation);
         self.arm(deadline).await?;
         for event in events {

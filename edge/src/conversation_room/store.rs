@@ -53,14 +53,27 @@ impl Store {
         Ok(())
     }
 
+    /// The settings snapshot is stored once, apart from the state that changes with every
+    /// message, so a message does not rewrite the whole knowledge base.
     pub fn load(&self) -> worker::Result<Option<Conversation>> {
-        match self.get("conversation")? {
-            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
-            None => Ok(None),
+        let (Some(state), Some(settings)) = (self.get("conversation")?, self.get("settings")?)
+        else {
+            return Ok(None);
+        };
+        let mut state: serde_json::Value = serde_json::from_str(&state)?;
+        if let Some(fields) = state.as_object_mut() {
+            fields.insert("settings".into(), serde_json::from_str(&settings)?);
         }
+        Ok(Some(serde_json::from_value(state)?))
     }
 
-    /// Writes the new state and its new events. Both are synchronous writes within one event of
+    /// Stores the settings snapshot a new conversation keeps for its whole life.
+    pub fn init(&self, conversation: &Conversation) -> worker::Result<()> {
+        self.put("settings", &serde_json::to_string(&conversation.settings)?)
+    }
+
+    /// Writes the new state and its new events. The caller leaves the settings out (default
+    /// values in their place): [`Store::load`] puts the stored snapshot back. Both are synchronous writes within one event of
     /// the object, so they commit together and before any reply leaves (output gate).
     pub fn save(&self, conversation: &Conversation, events: &[&Event]) -> worker::Result<()> {
         for event in events {

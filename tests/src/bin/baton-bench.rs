@@ -1,7 +1,7 @@
 //! Prints how fast, how light and how exact Baton is, against a running edge
 //! (`BATON_EDGE_URL`, `BATON_BOOTSTRAP_TOKEN`; `scripts/bench.sh` starts one).
 //!
-//!   baton-bench [--quick]
+//!   baton-bench [--quick] [--latency-only]
 //!
 //! Figures, not assertions: run it twice to see the spread.
 
@@ -69,6 +69,8 @@ fn workerd_rss(port: &str) -> (u64, u64) {
 #[tokio::main]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    // --latency-only: just the message latency levels (for profiling the hot path).
+    let latency_only = std::env::args().any(|a| a == "--latency-only");
     let edge = Edge::shared();
     let port = edge.base.rsplit(':').next().unwrap_or("8787").to_string();
     let mut rows = Vec::new();
@@ -135,6 +137,10 @@ async fn main() {
         }
     }
 
+    if latency_only {
+        print_table(&rows);
+        return;
+    }
     let (agents, trials) = if quick { (100, 20) } else { (100, 200) };
     let report = claim::run(&edge, agents, trials).await;
     rows.push(Row {
