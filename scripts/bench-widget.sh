@@ -14,7 +14,7 @@ cd "$BATON_ROOT"
 # Hard caps in bytes, brotli. Set just over the current size: growing past them is a decision
 # (raise the cap in the same commit, with the reason), never an accident.
 LOADER_CAP=1500
-WIDGET_CAP=105000
+WIDGET_CAP=101000
 
 manifest="edge/public/widget/manifest.json"
 [[ -f "$manifest" ]] || { echo "bench-widget: no $manifest; run scripts/build-widget.sh" >&2; exit 1; }

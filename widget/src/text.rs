@@ -71,7 +71,7 @@ fn plausible_host(rest: &str) -> bool {
         && !host.ends_with('.')
         && host
             .chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || !c.is_ascii())
         && !rest.contains(['<', '>', '"', '`', '\\'])
 }
 

@@ -1,7 +1,9 @@
 //! Inline form checks. Names and messages use `baton_core::validate` directly; the email rule
 //! is restated here as a yes/no because core's version also normalises (lower-cases) the
-//! domain, which pulls Unicode case tables (~15 KB) into the wasm. The test below holds the two
-//! to the same answers, and the edge re-checks with core's rule anyway.
+//! domain, which pulls Unicode case tables (~15 KB) into the wasm. For the same reason any
+//! non-ASCII character counts as a letter here (no Unicode tables): the widget may let through
+//! a rare address that the edge then refuses (shown inline as well), but never refuses one the
+//! edge accepts. The test below holds it to that, and to core's exact answers on ASCII.
 
 pub fn email(email: &str) -> bool {
     let email = email.trim();
@@ -25,7 +27,9 @@ pub fn email(email: &str) -> bool {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+            && label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii());
         if !ok {
             return false;
         }
@@ -67,11 +71,12 @@ mod tests {
             "ann;drop@example.com",
             "ÄNN@ÉXAMPLE.ORG",
         ] {
-            assert_eq!(
-                super::email(case),
-                baton_core::validate::email(case).is_ok(),
-                "{case:?}"
-            );
+            let core = baton_core::validate::email(case).is_ok();
+            if case.is_ascii() {
+                assert_eq!(super::email(case), core, "{case:?}");
+            } else {
+                assert!(super::email(case) || !core, "{case:?}: core accepts it");
+            }
         }
         let long_local = format!("{}@example.com", "a".repeat(65));
         let long_label = format!("ann@{}.com", "b".repeat(64));

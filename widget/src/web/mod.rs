@@ -205,7 +205,7 @@ fn command(name: String, arg: JsValue) {
 /// A client-id prefix unique per page load, so ids never collide across tabs or reloads.
 fn client_prefix() -> String {
     let n = (js_sys::Math::random() * 2f64.powi(48)) as u64;
-    format!("w{n:x}")
+    format!("w{n}")
 }
 
 /// The site's widget-config (`name`, `locale`, `live_chat`, `max_message_bytes`), fetched by
