@@ -90,6 +90,10 @@ export class WidgetPage {
 
   /** No axe-core violations inside the widget (`state` names the state in the message). */
   async accessible(state) {
+    // Mid-animation colours are blends (the panel fades in): check the settled state.
+    await this.page.evaluate(() =>
+      Promise.all(document.querySelector("baton-chat").shadowRoot.getAnimations().map((a) => a.finished)),
+    );
     const violations = await axeViolations(this.page);
     assert.deepEqual(violations, [], `axe violations in state "${state}"`);
   }
