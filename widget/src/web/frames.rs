@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use baton_core::protocol::{ServerFrame, VisitorCommand};
+use baton_core::protocol::{Party, ServerFrame, VisitorCommand};
 use baton_core::{ErrorCode, Phase};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -12,6 +12,8 @@ use super::api::{focus_soon, reset};
 use super::{ctx, host, net, object, set_ui, view, Ctx};
 use crate::i18n::T;
 use crate::model::{Author, Body, Chat, Notice, Outcome};
+
+const TYPING_EXPIRES: Duration = Duration::from_secs(15);
 
 /// The edge's visitor message rate window (`baton_core::settings::RATE_WINDOW_MS`).
 const RATE_WINDOW: Duration = Duration::from_millis(baton_core::settings::RATE_WINDOW_MS as u64);
@@ -28,10 +30,20 @@ pub(crate) fn on_frame(frame: ServerFrame) {
     let Some(ctx) = ctx() else {
         return;
     };
+    let agent_typing = matches!(
+        frame,
+        ServerFrame::Typing {
+            by: Party::Agent,
+            typing: true
+        }
+    );
     let outcomes = ctx
         .chat
         .try_update(|chat| chat.apply(frame))
         .unwrap_or_default();
+    if agent_typing {
+        expire_typing(ctx);
+    }
     for outcome in outcomes {
         match outcome {
             Outcome::Fresh(index) => fresh(ctx, index),
@@ -68,6 +80,24 @@ pub(crate) fn on_frame(frame: ServerFrame) {
         }
     }
     mark_seen();
+}
+
+/// An agent whose tab closed mid-sentence never says they stopped: the indicator goes away
+/// after a while without news (each new "typing" restarts the wait).
+fn expire_typing(ctx: Ctx) {
+    let mark = host(|h| {
+        h.agent_typing_mark += 1;
+        h.agent_typing_mark
+    });
+    set_timeout(
+        move || {
+            if host(|h| h.agent_typing_mark) == mark && ctx.chat.with_untracked(|c| c.agent_typing)
+            {
+                ctx.chat.update(|c| c.agent_typing = false);
+            }
+        },
+        TYPING_EXPIRES,
+    );
 }
 
 /// A message or notice the visitor has not seen: announce it and tell the host page.

@@ -85,6 +85,8 @@ pub(crate) struct Host {
     site_lang: Option<String>,
     typing: bool,
     typing_stop: Option<TimeoutHandle>,
+    /// Counts the agent's "typing" frames, to expire a stale indicator.
+    agent_typing_mark: u32,
 }
 
 thread_local! {
