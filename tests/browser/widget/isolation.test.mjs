@@ -154,6 +154,14 @@ test("languages: the browser's language, then Baton.setLocale", async (t) => {
   await w.page.evaluate(() => window.Baton.setLocale("es-MX"));
   await w.root.getByRole("button", { name: "Cerrar el chat" }).first().waitFor();
   assert.equal(await w.root.locator("aside.bw").getAttribute("lang"), "es");
+
+  // The site's own setting comes before the browser's language.
+  const french = await createSite(settings({ locale: "fr" }));
+  const v = await visitor(t, french, { locale: "de-DE" });
+  await v.goto();
+  await v.open();
+  assert.equal(await v.input.getAttribute("placeholder"), "Écrivez un message…");
+  await v.accessible("French");
 });
 
 test("JavaScript API: queued calls, open/close/toggle, events, identify skips the contact form", async (t) => {
