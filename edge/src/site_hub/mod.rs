@@ -4,11 +4,10 @@
 //! Presence is the set of open agent sockets (their attachments survive hibernation); the
 //! rules over it are [`baton_core::roster`].
 
-use std::collections::BTreeMap;
+mod store;
 
 use baton_core::protocol::{parse_frame, ServerFrame, SiteCommand};
-use baton_core::roster::{AgentSeat, Roster};
-use baton_core::{AgentRef, ConversationSummary, ErrorCode, Phase};
+use baton_core::{AgentRef, ErrorCode, Phase};
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Method, Request, Response, Result, SqlStorage, State,
@@ -20,7 +19,7 @@ use crate::site_client::{
     Ack, AssignRequest, Assigned, AvailabilityAnswer, AvailabilityQuery, ConversationChanged,
     SeatAnswer, SeatRequest,
 };
-use crate::util::{json_body, json_response, now};
+use crate::util::{json_body, json_response};
 
 /// A signed-in agent on the site socket; the worker authenticated them.
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -40,23 +39,6 @@ pub struct SiteHub {
     state: State,
     #[allow(dead_code)]
     env: Env,
-}
-
-#[derive(Deserialize)]
-struct SummaryRow {
-    summary: String,
-}
-
-#[derive(Deserialize)]
-struct HoldingRow {
-    agent_id: String,
-    conversation_id: String,
-}
-
-#[derive(Deserialize)]
-struct AvailabilityRow {
-    agent_id: String,
-    available: i64,
 }
 
 impl DurableObject for SiteHub {
@@ -202,14 +184,6 @@ impl SiteHub {
         }
     }
 
-    fn hold(&self, agent_id: &str, conversation_id: &str) -> ApiResult<()> {
-        self.sql().exec(
-            "INSERT OR IGNORE INTO holdings (agent_id, conversation_id) VALUES (?, ?)",
-            vec![agent_id.into(), conversation_id.into()],
-        )?;
-        Ok(())
-    }
-
     fn open_socket(&self, req: &Request) -> ApiResult<Response> {
         if req.headers().get("upgrade")?.as_deref() != Some("websocket") {
             return Err(ApiError::new(
@@ -254,77 +228,6 @@ impl SiteHub {
             .filter(|(_, me)| me.agent.id == agent_id)
             .map(|(ws, _)| ws)
             .collect()
-    }
-
-    /// Agents default to available when they first come online.
-    fn availability_of(&self, agent_id: &str) -> ApiResult<bool> {
-        let rows: Vec<AvailabilityRow> = self
-            .sql()
-            .exec(
-                "SELECT agent_id, available FROM availability WHERE agent_id = ?",
-                vec![agent_id.into()],
-            )?
-            .to_array()?;
-        Ok(rows.first().is_none_or(|row| row.available != 0))
-    }
-
-    fn set_available(&self, agent_id: &str, available: bool) -> ApiResult<()> {
-        self.sql().exec(
-            "INSERT INTO availability (agent_id, available) VALUES (?, ?)
-             ON CONFLICT(agent_id) DO UPDATE SET available = excluded.available",
-            vec![agent_id.into(), i64::from(available).into()],
-        )?;
-        Ok(())
-    }
-
-    /// The roster as the rules see it: online agents from the sockets, held chats from storage.
-    fn roster(&self) -> ApiResult<Roster> {
-        let availability: Vec<AvailabilityRow> = self
-            .sql()
-            .exec("SELECT agent_id, available FROM availability", None)?
-            .to_array()?;
-        let mut seats: BTreeMap<String, AgentSeat> = BTreeMap::new();
-        for (_, me) in self.agent_sockets() {
-            let available = availability
-                .iter()
-                .find(|row| row.agent_id == me.agent.id)
-                .is_none_or(|row| row.available != 0);
-            seats.insert(
-                me.agent.id.clone(),
-                AgentSeat {
-                    agent: me.agent,
-                    groups: me.groups,
-                    online: true,
-                    available,
-                    max_chats: me.max_chats,
-                    holding: Default::default(),
-                },
-            );
-        }
-        let holdings: Vec<HoldingRow> = self
-            .sql()
-            .exec("SELECT agent_id, conversation_id FROM holdings", None)?
-            .to_array()?;
-        for holding in holdings {
-            seats
-                .entry(holding.agent_id.clone())
-                .or_insert_with(|| AgentSeat {
-                    agent: AgentRef {
-                        id: holding.agent_id,
-                        name: String::new(),
-                    },
-                    groups: Vec::new(),
-                    online: false,
-                    available: false,
-                    max_chats: 0,
-                    holding: Default::default(),
-                })
-                .holding
-                .insert(holding.conversation_id);
-        }
-        let mut roster = Roster::default();
-        seats.into_values().for_each(|seat| roster.upsert(seat));
-        Ok(roster)
     }
 
     fn conversation_changed(&self, changed: ConversationChanged) -> ApiResult<()> {
@@ -376,24 +279,6 @@ impl SiteHub {
             }
         }
         Ok(())
-    }
-
-    /// Active (waiting + live) and Monitor (recent bot conversations), newest first.
-    fn live_list(&self) -> ApiResult<Vec<ConversationSummary>> {
-        let since = now() - MONITOR_IDLE_MS;
-        let rows: Vec<SummaryRow> = self
-            .sql()
-            .exec(
-                "SELECT summary FROM conversations
-                 WHERE phase IN ('waiting', 'live') OR updated_at > ?
-                 ORDER BY updated_at DESC LIMIT 500",
-                vec![worker::SqlStorageValue::try_from_i64(since)?],
-            )?
-            .to_array()?;
-        Ok(rows
-            .iter()
-            .filter_map(|row| serde_json::from_str(&row.summary).ok())
-            .collect())
     }
 }
 
