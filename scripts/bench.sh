@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks: prints one table of figures (latency under load, claim races, fan-out, ladder
-# accuracy incl. a restart, memory) against a fresh local `wrangler dev`. Not a test: run it
+# accuracy incl. a restart, memory), then the widget's bytes and host-page impact against a fresh local `wrangler dev`. Not a test: run it
 # twice to see the spread.   bash scripts/bench.sh [--quick]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$BATON_ROOT"
 bash scripts/build-edge.sh >/dev/null
+# The widget is served by the same edge; wrangler dev only sees asset files present at start.
+bash scripts/build-widget.sh >/dev/null
 cargo build -q --release -p baton-tests --bin baton-bench
 state="$(mktemp -d)"
 port="${BATON_BENCH_PORT:-8797}"
@@ -21,3 +23,6 @@ done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrangler $("$WRANGLER_BIN" --version 2>/dev/null | tail -1)"
 ulimit -n 65536 2>/dev/null || true
 target/release/baton-bench "$@"
+echo
+echo "== widget: bytes shipped and host-page impact (Chromium)"
+bash scripts/bench-widget.sh
