@@ -34,7 +34,7 @@ const kb = require(process.argv[1]);
 const body = {
   site: { id: "northwind", name: "Northwind Kayak Tours", settings: {
     knowledge_base: kb,
-    contact_details: "Call us on +47 555 0100 (9-17) or write to hello@northwind.example.",
+    contact_details: "Call us on +47 912 34 567 (9-17) or write to hello@northwindkayak.example.",
     groups: ["bookings", "support"],
   } },
   agents: [

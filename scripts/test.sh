@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, then runs every check and test.
-#   1. cargo fmt --check and clippy -D warnings (native crates and the wasm edge)
-#   2. core: unit, simulation and golden protocol tests (native, simulated clock)
-#   3. the edge bundle: worker-build, then `wrangler deploy --dry-run`
-#   4. end-to-end tests against a real `wrangler dev` (workerd) on 127.0.0.1
+#   1. cargo fmt --check and clippy -D warnings (native crates natively, wasm crates for wasm32)
+#   2. core: unit, simulation, golden protocol and bot corpus tests (native, simulated clock)
+#   3. widget and dashboard: model tests, builds, the widget's size caps
+#   4. the edge bundle: worker-build, then `wrangler deploy --dry-run`
+#   5. end-to-end tests against a real `wrangler dev` (workerd) on 127.0.0.1, then the browser
+#      tests (Chromium) against the same edge
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$BATON_ROOT"
@@ -18,6 +20,16 @@ cargo clippy -p baton-edge -p baton-widget -p baton-dashboard --target wasm32-un
 step "core: rules with a simulated clock"
 cargo test -p baton-core
 
+step "widget: model tests, build, size check"
+cargo test -p baton-widget
+bash scripts/build-widget.sh
+bash scripts/bench-widget.sh --check
+
+step "dashboard: model tests, build"
+cargo test -p baton-dashboard
+bash scripts/build-dashboard.sh
+
+# The web builds come first: wrangler dev serves only the asset files present when it starts.
 step "edge: build and deploy dry-run"
 bash scripts/build-edge.sh
 dist="$(mktemp -d)"
@@ -50,35 +62,8 @@ if ! cargo test -p baton-tests -- --nocapture; then
   echo "---- wrangler dev log (last 80 lines)"; tail -n 80 "$log"
   exit 1
 fi
-# --- web: widget, dashboard, browser tests (Chromium against the same edge) ---------------
-step "widget: model tests, build, size check"
-cargo test -p baton-widget
-bash scripts/build-widget.sh
-bash scripts/bench-widget.sh --check
-step "dashboard: model tests, wasm lint, build"
-cargo test -p baton-dashboard
-cargo clippy -p baton-dashboard --target wasm32-unknown-unknown -- -D warnings
-bash scripts/build-dashboard.sh
-web_edge="$BATON_EDGE_URL"
-wasm="$(node -p 'require("./edge/public/widget/manifest.json").wasm')"
-dashboard_wasm="$(node -p 'require("./edge/public/app/build.json").wasm')"
-if ! curl -fsS -o /dev/null "$BATON_EDGE_URL/widget/$wasm" \
-  || ! curl -fsS -o /dev/null "$BATON_EDGE_URL/app/$dashboard_wasm"; then
-  # wrangler dev serves only the asset files that existed when it started, and the edge above
-  # started before this build. A second edge sees them. (Unused once the web builds run before
-  # the edge starts.)
-  web_port="${BATON_WEB_TEST_PORT:-8789}"
-  BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$web_port" "$state/web-data" >"$state/web.log" 2>&1 &
-  web_pid=$!
-  trap 'kill -KILL -- "-$web_pid" 2>/dev/null || true; wait "$web_pid" 2>/dev/null || true; cleanup' EXIT
-  web_edge="http://127.0.0.1:$web_port"
-  for _ in $(seq 1 180); do
-    curl -fsS "$web_edge/api/v1/health" >/dev/null 2>&1 && break
-    kill -0 "$web_pid" 2>/dev/null || { cat "$state/web.log"; echo "wrangler dev (web) exited" >&2; exit 1; }
-    sleep 0.5
-  done
-fi
-step "browser tests (Chromium) against $web_edge"
-BATON_EDGE_URL="$web_edge" bash scripts/browser-tests.sh
+# --- web: browser tests (Chromium) against the same edge ------------------------------------
+step "browser tests (Chromium) against $BATON_EDGE_URL"
+bash scripts/browser-tests.sh
 # --- end web ---------------------------------------------------------------------------------
 step "all tests passed"

@@ -103,3 +103,12 @@ pub fn query_param(req: &Request, name: &str) -> ApiResult<Option<String>> {
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned()))
 }
+
+/// Keep-alive pings are answered by the runtime itself, without waking a hibernating object.
+pub fn answer_pings(state: &worker::State) {
+    use worker::worker_sys::WebSocketRequestResponsePair;
+    match WebSocketRequestResponsePair::new(r#"{"type":"ping"}"#, r#"{"type":"pong"}"#) {
+        Ok(pair) => state.set_websocket_auto_response(&pair),
+        Err(_) => worker::console_error!("could not set the ping auto-response"),
+    }
+}

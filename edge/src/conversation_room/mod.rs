@@ -64,6 +64,7 @@ pub struct ConversationRoom {
 
 impl DurableObject for ConversationRoom {
     fn new(state: State, env: Env) -> Self {
+        crate::util::answer_pings(&state);
         if let Err(error) = Store::new(state.storage().sql()).migrate() {
             worker::console_error!("conversation migrate failed: {error}");
         }

@@ -43,6 +43,7 @@ pub struct SiteHub {
 
 impl DurableObject for SiteHub {
     fn new(state: State, env: Env) -> Self {
+        crate::util::answer_pings(&state);
         let sql = state.storage().sql();
         for statement in [
             "CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, phase TEXT NOT NULL,
