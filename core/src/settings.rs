@@ -49,6 +49,8 @@ pub struct SiteSettings {
     /// Secret for identity verification: a host page that identifies its signed-in user sends
     /// `user_hash` = hex HMAC-SHA256(secret, email), computed by its own server. Empty: off.
     pub identity_secret: String,
+    /// Optional LLM answerer, grounded in the knowledge base; `None`: the embedded bot only.
+    pub llm: Option<crate::bot::llm::LlmSettings>,
     /// Left messages (tickets) are POSTed here as JSON, e.g. to a mail or helpdesk hook.
     pub ticket_webhook_url: String,
     /// Visitor messages allowed per [`RATE_WINDOW_MS`] before further ones are refused.
@@ -79,6 +81,7 @@ impl Default for SiteSettings {
             knowledge_base: Vec::new(),
             identity_secret: String::new(),
             ticket_webhook_url: String::new(),
+            llm: None,
             visitor_messages_per_window: 20,
         }
     }

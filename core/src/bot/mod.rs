@@ -11,6 +11,7 @@ mod human;
 mod index;
 mod lang;
 mod lexicon;
+pub mod llm;
 mod replies;
 mod smalltalk;
 mod text;

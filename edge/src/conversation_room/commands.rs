@@ -2,6 +2,7 @@
 
 use std::cell::OnceCell;
 
+use baton_core::bot::llm::Fetched;
 use baton_core::bot::{Bot, BotReply, FaqBot};
 use baton_core::protocol::{parse_frame, AgentCommand, Party, ServerFrame, VisitorCommand};
 use baton_core::FaqEntry;
@@ -33,10 +34,14 @@ impl ConversationRoom {
         };
         let result = match command {
             VisitorCommand::Message { text, client_id } => {
+                let fetched = self.ask_llm(&text).await;
                 self.transact(|c, now| {
                     // Borrowed out and back so the bot can read the entries while the rules run.
                     let entries = std::mem::take(&mut c.settings.knowledge_base);
-                    let result = c.visitor_message(&text, client_id, &LazyBot::new(&entries), now);
+                    let result = match fetched {
+                        Some(reply) => c.visitor_message(&text, client_id, &Fetched(reply), now),
+                        None => c.visitor_message(&text, client_id, &LazyBot::new(&entries), now),
+                    };
                     c.settings.knowledge_base = entries;
                     result
                 })

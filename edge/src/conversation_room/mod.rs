@@ -6,6 +6,7 @@
 
 mod commands;
 mod effects;
+mod llm;
 mod store;
 
 use std::cell::{Cell, RefCell};

@@ -1,0 +1,65 @@
+//! The optional LLM answerer: asked before the rules run, with a deadline; any failure (no
+//! answer in time, an error status, an unusable body) leaves the embedded bot to answer.
+
+use std::time::Duration;
+
+use baton_core::bot::llm::{parse_reply, request_body};
+use baton_core::BotReply;
+use futures_util::future::{select, Either};
+use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
+
+use super::ConversationRoom;
+
+impl ConversationRoom {
+    /// The model's reply to `text`, or `None` when the embedded bot should answer.
+    pub(super) async fn ask_llm(&self, text: &str) -> Option<BotReply> {
+        // After hibernation the cache is empty: load, do not skip.
+        let conversation = self.loaded().ok()?;
+        let bot_answers = conversation.phase.bot_answers() && !conversation.handoff_pending;
+        let llm = conversation.settings.llm.clone().filter(|_| bot_answers)?;
+        let body = request_body(&llm, &conversation.settings.knowledge_base, text);
+        let headers = Headers::new();
+        headers.set("content-type", "application/json").ok()?;
+        if let Ok(key) = self.env.secret("LLM_API_KEY") {
+            headers
+                .set("authorization", &format!("Bearer {key}"))
+                .ok()?;
+        }
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(body.into()));
+        let request = Request::new_with_init(&llm.url, &init).ok()?;
+        let call = Box::pin(async move {
+            let mut response = match Fetch::Request(request).send().await {
+                Ok(response) => response,
+                Err(error) => {
+                    worker::console_warn!("LLM answerer unreachable: {error}");
+                    return None;
+                }
+            };
+            if response.status_code() != 200 {
+                worker::console_warn!("LLM answerer answered {}", response.status_code());
+                return None;
+            }
+            response.text().await.ok()
+        });
+        let deadline = Box::pin(Delay::from(Duration::from_millis(u64::from(
+            llm.timeout_ms,
+        ))));
+        match select(call, deadline).await {
+            Either::Left((Some(body), _)) => {
+                let reply = parse_reply(&body, text);
+                if reply.is_none() {
+                    worker::console_warn!("LLM answerer gave an unusable completion");
+                }
+                reply
+            }
+            Either::Left((None, _)) => None,
+            Either::Right(_) => {
+                worker::console_warn!("LLM answerer timed out; the embedded bot answers");
+                None
+            }
+        }
+    }
+}
