@@ -139,11 +139,9 @@ impl ChatModel {
                 self.holder = None;
             }
             EventKind::AgentJoined { agent } => {
+                self.taken_from_queue(Some(agent));
                 self.phase = Some(Phase::Live);
                 self.holder = Some(agent.clone());
-                if agent.id == self.me.id {
-                    self.taken_by = None;
-                }
             }
             EventKind::AgentLeft { .. } => self.holder = None,
             EventKind::Missed { .. } => self.phase = Some(Phase::Missed),
@@ -171,12 +169,27 @@ impl ChatModel {
             .as_ref()
             .is_none_or(|known| known.updated_at <= summary.updated_at);
         if newer {
+            if summary.phase == Phase::Live {
+                self.taken_from_queue(summary.agent.as_ref());
+            }
             self.phase = Some(summary.phase);
             self.holder = summary
                 .agent
                 .clone()
                 .filter(|_| summary.phase == Phase::Live);
             self.summary = Some(summary.clone());
+        }
+    }
+
+    /// Watching a waiting chat while a co-worker takes it is losing the race too, even when
+    /// this agent's Accept never left: say "Taken by <name>" at once either way.
+    fn taken_from_queue(&mut self, by: Option<&AgentRef>) {
+        match by {
+            Some(agent) if agent.id == self.me.id => self.taken_by = None,
+            Some(agent) if self.phase == Some(Phase::Waiting) => {
+                self.taken_by = Some(agent.clone())
+            }
+            _ => {}
         }
     }
 

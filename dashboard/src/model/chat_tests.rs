@@ -155,3 +155,30 @@ fn typing_read_and_errors() {
         .unwrap_or_default();
     assert!(text.starts_with("You cannot take another chat: you already have 1 chats"));
 }
+
+#[test]
+fn a_co_worker_taking_the_chat_being_watched_is_taken_by() {
+    let mut watching = chat();
+    watching.apply_summary(&summary("c", Phase::Waiting, 1));
+    let mut live = summary("c", Phase::Live, 2);
+    live.agent = Some(agent("ann", "Ann"));
+    watching.apply_summary(&live);
+    assert_eq!(watching.status_line(), "Taken by Ann");
+    // Opening a chat that is already live is no race lost: just who holds it.
+    let mut late = ChatModel::new("s", "c", agent("me", "Me"));
+    late.apply_summary(&live);
+    assert_eq!(late.status_line(), "Held by Ann — read only");
+    // Winning clears it.
+    let mut won = chat();
+    won.apply_summary(&summary("c", Phase::Waiting, 1));
+    won.apply(&ServerFrame::Event {
+        event: event(
+            5,
+            EventKind::AgentJoined {
+                agent: agent("me", "Me"),
+            },
+        ),
+    });
+    assert_eq!(won.taken_by, None);
+    assert!(won.mine());
+}

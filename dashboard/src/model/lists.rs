@@ -17,11 +17,15 @@ pub enum Notice {
     ChatWaiting(ConversationSummary),
     /// A bot conversation started: Monitor lights up.
     MonitorStarted(ConversationSummary),
+    /// A chat became this agent's without them claiming it here (auto-assign, another device).
+    AssignedToMe(ConversationSummary),
 }
 
 /// The lists of one site.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SiteLists {
+    /// The signed-in agent, to tell their own chats apart.
+    me: String,
     pub connected: bool,
     /// This agent's availability on the site, as the edge last confirmed it.
     pub available: bool,
@@ -42,6 +46,18 @@ fn in_hub(phase: Phase) -> bool {
 }
 
 impl SiteLists {
+    pub fn for_agent(agent_id: &str) -> Self {
+        Self {
+            me: agent_id.to_string(),
+            ..Self::default()
+        }
+    }
+
+    fn held_by_me(&self, conversation: &ConversationSummary) -> bool {
+        conversation.phase == Phase::Live
+            && conversation.agent.as_ref().is_some_and(|a| a.id == self.me)
+    }
+
     /// Applies one frame of the site socket; returns what deserves a sound or notification.
     pub fn apply(&mut self, frame: &ServerFrame) -> Vec<Notice> {
         let mut notices = Vec::new();
@@ -64,6 +80,13 @@ impl SiteLists {
                 if is_new && matches!(conversation.phase, Phase::Bot) && !conversation.blocked {
                     self.unseen_monitor.insert(conversation.id.clone());
                     notices.push(Notice::MonitorStarted(conversation.clone()));
+                }
+                let was_mine = self
+                    .live
+                    .get(&conversation.id)
+                    .is_some_and(|c| self.held_by_me(c));
+                if self.held_by_me(conversation) && !was_mine {
+                    notices.push(Notice::AssignedToMe(conversation.clone()));
                 }
                 self.upsert(conversation);
             }
@@ -269,6 +292,30 @@ mod tests {
             conversation: summary("b1", Phase::Contact, 3),
         });
         assert!(again.is_empty());
+    }
+
+    #[test]
+    fn a_chat_becoming_mine_is_a_notice_once() {
+        let mut lists = SiteLists::for_agent("a1");
+        let mut live = summary("c", Phase::Live, 2);
+        live.agent = Some(ann());
+        let notices = lists.apply(&ServerFrame::ConversationUpdated {
+            conversation: live.clone(),
+        });
+        assert!(matches!(notices.as_slice(), [Notice::AssignedToMe(c)] if c.id == "c"));
+        live.updated_at = 3;
+        let again = lists.apply(&ServerFrame::ConversationUpdated { conversation: live });
+        assert!(again.is_empty(), "still mine: nothing new");
+        let mut other = summary("d", Phase::Live, 4);
+        other.agent = Some(AgentRef {
+            id: "b2".into(),
+            name: "Bob".into(),
+        });
+        assert!(lists
+            .apply(&ServerFrame::ConversationUpdated {
+                conversation: other
+            })
+            .is_empty());
     }
 
     #[test]

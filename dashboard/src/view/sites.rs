@@ -8,7 +8,7 @@ use baton_core::ConversationSummary;
 use leptos::prelude::*;
 
 use super::{notify, Ctx};
-use crate::model::lists::Notice;
+use crate::model::lists::{Notice, SiteLists};
 use crate::model::route::{Route, Tab};
 use crate::model::wire::Me;
 use crate::model::wire::Ticket;
@@ -27,6 +27,12 @@ impl SiteSockets {
     /// Opens a socket per site of `me`, closing any left from an earlier session.
     pub fn connect(&self, ctx: Ctx, me: &Me) {
         self.close_all();
+        ctx.lists.set(
+            me.sites
+                .iter()
+                .map(|m| (m.site_id.clone(), SiteLists::for_agent(&me.agent.id)))
+                .collect(),
+        );
         let mut sockets = BTreeMap::new();
         for membership in &me.sites {
             let site = membership.site_id.clone();
@@ -103,19 +109,33 @@ fn load_counts(ctx: Ctx, site: String) {
 }
 
 fn announce(ctx: Ctx, site: &str, site_name: &str, notice: Notice) {
-    let (conversation, urgent, tab) = match &notice {
-        Notice::ChatWaiting(c) => (c, true, Tab::Active),
-        Notice::MonitorStarted(c) => (c, false, Tab::Monitor),
+    let (conversation, tab) = match &notice {
+        Notice::ChatWaiting(c) | Notice::AssignedToMe(c) => (c, Tab::Active),
+        Notice::MonitorStarted(c) => (c, Tab::Monitor),
     };
+    let viewing = ctx
+        .route
+        .with_untracked(|r| r.conversation.as_deref() == Some(conversation.id.as_str()));
     let who = conversation
         .visitor
         .name
         .clone()
         .unwrap_or_else(|| "A visitor".into());
-    let message = if urgent {
-        format!("{who} is waiting for an agent on {site_name}")
-    } else {
-        format!("{who} started talking to the bot on {site_name}")
+    let (message, urgent) = match notice {
+        Notice::ChatWaiting(_) => (
+            format!("{who} is waiting for an agent on {site_name}"),
+            true,
+        ),
+        // Claimed here (Accept, Take control, Join): nothing to tell.
+        Notice::AssignedToMe(_) if viewing => return,
+        Notice::AssignedToMe(_) => (
+            format!("A chat with {who} was assigned to you on {site_name}"),
+            true,
+        ),
+        Notice::MonitorStarted(_) => (
+            format!("{who} started talking to the bot on {site_name}"),
+            false,
+        ),
     };
     if urgent {
         ctx.status.set(message.clone());

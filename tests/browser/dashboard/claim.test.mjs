@@ -9,7 +9,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test('both notified, both accept at once: one wins, the other sees "Taken by"', async () => {
+test('both notified, both accept at once: one wins, the other sees "Taken by"', async (t) => {
   const site = await createSite({
     agents: [{ name: 'Ann', role: 'admin' }, { name: 'Bob', role: 'agent' }],
   });
@@ -46,7 +46,14 @@ test('both notified, both accept at once: one wins, the other sees "Taken by"', 
   await bob.button('Accept').waitFor();
   await assertAccessible(ann.page, 'chat waiting');
 
-  await Promise.all([ann.button('Accept').click(), bob.button('Accept').click()]);
+  // Both press Accept in the same instant: the clicks are dispatched in parallel, without
+  // Playwright's actionability waits (by the time those finish, the race is decided). A click
+  // can only miss if the other agent's claim already removed the button, which is the same race
+  // lost earlier; either way the loser must see "Taken by" at once.
+  const press = (agent) => agent.button('Accept').dispatchEvent('click', undefined, { timeout: 2000 });
+  const pressed = await Promise.allSettled([press(ann), press(bob)]);
+  assert.ok(pressed.some((p) => p.status === 'fulfilled'));
+  t.diagnostic(`Accept clicks dispatched: ${pressed.filter((p) => p.status === 'fulfilled').length} of 2`);
   const joined = await visitor.waitEvent('agent_joined');
   const [winner, loser] = joined.agent.name === 'Ann' ? [ann, bob] : [bob, ann];
   await winner.chatStatus('You hold this chat');
@@ -57,7 +64,10 @@ test('both notified, both accept at once: one wins, the other sees "Taken by"', 
 
   // The winner talks to the visitor; the loser reads along and cannot reply.
   await winner.write('Hi Vera, how can I help?');
+  await visitor.waitFrame((f) => f.type === 'typing' && f.by === 'agent' && f.typing, 'agent typing');
   await visitor.waitEvent('agent_message', { pred: (e) => e.text === 'Hi Vera, how can I help?' });
+  // Reading the chat tells the visitor what the agent has read.
+  await visitor.waitFrame((f) => f.type === 'read' && f.by === 'agent', 'agent read receipt');
   await loser.line('Hi Vera, how can I help?').waitFor({ timeout: SOON });
   assert.equal(await loser.page.getByLabel('Reply to visitor').isDisabled(), true);
   await loser.page.locator('.composer .note', { hasText: 'holds this chat' }).waitFor();

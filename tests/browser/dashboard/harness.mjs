@@ -108,6 +108,15 @@ export class Visitor {
   /** Resolves with the first stored event of `type` (after `afterSeq`) matching `pred`. */
   waitEvent(type, { pred = () => true, afterSeq = 0, timeout = SOON } = {}) {
     const find = () => this.events().find((e) => e.type === type && e.seq > afterSeq && pred(e));
+    return this.waitFor(find, `${type} event`, timeout);
+  }
+
+  /** Resolves with the first frame of any kind (typing, read, …) matching `pred`. */
+  waitFrame(pred, what, timeout = SOON) {
+    return this.waitFor(() => this.frames.find(pred), what, timeout);
+  }
+
+  waitFor(find, what, timeout) {
     return new Promise((resolve, reject) => {
       const waiter = {
         check: () => {
@@ -119,7 +128,7 @@ export class Visitor {
       if (waiter.check()) return;
       waiter.timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`visitor: no ${type} within ${timeout} ms; got ${JSON.stringify(this.events().map((e) => e.type))}`));
+        reject(new Error(`visitor: no ${what} within ${timeout} ms; got ${JSON.stringify(this.frames.map((f) => f.event?.type || f.type))}`));
       }, timeout);
       this.waiters.push(waiter);
     });
