@@ -182,6 +182,20 @@ impl VisitorSocket {
         Self::connect(edge, &started.conversation_id, &started.token, 0).await
     }
 
+    /// A known visitor (name and email given by the host page) who asked for a person and is
+    /// now waiting: the usual start of an agent-side test.
+    pub async fn waiting(edge: &Edge, site: &TestSite) -> Self {
+        let known = serde_json::json!({ "name": "Vera", "email": "vera@example.com" });
+        let started = start_conversation(edge, &site.id, known).await;
+        let mut visitor = Self::connect(edge, &started.conversation_id, &started.token, 0).await;
+        visitor.send(VisitorCommand::RequestHuman).await;
+        visitor
+            .conn
+            .wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. }))
+            .await;
+        visitor
+    }
+
     pub async fn connect(edge: &Edge, conversation_id: &str, token: &str, after: Seq) -> Self {
         let url = format!(
             "{}/api/v1/conversations/{conversation_id}/ws?token={token}&after={after}",

@@ -9,29 +9,12 @@ use baton_tests::clients::start_conversation;
 use baton_tests::edge::fast_settings;
 use baton_tests::{AgentSocket, Edge, SiteSocket, VisitorSocket};
 
-async fn waiting_visitor(edge: &Edge, site: &baton_tests::TestSite) -> VisitorSocket {
-    let started = start_conversation(
-        edge,
-        &site.id,
-        serde_json::json!({ "name": "Vera", "email": "vera@example.com" }),
-    )
-    .await;
-    let mut visitor =
-        VisitorSocket::connect(edge, &started.conversation_id, &started.token, 0).await;
-    visitor.send(VisitorCommand::RequestHuman).await;
-    visitor
-        .conn
-        .wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. }))
-        .await;
-    visitor
-}
-
 async fn live_chat(
     edge: &Edge,
     site: &baton_tests::TestSite,
     agent: usize,
 ) -> (VisitorSocket, AgentSocket) {
-    let visitor = waiting_visitor(edge, site).await;
+    let visitor = VisitorSocket::waiting(edge, site).await;
     let mut chat =
         AgentSocket::connect(edge, site, &site.agents[agent], &visitor.conversation_id, 0).await;
     chat.send(AgentCommand::Accept).await;
@@ -203,7 +186,7 @@ async fn missed_chats_are_reviewed_and_archived_then_joined_again() {
     let edge = Edge::shared();
     let site = edge.create_site(fast_settings(), 1).await;
     let _online = SiteSocket::connect(&edge, &site, &site.agents[0]).await;
-    let mut visitor = waiting_visitor(&edge, &site).await;
+    let mut visitor = VisitorSocket::waiting(&edge, &site).await;
     visitor
         .conn
         .wait_event("missed", |k| matches!(k, EventKind::Missed { .. }))
@@ -265,7 +248,7 @@ async fn auto_assign_gives_the_chat_to_the_least_loaded_agent() {
         let EventKind::AgentJoined { agent } = joined.kind else {
             unreachable!()
         };
-        let id = started.conversation_id.clone();
+        let id = visitor.conversation_id.clone();
         ann.conn
             .wait_for("listed as live", |f| matches!(f, ServerFrame::ConversationUpdated { conversation } if conversation.id == id && conversation.phase == Phase::Live))
             .await;
@@ -298,7 +281,7 @@ async fn a_settings_change_applies_to_the_next_conversation() {
         .await
         .unwrap();
     assert_eq!(settings["time_to_accept_ms"], 3000);
-    let before = waiting_visitor(&edge, &site).await;
+    let before = VisitorSocket::waiting(&edge, &site).await;
     settings["time_to_accept_ms"] = 1500.into();
     settings["wait_notice_ms"] = 60_000.into();
     let response = edge
@@ -310,7 +293,7 @@ async fn a_settings_change_applies_to_the_next_conversation() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let mut after = waiting_visitor(&edge, &site).await;
+    let mut after = VisitorSocket::waiting(&edge, &site).await;
     let waiting_at = after
         .conn
         .events()

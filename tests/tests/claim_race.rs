@@ -3,9 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use baton_core::protocol::{AgentCommand, ServerFrame, VisitorCommand};
+use baton_core::protocol::{AgentCommand, ServerFrame};
 use baton_core::EventKind;
-use baton_tests::clients::start_conversation;
 use baton_tests::edge::fast_settings;
 use baton_tests::{AgentSocket, Edge, SiteSocket, VisitorSocket};
 use futures_util::future::join_all;
@@ -24,19 +23,8 @@ async fn exactly_one_of_fifty_simultaneous_accepts_wins() {
     let _online = SiteSocket::connect(&edge, &site, &site.agents[0]).await;
 
     for round in 0..ROUNDS {
-        let started = start_conversation(
-            &edge,
-            &site.id,
-            serde_json::json!({ "name": "Vera", "email": "vera@example.com" }),
-        )
-        .await;
-        let id = started.conversation_id.clone();
-        let mut visitor = VisitorSocket::connect(&edge, &id, &started.token, 0).await;
-        visitor.send(VisitorCommand::RequestHuman).await;
-        visitor
-            .conn
-            .wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. }))
-            .await;
+        let mut visitor = VisitorSocket::waiting(&edge, &site).await;
+        let id = visitor.conversation_id.clone();
 
         let mut sockets = join_all(
             site.agents
@@ -97,20 +85,8 @@ async fn an_agent_at_max_chats_is_refused_with_a_clear_message() {
     let mut online = SiteSocket::connect(&edge, &site, agent).await;
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let started = start_conversation(
-            &edge,
-            &site.id,
-            serde_json::json!({ "name": "Vera", "email": "vera@example.com" }),
-        )
-        .await;
-        let mut visitor =
-            VisitorSocket::connect(&edge, &started.conversation_id, &started.token, 0).await;
-        visitor.send(VisitorCommand::RequestHuman).await;
-        visitor
-            .conn
-            .wait_event("waiting", |k| matches!(k, EventKind::Waiting { .. }))
-            .await;
-        ids.push(started.conversation_id);
+        let visitor = VisitorSocket::waiting(&edge, &site).await;
+        ids.push(visitor.conversation_id);
     }
     let mut first = AgentSocket::connect(&edge, &site, agent, &ids[0], 0).await;
     first.send(AgentCommand::Accept).await;

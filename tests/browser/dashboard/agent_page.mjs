@@ -85,6 +85,20 @@ export class AgentPage {
     await this.page.locator('.composer button[type=submit]').click();
   }
 
+  /** The transcript follows new lines: the last one ends up on screen. */
+  async lastLineShown() {
+    await this.page.waitForFunction(() => {
+      const lines = document.querySelectorAll('.transcript li');
+      const last = lines[lines.length - 1];
+      if (!last) return false;
+      const box = last.getBoundingClientRect();
+      const view = document.querySelector('.transcript').getBoundingClientRect();
+      const composer = document.querySelector('.composer').getBoundingClientRect();
+      const bottom = Math.min(view.bottom, window.innerHeight, composer.top);
+      return box.bottom <= bottom + 2 && box.top >= view.top - 2;
+    }, null, { timeout: SOON });
+  }
+
   notifications() {
     return this.page.evaluate(() => window.__baton.notifications.map(({ title, body, tag }) => ({ title, body, tag })));
   }

@@ -80,6 +80,9 @@ test('on a phone: one column, list then chat and back, nothing wider than the sc
   assert.equal(await ann.page.locator('.list-pane').isVisible(), false, 'the chat replaces the list');
   await ann.write('Hello from my phone');
   await visitor.waitEvent('agent_message', { pred: (e) => e.text === 'Hello from my phone' });
+  visitor.say('And a reply from the visitor');
+  await ann.line('And a reply from the visitor').waitFor({ timeout: SOON });
+  await ann.lastLineShown();
   assert.ok(await fits(), 'the chat fits the screen');
   await assertAccessible(ann.page, 'phone: chat');
 
