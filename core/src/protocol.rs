@@ -191,19 +191,19 @@ pub fn parse_frame<T: serde::de::DeserializeOwned>(
             max: max_bytes,
         });
     }
+    // The common case parses once; only a refused frame is looked at again to say why.
+    let typed_error = match serde_json::from_str::<T>(raw) {
+        Ok(frame) => return Ok(frame),
+        Err(error) => error,
+    };
     let value: serde_json::Value =
         serde_json::from_str(raw).map_err(|e| FrameError::BadJson(e.to_string()))?;
-    let kind = value
-        .get("type")
-        .and_then(|t| t.as_str())
-        .map(str::to_owned);
-    serde_json::from_value(value).map_err(|e| {
-        let text = e.to_string();
-        match kind {
-            Some(kind) if text.starts_with("unknown variant") => FrameError::UnknownType(kind),
-            None => FrameError::BadFields("missing \"type\"".into()),
-            _ => FrameError::BadFields(text),
-        }
+    let kind = value.get("type").and_then(|t| t.as_str());
+    let text = typed_error.to_string();
+    Err(match kind {
+        Some(kind) if text.starts_with("unknown variant") => FrameError::UnknownType(kind.into()),
+        None => FrameError::BadFields("missing \"type\"".into()),
+        _ => FrameError::BadFields(text),
     })
 }
 
