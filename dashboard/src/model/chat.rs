@@ -57,6 +57,8 @@ pub struct ChatModel {
     pub taken_by: Option<AgentRef>,
     pub refusal: Option<Refusal>,
     pub connected: bool,
+    /// Events up to here came as the socket's replay, not as they happened.
+    replayed_to: Seq,
 }
 
 impl ChatModel {
@@ -74,6 +76,7 @@ impl ChatModel {
             taken_by: None,
             refusal: None,
             connected: false,
+            replayed_to: 0,
         }
     }
 
@@ -84,12 +87,21 @@ impl ChatModel {
     /// Applies one frame of the conversation socket.
     pub fn apply(&mut self, frame: &ServerFrame) {
         match frame {
-            ServerFrame::Welcome { phase, agent, .. } => {
+            ServerFrame::Welcome {
+                phase,
+                agent,
+                last_seq,
+                ..
+            } => {
                 self.connected = true;
+                self.replayed_to = *last_seq;
                 self.phase = Some(*phase);
                 self.holder = agent.clone().filter(|_| *phase == Phase::Live);
             }
-            ServerFrame::Event { event } => self.add_event(event.clone()),
+            ServerFrame::Event { event } => {
+                let live = event.seq > self.replayed_to;
+                self.add_event(event.clone(), live);
+            }
             ServerFrame::Typing {
                 by: Party::Visitor,
                 typing,
@@ -120,11 +132,12 @@ impl ChatModel {
     /// Events from an HTTP history or a socket replay; duplicates are dropped.
     pub fn add_events(&mut self, events: impl IntoIterator<Item = Event>) {
         for event in events {
-            self.add_event(event);
+            self.add_event(event, false);
         }
     }
 
-    fn add_event(&mut self, event: Event) {
+    /// `live`: it happened while this agent watched, rather than being history or a replay.
+    fn add_event(&mut self, event: Event, live: bool) {
         match self.events.binary_search_by_key(&event.seq, |e| e.seq) {
             Ok(_) => return,
             Err(at) => self.events.insert(at, event.clone()),
@@ -139,7 +152,9 @@ impl ChatModel {
                 self.holder = None;
             }
             EventKind::AgentJoined { agent } => {
-                self.taken_from_queue(Some(agent));
+                if live || agent.id == self.me.id {
+                    self.taken_from_queue(Some(agent));
+                }
                 self.phase = Some(Phase::Live);
                 self.holder = Some(agent.clone());
             }

@@ -182,3 +182,32 @@ fn a_co_worker_taking_the_chat_being_watched_is_taken_by() {
     assert_eq!(won.taken_by, None);
     assert!(won.mine());
 }
+
+#[test]
+fn history_of_an_earlier_claim_is_not_a_lost_race() {
+    let mut chat = chat();
+    let history = [
+        event(1, EventKind::Waiting { group: None }),
+        event(
+            2,
+            EventKind::AgentJoined {
+                agent: agent("ann", "Ann"),
+            },
+        ),
+    ];
+    chat.add_events(history.clone());
+    assert_eq!(chat.taken_by, None);
+    // Nor is the same history replayed by the socket after its welcome.
+    let mut replayed = ChatModel::new("s", "c", agent("me", "Me"));
+    replayed.apply(&ServerFrame::Welcome {
+        conversation_id: "c".into(),
+        phase: Phase::Live,
+        agent: Some(agent("ann", "Ann")),
+        last_seq: 2,
+    });
+    for event in history {
+        replayed.apply(&ServerFrame::Event { event });
+    }
+    assert_eq!(replayed.taken_by, None);
+    assert_eq!(replayed.status_line(), "Held by Ann — read only");
+}

@@ -133,13 +133,13 @@ pub fn Agents(site: String) -> impl IntoView {
                 }
                 .into_any(),
             }}
-            <AddAgent base=base on_added=Callback::new(move |_| reload()) />
+            <AddAgent base=base agents=agents />
         </section>
     }
 }
 
 #[component]
-fn AddAgent(base: String, on_added: Callback<()>) -> impl IntoView {
+fn AddAgent(base: String, agents: RwSignal<Option<Vec<SiteAgent>>>) -> impl IntoView {
     let ctx = ctx();
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -178,7 +178,12 @@ fn AddAgent(base: String, on_added: Callback<()>) -> impl IntoView {
                     email.set(String::new());
                     name.set(String::new());
                     password.set(String::new());
-                    on_added.run(());
+                    // `try_`: the settings screen may have been left while the request ran.
+                    let _ = agents.try_update(|list| {
+                        if let Some(list) = list {
+                            list.push(added.agent);
+                        }
+                    });
                 }
                 Err(error) if error.signed_out() => ctx.failed(&error),
                 Err(error) => outcome.set(Some(error.message)),

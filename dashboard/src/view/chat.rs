@@ -166,22 +166,42 @@ fn Transcript(model: RwSignal<ChatModel>) -> impl IntoView {
     let list = NodeRef::<html::Div>::new();
     let offset = tz_offset();
     let count = Memo::new(move |_| model.with(|m| m.events.len()));
-    // Follow new messages to the bottom.
+    // Follow new messages to the bottom, unless the agent scrolled up to read. The last line
+    // is scrolled into view, so this works whichever element scrolls (the list on a desktop,
+    // the whole page on a phone). Two frames: the list renders the new lines in between.
+    let following = StoredValue::new(true);
     Effect::new(move |_| {
-        count.track();
+        // `get`, not `track`: a memo nobody reads is never recomputed, so would never notify.
+        let _lines = count.get();
+        if !following.get_value() {
+            return;
+        }
         request_animation_frame(move || {
-            if let Some(el) = list.get_untracked() {
-                el.set_scroll_top(el.scroll_height());
-            }
+            request_animation_frame(move || {
+                // The chat may have been closed in between: `try_`, never a panic.
+                let last = list
+                    .try_get_untracked()
+                    .flatten()
+                    .and_then(|el| el.query_selector("li:last-child").ok().flatten());
+                if let Some(last) = last {
+                    last.scroll_into_view_with_bool(false);
+                }
+            });
         });
     });
+    let on_scroll = move |_| {
+        if let Some(el) = list.try_get_untracked().flatten() {
+            let gap = el.scroll_height() - el.scroll_top() - el.client_height();
+            following.set_value(gap < 80);
+        }
+    };
     let visitor_name = move || {
         model
             .with(|m| m.summary.as_ref().and_then(|s| s.visitor.name.clone()))
             .unwrap_or_else(|| "Visitor".into())
     };
     view! {
-        <div class="transcript" role="log" aria-label="Messages" node_ref=list tabindex="0">
+        <div class="transcript" role="log" aria-label="Messages" node_ref=list tabindex="0" on:scroll=on_scroll>
             <ol>
                 <For
                     each=move || model.with(|m| m.events.iter().map(line).collect::<Vec<_>>())

@@ -37,8 +37,9 @@ pub fn Composer(model: RwSignal<ChatModel>, link: ChatLink) -> impl IntoView {
     };
     let typing = RwSignal::new(false);
     let keystrokes = RwSignal::new(0u32);
+    // Also runs on blur, which the browser may send while the chat is being closed.
     let stop_typing = move || {
-        if typing.get_untracked() {
+        if typing.try_get_untracked() == Some(true) {
             typing.set(false);
             link.send(&AgentCommand::Typing { typing: false });
         }

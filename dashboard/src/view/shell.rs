@@ -188,8 +188,9 @@ fn NotifyToggle() -> impl IntoView {
         <Show when=move || permission.get() == web_sys::NotificationPermission::Default>
             <button type="button" on:click=ask>"Enable notifications"</button>
         </Show>
-        <button type="button" aria-pressed=move || (!muted.get()).to_string() on:click=toggle>
-            {move || if muted.get() { "Alerts off for this site" } else { "Alerts on for this site" }}
+        <button type="button" class="alerts" aria-pressed=move || (!muted.get()).to_string() on:click=toggle
+            title="Sound and browser notifications for this site, on this device">
+            "Alerts"
         </button>
     }
 }

@@ -19,7 +19,10 @@ pub fn Tickets(site: String) -> impl IntoView {
         let site = site.clone();
         move || {
             let site = site.clone();
-            let wanted = status.get_untracked();
+            // Also called after a close request returns, when the screen may be gone.
+            let Some(wanted) = status.try_get_untracked() else {
+                return;
+            };
             leptos::task::spawn_local(async move {
                 let path = format!("/api/v1/sites/{}/tickets?status={wanted}", seg(&site));
                 match api::get::<Vec<Ticket>>(&path).await {

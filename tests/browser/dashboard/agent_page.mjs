@@ -25,6 +25,7 @@ export class AgentPage {
   constructor(context, page, site, agent) {
     Object.assign(this, { context, page, site, agent, errors: [] });
     page.on('pageerror', (error) => this.errors.push(error.message));
+    page.on('console', (m) => { if (m.type() === 'error' && m.text().includes('baton dashboard')) this.errors.push(m.text()); });
   }
 
   static async open(browser, site, agent, { viewport = { width: 1280, height: 800 } } = {}) {
