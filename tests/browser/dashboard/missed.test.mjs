@@ -21,7 +21,8 @@ test('missed, review & archive, tickets, and a settings change reaching the next
   await ann.row('Mia').waitFor({ timeout: SOON });
   const missed = await first.waitEvent('missed', { timeout: SOON });
   const firstLadder = missed.at - waiting.at;
-  assert.ok(firstLadder >= 3000 && firstLadder < 4500, `missed after ${firstLadder} ms`);
+  // Lower bounds are the rule; upper bounds leave room for a busy machine yet keep 3 s and 6 s apart.
+  assert.ok(firstLadder >= 3000 && firstLadder < 6000, `missed after ${firstLadder} ms`);
   await ann.row('Mia').waitFor({ state: 'detached', timeout: SOON });
 
   await ann.tab('missed');
@@ -66,7 +67,7 @@ test('missed, review & archive, tickets, and a settings change reaching the next
   const queued = await third.queue('Olga', 'olga@example.com');
   const late = await third.waitEvent('missed', { timeout: 15_000 });
   const secondLadder = late.at - queued.at;
-  assert.ok(secondLadder >= 6000 && secondLadder < 7500, `missed after ${secondLadder} ms`);
+  assert.ok(secondLadder >= 6000 && secondLadder < 9000, `missed after ${secondLadder} ms`);
 
   assert.deepEqual(ann.errors, []);
   for (const v of [first, second, third]) v.close();
