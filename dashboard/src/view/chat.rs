@@ -189,10 +189,20 @@ fn Transcript(model: RwSignal<ChatModel>) -> impl IntoView {
             });
         });
     });
+    // Only the agent scrolling *up* stops the following. Judging by the distance to the bottom
+    // alone was wrong: on a busy machine more lines arrive between our own scroll and its scroll
+    // event, and that event then looked like the agent reading back.
+    let last_top = StoredValue::new(0);
     let on_scroll = move |_| {
         if let Some(el) = list.try_get_untracked().flatten() {
-            let gap = el.scroll_height() - el.scroll_top() - el.client_height();
-            following.set_value(gap < 80);
+            let top = el.scroll_top();
+            let gap = el.scroll_height() - top - el.client_height();
+            if gap < 80 {
+                following.set_value(true);
+            } else if top < last_top.get_value() {
+                following.set_value(false);
+            }
+            last_top.set_value(top);
         }
     };
     let visitor_name = move || {

@@ -42,8 +42,10 @@ test('both notified, both accept at once: one wins, the other sees "Taken by"', 
   await ann.page.evaluate(() => window.__baton.notifications[0].onclick(new Event('click')));
   await ann.page.locator('.chat .chat-head h1', { hasText: 'Vera' }).waitFor({ timeout: SOON });
   await bob.openChat(visitor.id);
-  await ann.button('Accept').waitFor();
-  await bob.button('Accept').waitFor();
+  // Enabled means the conversation socket is open: a click now reaches the edge.
+  for (const agent of [ann, bob]) {
+    await agent.page.getByRole('button', { name: 'Accept', exact: true, disabled: false }).waitFor({ timeout: SOON });
+  }
   await assertAccessible(ann.page, 'chat waiting');
 
   // Both press Accept in the same instant: the clicks are dispatched in parallel, without
@@ -75,6 +77,7 @@ test('both notified, both accept at once: one wins, the other sees "Taken by"', 
   await winner.page.locator('.typing', { hasText: 'is typing' }).waitFor({ timeout: SOON });
   visitor.say('I want to book <script>alert(1)</script>');
   await winner.line('I want to book <script>alert(1)</script>').waitFor({ timeout: SOON });
+  await winner.lastLineShown();
   assert.equal(await winner.page.locator('.transcript script').count(), 0);
 
   // An internal note reaches co-workers, never the visitor.

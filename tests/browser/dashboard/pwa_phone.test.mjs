@@ -82,6 +82,7 @@ test('on a phone: one column, list then chat and back, nothing wider than the sc
   await visitor.waitEvent('agent_message', { pred: (e) => e.text === 'Hello from my phone' });
   visitor.say('And a reply from the visitor');
   await ann.line('And a reply from the visitor').waitFor({ timeout: SOON });
+  await ann.lastLineShown();
   assert.ok(await fits(), 'the chat fits the screen');
   await assertAccessible(ann.page, 'phone: chat');
 
