@@ -17,6 +17,9 @@ pub enum TimerKind {
     WaitNotice,
     LeaveMessageOffer,
     Missed,
+    /// A handoff's availability check got no answer in time: ask the site again (not part of
+    /// the waiting ladder; it runs in bot phases).
+    HandoffRetry,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +61,16 @@ impl TimerTable {
 
     pub fn clear(&mut self) {
         self.timers.clear();
+    }
+
+    /// Removes one step, if armed.
+    pub fn disarm(&mut self, kind: TimerKind) {
+        self.timers.retain(|t| t.kind != kind);
+    }
+
+    /// Removes the waiting ladder's steps, keeping a handoff retry.
+    pub fn clear_ladder(&mut self) {
+        self.timers.retain(|t| t.kind == TimerKind::HandoffRetry);
     }
 
     pub fn is_empty(&self) -> bool {

@@ -11,18 +11,22 @@ pub mod conversation;
 pub mod error;
 pub mod event;
 pub mod ladder;
+pub mod outbox;
 pub mod protocol;
 pub mod roster;
 pub mod settings;
+pub mod stats;
 pub mod validate;
 
 pub use bot::{Bot, BotReply};
 pub use conversation::{
-    AgentAction, Conversation, ConversationSummary, Effect, Phase, TicketDraft, VisitorProfile,
+    AgentAction, Conversation, ConversationSummary, Delivery, Effect, Phase, TicketDraft,
+    VisitorProfile,
 };
 pub use error::{ConversationError, ErrorCode};
 pub use event::{AgentRef, Event, EventKind};
 pub use ladder::{TimerKind, TimerTable};
+pub use outbox::{DeliveryKind, Outbox};
 pub use settings::{FaqEntry, SiteSettings};
 
 /// Absolute time in milliseconds since the Unix epoch. The only notion of time in this crate.

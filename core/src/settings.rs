@@ -53,6 +53,9 @@ pub struct SiteSettings {
     pub llm: Option<crate::bot::llm::LlmSettings>,
     /// Left messages (tickets) are POSTed here as JSON, e.g. to a mail or helpdesk hook.
     pub ticket_webhook_url: String,
+    /// Signs every webhook: header `baton-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+    /// "<t>.<body>">` (docs/API.md says how to verify). Empty: webhooks go unsigned.
+    pub webhook_secret: String,
     /// Visitor messages allowed per [`RATE_WINDOW_MS`] before further ones are refused.
     pub visitor_messages_per_window: u32,
 }
@@ -81,6 +84,7 @@ impl Default for SiteSettings {
             knowledge_base: Vec::new(),
             identity_secret: String::new(),
             ticket_webhook_url: String::new(),
+            webhook_secret: String::new(),
             llm: None,
             visitor_messages_per_window: 20,
         }

@@ -305,7 +305,8 @@ pub async fn index_conversation(db: &D1Database, summary: &ConversationSummary) 
     db.prepare(
         "INSERT INTO conversation_index (id, site_id, phase, summary, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(id) DO UPDATE SET phase = excluded.phase, summary = excluded.summary,
-         updated_at = excluded.updated_at",
+         updated_at = excluded.updated_at
+         WHERE excluded.updated_at >= conversation_index.updated_at",
     )
     .bind(&[
         text(&summary.id),

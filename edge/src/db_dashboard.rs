@@ -113,15 +113,7 @@ pub async fn remove_membership(db: &D1Database, site_id: &str, agent_id: &str) -
 }
 
 /// What happened in one conversation, for the statistics (see `migrations/0002_dashboard.sql`).
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-pub struct Facts {
-    pub id: String,
-    pub started_at: i64,
-    pub handoff_at: Option<i64>,
-    pub queued_at: Option<i64>,
-    pub accepted_at: Option<i64>,
-    pub missed: bool,
-}
+pub use baton_core::stats::Facts;
 
 #[derive(Deserialize)]
 struct FactsRow {
@@ -191,7 +183,8 @@ pub async fn save_facts(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET started_at = excluded.started_at, handoff_at = excluded.handoff_at,
          queued_at = excluded.queued_at, accepted_at = excluded.accepted_at, missed = excluded.missed,
-         source_updated_at = excluded.source_updated_at",
+         source_updated_at = excluded.source_updated_at
+         WHERE excluded.source_updated_at >= conversation_facts.source_updated_at",
     )
     .bind(&[
         text(&facts.id),
@@ -243,4 +236,93 @@ pub async fn has_bot_only(db: &D1Database, site_id: &str) -> ApiResult<bool> {
         .first(None)
         .await?;
     Ok(row.is_some())
+}
+
+/// A delivery to someone else's server (a webhook) that failed, for the admins to see.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct DeliveryFailure {
+    /// The idempotency key the receiver sees.
+    pub key: String,
+    pub site_id: String,
+    pub conversation_id: String,
+    pub kind: String,
+    pub attempts: u32,
+    pub last_error: String,
+    pub first_failed_at: i64,
+    pub last_failed_at: i64,
+    /// `None`: retried for a day, then given up.
+    pub next_attempt_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct DeliveryFailureRow {
+    key: String,
+    site_id: String,
+    conversation_id: String,
+    kind: String,
+    attempts: f64,
+    last_error: String,
+    first_failed_at: f64,
+    last_failed_at: f64,
+    next_attempt_at: Option<f64>,
+}
+
+pub async fn record_delivery_failure(db: &D1Database, failure: &DeliveryFailure) -> ApiResult<()> {
+    db.prepare(
+        "INSERT INTO delivery_failures (key, site_id, conversation_id, kind, attempts, last_error,
+         first_failed_at, last_failed_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(key) DO UPDATE SET attempts = excluded.attempts, last_error = excluded.last_error,
+         last_failed_at = excluded.last_failed_at, next_attempt_at = excluded.next_attempt_at",
+    )
+    .bind(&[
+        text(&failure.key),
+        text(&failure.site_id),
+        text(&failure.conversation_id),
+        text(&failure.kind),
+        number(i64::from(failure.attempts)),
+        text(&failure.last_error),
+        number(failure.first_failed_at),
+        number(failure.last_failed_at),
+        optional(failure.next_attempt_at),
+    ])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// The delivery finally arrived: it is no longer a failure.
+pub async fn clear_delivery_failure(db: &D1Database, key: &str) -> ApiResult<()> {
+    db.prepare("DELETE FROM delivery_failures WHERE key = ?1")
+        .bind(&[text(key)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// This site's failed deliveries, most recent first (bounded).
+pub async fn delivery_failures(db: &D1Database, site_id: &str) -> ApiResult<Vec<DeliveryFailure>> {
+    let rows: Vec<DeliveryFailureRow> = db
+        .prepare(
+            "SELECT key, site_id, conversation_id, kind, attempts, last_error, first_failed_at,
+             last_failed_at, next_attempt_at FROM delivery_failures WHERE site_id = ?1
+             ORDER BY last_failed_at DESC LIMIT 100",
+        )
+        .bind(&[text(site_id)])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DeliveryFailure {
+            key: r.key,
+            site_id: r.site_id,
+            conversation_id: r.conversation_id,
+            kind: r.kind,
+            attempts: r.attempts as u32,
+            last_error: r.last_error,
+            first_failed_at: r.first_failed_at as i64,
+            last_failed_at: r.last_failed_at as i64,
+            next_attempt_at: r.next_attempt_at.map(|v| v as i64),
+        })
+        .collect())
 }

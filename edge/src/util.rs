@@ -112,3 +112,12 @@ pub fn answer_pings(state: &worker::State) {
         Err(_) => worker::console_error!("could not set the ping auto-response"),
     }
 }
+
+/// Answers a client's close frame: without it the runtime waits and the client sees 1006
+/// instead of a clean close. Codes that may not be sent (1005, 1006, 1015, out of range)
+/// are answered with 1000.
+pub fn answer_close(ws: &worker::WebSocket, code: usize) {
+    let sendable = matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999);
+    let code = if sendable { code as u16 } else { 1000 };
+    let _ = ws.close(Some(code), Some("closed"));
+}

@@ -79,6 +79,16 @@ impl Edge {
         }
     }
 
+    /// A client of an edge someone else runs.
+    pub fn at(base: &str, bootstrap_token: &str) -> Self {
+        Self {
+            base: base.to_string(),
+            bootstrap_token: bootstrap_token.to_string(),
+            http: http_client(),
+            child: None,
+        }
+    }
+
     /// Starts a dedicated `wrangler dev` on `port` with its own state directory (the bundle
     /// must be built already). Stopped by [`Edge::stop`] or when dropped.
     pub async fn spawn(port: u16, persist_dir: &str) -> Self {
@@ -135,6 +145,11 @@ impl Edge {
             }
             let _ = child.wait().await;
         }
+    }
+
+    /// The spawned wrangler's pid, which is also its process group (`None` for the shared edge).
+    pub fn group(&self) -> Option<u32> {
+        self.child.as_ref().and_then(|child| child.id())
     }
 
     pub fn ws_base(&self) -> String {

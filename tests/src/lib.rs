@@ -4,8 +4,10 @@
 //! Waiting is always for an event with a deadline, never a sleep.
 
 pub mod bench;
+pub mod chaos;
 pub mod clients;
 pub mod edge;
+pub mod hooks;
 
 pub use clients::{AgentSocket, SiteSocket, VisitorSocket};
 pub use edge::{Edge, TestAgent, TestSite};

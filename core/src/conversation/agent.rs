@@ -63,7 +63,7 @@ impl Conversation {
         self.handoff_pending = false;
         self.not_understood = 0;
         self.agent = Some(agent.clone());
-        self.set_phase(&mut effects, Phase::Live);
+        self.set_phase(&mut effects, Phase::Live, now);
         self.emit(
             &mut effects,
             now,
@@ -136,7 +136,7 @@ impl Conversation {
         self.require_holder(agent)?;
         let mut effects = Vec::new();
         self.release(&mut effects, now);
-        self.set_phase(&mut effects, Phase::Archived);
+        self.set_phase(&mut effects, Phase::Archived, now);
         self.emit(
             &mut effects,
             now,
@@ -157,7 +157,7 @@ impl Conversation {
             return Err(ConversationError::NotAllowed { phase: self.phase });
         }
         let mut effects = Vec::new();
-        self.set_phase(&mut effects, Phase::Archived);
+        self.set_phase(&mut effects, Phase::Archived, now);
         self.emit(
             &mut effects,
             now,
@@ -232,7 +232,7 @@ impl Conversation {
             reason: reason.clone(),
             message,
         });
-        self.set_phase(&mut effects, Phase::Archived);
+        self.set_phase(&mut effects, Phase::Archived, now);
         let agent = agent.clone();
         self.emit(
             &mut effects,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{AgentRef, Event, EventKind};
 use crate::ladder::{TimerKind, TimerTable};
+use crate::outbox::{AfterFailure, DeliveryKind, Outbox};
 use crate::settings::SiteSettings;
 use crate::{Millis, Seq};
 
@@ -84,10 +85,49 @@ pub enum Effect {
     NotifyAgents { group: Option<String> },
     /// The agent no longer holds this chat: free one of their slots.
     ReleaseAgent { agent_id: String },
-    /// Store a ticket and send it to the site's webhook.
-    CreateTicket(TicketDraft),
+    /// Write this delivery into the outbox, in the same commit as the state, then deliver it
+    /// (it is already in [`Conversation::outbox`] under [`Delivery::key`]).
+    Deliver(Delivery),
     /// The phase changed: update lists (Active, Missed, Archived, Monitor).
     PhaseChanged { from: Phase, to: Phase },
+}
+
+/// Something that leaves the conversation's object through the durable outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Delivery {
+    /// A left message, into the Tickets table.
+    Ticket(TicketDraft),
+    /// The same ticket, to the site's webhook.
+    TicketWebhook { ticket_id: String },
+    /// The Missed/Archived index row (the summary when the shell writes the entry), as of
+    /// event `seq`.
+    IndexRow { seq: Seq },
+    /// The statistics facts (derived from the events when the shell writes the entry).
+    Facts { seq: Seq },
+}
+
+impl Delivery {
+    /// The outbox key: unique per conversation, the receiver's idempotency key. Every index
+    /// row and facts entry has its own (by sequence number): the receiver keeps the newest, so
+    /// an older one delivered late changes nothing, and no entry is ever replaced under a
+    /// delivery in flight.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Ticket(draft) => format!("ticket:{}", draft.ticket_id),
+            Self::TicketWebhook { ticket_id } => format!("webhook:ticket:{ticket_id}"),
+            Self::IndexRow { seq } => format!("index:{seq}"),
+            Self::Facts { seq } => format!("facts:{seq}"),
+        }
+    }
+
+    pub fn kind(&self) -> DeliveryKind {
+        match self {
+            Self::Ticket(_) => DeliveryKind::Ticket,
+            Self::TicketWebhook { .. } => DeliveryKind::Webhook,
+            Self::IndexRow { .. } => DeliveryKind::IndexRow,
+            Self::Facts { .. } => DeliveryKind::Facts,
+        }
+    }
 }
 
 /// A row of the dashboard lists.
@@ -126,6 +166,10 @@ pub struct Conversation {
     pub waiting_since: Option<Millis>,
     /// A handoff asked the site for available agents and awaits the answer.
     pub handoff_pending: bool,
+    /// Availability checks sent for the pending handoff; past [`HANDOFF_ATTEMPTS`] the visitor
+    /// is told nobody can be reached and the bot answers again.
+    #[serde(default)]
+    pub handoff_attempts: u32,
     pub timers: TimerTable,
     pub last_seq: Seq,
     pub started_at: Millis,
@@ -138,7 +182,16 @@ pub struct Conversation {
     /// When the visitor's recent messages arrived, for the rate limit.
     #[serde(default)]
     pub recent_visitor_messages: Vec<Millis>,
+    /// Undelivered outbox entries. Stored by the shell as rows of their own (with payloads),
+    /// not in the state row, so a message does not rewrite them.
+    #[serde(skip)]
+    pub outbox: Outbox,
 }
+
+/// Availability checks of one handoff before giving up on the site.
+pub const HANDOFF_ATTEMPTS: u32 = 3;
+/// Wait this long for the site's answer to the first check; doubled for each later one.
+pub const HANDOFF_RETRY_MS: Millis = 4_000;
 
 const RECENT_CLIENT_IDS: usize = 64;
 
@@ -164,6 +217,7 @@ impl Conversation {
             blocked: None,
             waiting_since: None,
             handoff_pending: false,
+            handoff_attempts: 0,
             timers: TimerTable::default(),
             last_seq: 0,
             started_at: now,
@@ -173,6 +227,7 @@ impl Conversation {
             agent_read: 0,
             recent_client_ids: Vec::new(),
             recent_visitor_messages: Vec::new(),
+            outbox: Outbox::default(),
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -188,9 +243,35 @@ impl Conversation {
         (conversation, effects)
     }
 
-    /// When the alarm must next wake this conversation.
+    /// When the alarm must next wake this conversation: the next ladder step or handoff retry,
+    /// or the next outbox retry, whichever comes first.
     pub fn next_deadline(&self) -> Option<Millis> {
-        self.timers.next_deadline()
+        match (self.timers.next_deadline(), self.outbox.next_due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The receiver confirmed an outbox entry.
+    pub fn delivered(&mut self, key: &str) {
+        self.outbox.delivered(key);
+    }
+
+    /// An outbox delivery failed at `now`: when to retry, or that it was given up.
+    pub fn delivery_failed(&mut self, key: &str, now: Millis) -> Option<AfterFailure> {
+        self.outbox.failed(key, now)
+    }
+
+    /// Queues a delivery (once per transition) and tells the shell to write it.
+    fn deliver(&mut self, effects: &mut Vec<Effect>, delivery: Delivery, now: Millis) {
+        let key = delivery.key();
+        let already = effects
+            .iter()
+            .any(|e| matches!(e, Effect::Deliver(d) if d.key() == key));
+        if !already {
+            self.outbox.enqueue(key, delivery.kind(), now);
+            effects.push(Effect::Deliver(delivery));
+        }
     }
 
     pub fn summary(&self) -> ConversationSummary {
@@ -209,15 +290,15 @@ impl Conversation {
         }
     }
 
-    /// Runs the ladder steps due at `now`. Safe to call at any time, any number of times.
+    /// Runs the ladder steps and handoff retries due at `now`. Safe to call at any time, any
+    /// number of times. Outbox retries due at `now` are the shell's to run ([`Outbox::due`]).
     pub fn on_alarm(&mut self, now: Millis) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if self.phase != Phase::Waiting {
-            self.timers.clear();
-            return effects;
-        }
         for step in self.timers.take_due(now) {
             match step {
+                TimerKind::HandoffRetry => self.retry_handoff(&mut effects, now),
+                // A ladder step of a chat that no longer waits is stale.
+                _ if self.phase != Phase::Waiting => {}
                 TimerKind::WaitNotice => self.emit(&mut effects, now, EventKind::WaitNotice),
                 TimerKind::LeaveMessageOffer => {
                     self.emit(&mut effects, now, EventKind::LeaveMessageOffered)
@@ -226,11 +307,14 @@ impl Conversation {
                     self.timers.clear();
                     self.not_understood = 0;
                     let contact_details = self.settings.contact_details.clone();
-                    self.set_phase(&mut effects, Phase::Missed);
+                    self.set_phase(&mut effects, Phase::Missed, now);
                     self.emit(&mut effects, now, EventKind::Missed { contact_details });
                     break;
                 }
             }
+        }
+        if self.phase != Phase::Waiting {
+            self.timers.clear_ladder();
         }
         effects
     }
@@ -249,18 +333,25 @@ impl Conversation {
         }));
     }
 
-    fn set_phase(&mut self, effects: &mut Vec<Effect>, to: Phase) {
+    /// Moves to `to`. Reaching Missed, Archived or Live updates the conversation's index row
+    /// and statistics facts through the outbox.
+    fn set_phase(&mut self, effects: &mut Vec<Effect>, to: Phase, now: Millis) {
         let from = self.phase;
         if from != to {
             self.phase = to;
             effects.push(Effect::PhaseChanged { from, to });
+            if matches!(to, Phase::Missed | Phase::Archived | Phase::Live) {
+                let seq = self.last_seq;
+                self.deliver(effects, Delivery::IndexRow { seq }, now);
+                self.deliver(effects, Delivery::Facts { seq }, now);
+            }
         }
     }
 
     fn start_waiting(&mut self, effects: &mut Vec<Effect>, now: Millis) {
         self.waiting_since = Some(now);
         self.timers = TimerTable::waiting_ladder(&self.settings, now);
-        self.set_phase(effects, Phase::Waiting);
+        self.set_phase(effects, Phase::Waiting, now);
         let group = self.group.clone();
         self.emit(
             effects,

@@ -1,9 +1,12 @@
 //! What the visitor can do, and the handoff triggers that follow from it.
 
-use super::{Conversation, Effect, Phase, TicketDraft};
+use super::{
+    Conversation, Delivery, Effect, Phase, TicketDraft, HANDOFF_ATTEMPTS, HANDOFF_RETRY_MS,
+};
 use crate::bot::Bot;
 use crate::error::ConversationError;
 use crate::event::EventKind;
+use crate::ladder::TimerKind;
 use crate::settings::RATE_WINDOW_MS;
 use crate::{validate, Millis, Seq};
 
@@ -121,31 +124,63 @@ impl Conversation {
             return;
         }
         self.handoff_pending = true;
+        self.handoff_attempts = 1;
+        self.timers
+            .arm(TimerKind::HandoffRetry, now + HANDOFF_RETRY_MS);
         effects.push(Effect::CheckAvailability {
             group: self.group.clone(),
         });
     }
 
+    /// The site did not answer a handoff's availability check in time (the call failed, or the
+    /// object crashed before making it): ask again with a longer wait, and after
+    /// [`HANDOFF_ATTEMPTS`] checks tell the visitor nobody can be reached; the bot answers again.
+    pub(super) fn retry_handoff(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        if !self.handoff_pending || !self.phase.bot_answers() {
+            self.handoff_pending = false;
+            return;
+        }
+        if self.handoff_attempts >= HANDOFF_ATTEMPTS {
+            self.handoff_pending = false;
+            self.handoff_attempts = 0;
+            self.no_agents(effects, now);
+            return;
+        }
+        self.handoff_attempts += 1;
+        let wait = HANDOFF_RETRY_MS << (self.handoff_attempts - 1).min(8);
+        self.timers.arm(TimerKind::HandoffRetry, now + wait);
+        effects.push(Effect::CheckAvailability {
+            group: self.group.clone(),
+        });
+    }
+
+    /// Nobody can take the chat: the contact details, and the offer to leave a message.
+    fn no_agents(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        let contact_details = self.settings.contact_details.clone();
+        self.emit(
+            effects,
+            now,
+            EventKind::NoAgentsAvailable { contact_details },
+        );
+        self.emit(effects, now, EventKind::LeaveMessageOffered);
+    }
+
     /// The site's answer to [`Effect::CheckAvailability`]. A stale answer does nothing.
     pub fn availability(&mut self, available_agents: u32, now: Millis) -> Vec<Effect> {
         let mut effects = Vec::new();
+        self.timers.disarm(TimerKind::HandoffRetry);
+        self.handoff_attempts = 0;
         if !self.handoff_pending || !self.phase.bot_answers() {
             self.handoff_pending = false;
             return effects;
         }
         self.handoff_pending = false;
         if available_agents == 0 {
-            let contact_details = self.settings.contact_details.clone();
-            self.emit(
-                &mut effects,
-                now,
-                EventKind::NoAgentsAvailable { contact_details },
-            );
-            self.emit(&mut effects, now, EventKind::LeaveMessageOffered);
+            self.no_agents(&mut effects, now);
         } else if self.visitor.name.is_some() && self.visitor.email.is_some() {
             self.start_waiting(&mut effects, now);
         } else {
-            self.set_phase(&mut effects, Phase::Contact);
+            self.set_phase(&mut effects, Phase::Contact, now);
             self.emit(&mut effects, now, EventKind::ContactRequested);
         }
         effects
@@ -206,14 +241,19 @@ impl Conversation {
         if matches!(self.phase, Phase::Waiting | Phase::Contact) {
             self.timers.clear();
             self.waiting_since = None;
-            self.set_phase(&mut effects, Phase::Bot);
+            self.set_phase(&mut effects, Phase::Bot, now);
         }
-        effects.push(Effect::CreateTicket(TicketDraft {
+        let draft = TicketDraft {
             ticket_id: ticket_id.clone(),
             name,
             email,
             message,
-        }));
+        };
+        self.deliver(&mut effects, Delivery::Ticket(draft), now);
+        if !self.settings.ticket_webhook_url.is_empty() {
+            let ticket_id = ticket_id.clone();
+            self.deliver(&mut effects, Delivery::TicketWebhook { ticket_id }, now);
+        }
         self.emit(&mut effects, now, EventKind::TicketCreated { ticket_id });
         Ok(effects)
     }

@@ -6,8 +6,8 @@
 
 use baton_core::bot::FaqBot;
 use baton_core::{
-    AgentAction, AgentRef, Conversation, ConversationError, Effect, EventKind, FaqEntry, Millis,
-    Phase, SiteSettings, VisitorProfile,
+    AgentAction, AgentRef, Conversation, ConversationError, Delivery, Effect, EventKind, FaqEntry,
+    Millis, Phase, SiteSettings, VisitorProfile,
 };
 
 pub const T0: Millis = 1_700_000_000_000;
@@ -21,6 +21,14 @@ pub struct Sim {
     pub tickets: Vec<String>,
     pub notified: u32,
     pub released: Vec<String>,
+    /// Every outbox delivery the receiver confirmed, in order (duplicates included).
+    pub delivered: Vec<Delivery>,
+    /// The site answers availability checks; false: every call fails (the shell logs it).
+    pub site_reachable: bool,
+    /// The next this many delivery attempts fail at the receiver.
+    pub receiver_failures: u32,
+    /// Outbox rows as the shell stores them: key and payload, until confirmed.
+    pub rows: Vec<Delivery>,
     kb: Vec<FaqEntry>,
 }
 
@@ -66,6 +74,10 @@ impl Sim {
             tickets: Vec::new(),
             notified: 0,
             released: Vec::new(),
+            delivered: Vec::new(),
+            site_reachable: true,
+            receiver_failures: 0,
+            rows: Vec::new(),
             kb: kb(),
         };
         sim.absorb(effects);
@@ -81,18 +93,54 @@ impl Sim {
                     assert_eq!(event.seq as usize, self.events.len() + 1, "gapless seqs");
                     self.events.push(event.kind);
                 }
-                Effect::CheckAvailability { .. } => {
+                Effect::CheckAvailability { .. } if self.site_reachable => {
                     let more = self
                         .conversation
                         .availability(self.available_agents, self.now);
                     self.absorb(more);
                 }
+                Effect::CheckAvailability { .. } => {}
                 Effect::NotifyAgents { .. } => self.notified += 1,
                 Effect::ReleaseAgent { agent_id } => self.released.push(agent_id),
-                Effect::CreateTicket(draft) => self.tickets.push(draft.message),
+                Effect::Deliver(delivery) => {
+                    let key = delivery.key();
+                    self.rows.retain(|row| row.key() != key);
+                    self.rows.push(delivery);
+                }
                 Effect::PhaseChanged { .. } => {}
             }
         }
+        // Like the shell: every row is written with the state, then the due ones go out.
+        self.flush();
+    }
+
+    /// One delivery attempt of every due outbox entry.
+    pub fn flush(&mut self) {
+        for entry in self.conversation.outbox.begin(self.now) {
+            self.try_deliver(&entry.key);
+        }
+    }
+
+    /// One delivery attempt of a stored outbox row, as the shell makes it.
+    fn try_deliver(&mut self, key: &str) {
+        let Some(row) = self.rows.iter().find(|row| row.key() == key).cloned() else {
+            panic!("outbox entry {key} has no stored row");
+        };
+        if self.receiver_failures > 0 {
+            self.receiver_failures -= 1;
+            if let Some(baton_core::outbox::AfterFailure::GiveUp { .. }) =
+                self.conversation.delivery_failed(key, self.now)
+            {
+                self.rows.retain(|row| row.key() != key);
+            }
+            return;
+        }
+        if let Delivery::Ticket(draft) = &row {
+            self.tickets.push(draft.message.clone());
+        }
+        self.conversation.delivered(key);
+        self.rows.retain(|row| row.key() != key);
+        self.delivered.push(row);
     }
 
     pub fn say(&mut self, text: &str) -> Result<(), ConversationError> {
@@ -128,6 +176,7 @@ impl Sim {
                 self.now = self.now.max(due);
                 let effects = self.conversation.on_alarm(self.now);
                 self.absorb(effects);
+                self.flush();
                 true
             }
             None => false,

@@ -168,6 +168,13 @@ pub const FIELDS: &[Field] = &[
         "Ticket webhook URL",
         "Left messages are POSTed here as JSON.",
     ),
+    field(
+        "Widget and security",
+        "webhook_secret",
+        Kind::Secret,
+        "Webhook signing secret",
+        "Each webhook carries an HMAC-SHA256 signature made with it; empty: unsigned.",
+    ),
 ];
 
 /// A knowledge-base entry as the form edits it: questions one per line.

@@ -1,32 +1,33 @@
-//! The slower half of a transition: telling the site, writing D1, re-arming the alarm. Runs
-//! after the state is committed, so a failure here never loses a message; it is logged, and the
-//! next transition or alarm brings the lists up to date again.
+//! The slower half of a transition: telling the site, then delivering the outbox (D1 rows,
+//! webhooks). Runs after the state is committed, so a failure here never loses a message; site
+//! calls are logged (a stuck handoff is retried by the core's timer), outbox entries retried.
 
 use std::collections::VecDeque;
 
-use baton_core::{AgentAction, AgentRef, Effect, EventKind, Phase};
+use baton_core::{AgentAction, AgentRef, Effect};
 
 use super::ConversationRoom;
-use crate::db::{self, Ticket};
 use crate::error::ApiResult;
 use crate::site_client::{AssignRequest, SeatRequest, SiteClient};
-use crate::util::now;
 
 impl ConversationRoom {
     pub(super) async fn after(&self, effects: Vec<Effect>) {
         if let Err(error) = self.carry_out(effects).await {
             worker::console_error!("effects failed: {} {}", error.status, error.message);
         }
+        self.flush_ready().await;
     }
 
     async fn carry_out(&self, effects: Vec<Effect>) -> ApiResult<()> {
         // Most transitions are a message: stored and sent already, nothing else to do.
-        if effects.iter().all(|e| matches!(e, Effect::Emit(_))) {
+        if effects
+            .iter()
+            .all(|e| matches!(e, Effect::Emit(_) | Effect::Deliver(_)))
+        {
             return Ok(());
         }
         let mut queue: VecDeque<Effect> = effects.into();
         let mut site_update: Option<bool> = None;
-        let mut index = false;
         let site_id = self
             .cache
             .borrow()
@@ -36,7 +37,8 @@ impl ConversationRoom {
         let site = SiteClient::new(&self.env, &site_id)?;
         while let Some(effect) = queue.pop_front() {
             match effect {
-                Effect::Emit(_) => {}
+                // Written with the state; delivered by `flush_ready`.
+                Effect::Emit(_) | Effect::Deliver(_) => {}
                 Effect::CheckAvailability { group } => {
                     let available = site.available(group).await?;
                     match self
@@ -63,9 +65,8 @@ impl ConversationRoom {
                         None => site_update = Some(true),
                     }
                 }
-                Effect::PhaseChanged { to, .. } => {
+                Effect::PhaseChanged { .. } => {
                     site_update = Some(site_update.unwrap_or(false));
-                    index |= matches!(to, Phase::Missed | Phase::Archived | Phase::Live);
                 }
                 Effect::ReleaseAgent { agent_id } => {
                     let conversation = self.loaded()?;
@@ -79,17 +80,10 @@ impl ConversationRoom {
                     };
                     site.release(&seat).await?;
                 }
-                Effect::CreateTicket(draft) => self.create_ticket(draft).await?,
             }
         }
-        if !index && site_update.is_none() {
-            return Ok(());
-        }
-        let summary = self.loaded()?.summary();
-        if index {
-            db::index_conversation(&self.env.d1("DB")?, &summary).await?;
-        }
         if let Some(notify) = site_update {
+            let summary = self.loaded()?.summary();
             site.conversation_changed(summary, notify).await?;
         }
         Ok(())
@@ -114,66 +108,4 @@ impl ConversationRoom {
             }
         }
     }
-
-    async fn create_ticket(&self, draft: baton_core::TicketDraft) -> ApiResult<()> {
-        let conversation = self.loaded()?;
-        let transcript = self
-            .store()
-            .events_after(0, true)?
-            .iter()
-            .filter_map(|event| {
-                let who = match &event.kind {
-                    EventKind::VisitorMessage { .. } => "Visitor".to_string(),
-                    EventKind::BotMessage { .. } => "Bot".to_string(),
-                    EventKind::AgentMessage { agent, .. } => agent.name.clone(),
-                    _ => return None,
-                };
-                Some(format!("{who}: {}", event.kind.preview()?))
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        let ticket = Ticket {
-            id: draft.ticket_id,
-            site_id: conversation.site_id,
-            conversation_id: conversation.id,
-            name: draft.name,
-            email: draft.email,
-            message: draft.message,
-            transcript,
-            status: "open".into(),
-            created_at: now() as f64,
-        };
-        db::insert_ticket(&self.env.d1("DB")?, &ticket).await?;
-        let hook = conversation.settings.ticket_webhook_url;
-        if !hook.is_empty() {
-            // The ticket is stored either way; a failing hook is logged, not retried here.
-            if let Err(error) = post_webhook(&hook, &ticket).await {
-                worker::console_error!("ticket webhook failed: {}", error.message);
-            }
-        }
-        Ok(())
-    }
-}
-
-async fn post_webhook(url: &str, ticket: &Ticket) -> ApiResult<()> {
-    let request = internal_request_to(url, ticket)?;
-    let response = worker::Fetch::Request(request).send().await?;
-    if response.status_code() >= 300 {
-        return Err(crate::error::ApiError::new(
-            502,
-            baton_core::ErrorCode::Internal,
-            format!("webhook answered {}", response.status_code()),
-        ));
-    }
-    Ok(())
-}
-
-fn internal_request_to(url: &str, ticket: &Ticket) -> ApiResult<worker::Request> {
-    let headers = worker::Headers::new();
-    headers.set("content-type", "application/json")?;
-    let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post)
-        .with_headers(headers)
-        .with_body(Some(serde_json::to_string(ticket)?.into()));
-    Ok(worker::Request::new_with_init(url, &init)?)
 }

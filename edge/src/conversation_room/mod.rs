@@ -7,6 +7,8 @@
 mod commands;
 mod effects;
 mod llm;
+mod outbox;
+mod outbox_store;
 mod store;
 
 use std::cell::{Cell, RefCell};
@@ -61,12 +63,17 @@ pub struct ConversationRoom {
     cache: RefCell<Option<Conversation>>,
     /// The alarm as last written (`None`: not known since the object started).
     armed: Cell<Option<Option<baton_core::Millis>>>,
+    /// Outbox entries the last commits leased for their first attempt, right after the commit.
+    ready: RefCell<Vec<baton_core::outbox::Pending>>,
 }
 
 impl DurableObject for ConversationRoom {
     fn new(state: State, env: Env) -> Self {
         crate::util::answer_pings(&state);
-        if let Err(error) = Store::new(state.storage().sql()).migrate() {
+        let migrated = Store::new(state.storage().sql())
+            .migrate()
+            .and_then(|()| outbox_store::OutboxStore::new(state.storage().sql()).migrate());
+        if let Err(error) = migrated {
             worker::console_error!("conversation migrate failed: {error}");
         }
         Self {
@@ -74,6 +81,7 @@ impl DurableObject for ConversationRoom {
             env,
             cache: RefCell::new(None),
             armed: Cell::new(None),
+            ready: RefCell::new(Vec::new()),
         }
     }
 
@@ -84,13 +92,18 @@ impl DurableObject for ConversationRoom {
     async fn alarm(&self) -> Result<Response> {
         // The alarm that woke us is spent; whatever is pending gets armed again.
         self.armed.set(Some(None));
-        let effects = self
-            .transact(|conversation, now| Ok(conversation.on_alarm(now)))
-            .await;
-        match effects {
-            Ok(effects) => self.after(effects).await,
-            Err(error) => worker::console_error!("alarm failed: {:?}", error),
+        // A wake-up for the outbox alone does not rewrite the state.
+        let timers_due = self.loaded().ok().and_then(|c| c.timers.next_deadline());
+        if timers_due.is_some_and(|due| due <= now()) {
+            let effects = self
+                .transact(|conversation, now| Ok(conversation.on_alarm(now)))
+                .await;
+            match effects {
+                Ok(effects) => self.after(effects).await,
+                Err(error) => worker::console_error!("alarm failed: {:?}", error),
+            }
         }
+        self.flush_outbox().await;
         Response::ok("")
     }
 
@@ -121,11 +134,12 @@ impl DurableObject for ConversationRoom {
     async fn websocket_close(
         &self,
         ws: WebSocket,
-        _code: usize,
+        code: usize,
         _reason: String,
         _clean: bool,
     ) -> Result<()> {
         self.peer_gone(&ws);
+        crate::util::answer_close(&ws, code);
         Ok(())
     }
 
@@ -282,10 +296,12 @@ impl ConversationRoom {
         if let Some(conversation) = self.cache.borrow().as_ref() {
             return Ok(conversation.clone());
         }
-        let conversation = self
+        let mut conversation = self
             .store()
             .load()?
             .ok_or_else(|| ApiError::not_found("conversation"))?;
+        let pending = outbox_store::OutboxStore::new(self.state.storage().sql()).pending()?;
+        conversation.outbox = baton_core::Outbox::from_pending(pending);
         *self.cache.borrow_mut() = Some(conversation.clone());
         Ok(conversation)
     }
@@ -305,9 +321,11 @@ impl ConversationRoom {
         Ok(effects)
     }
 
-    /// Persists the new state with its events and arms the alarm for its next ladder step, and
-    /// only then sends the events: whoever sees "waiting" can rely on the ladder surviving a
-    /// crash. Awaiting the alarm write keeps the input gate closed, so nothing interleaves.
+    /// Persists the new state with its events and outbox rows, arms the alarm for its next
+    /// ladder step or retry, and only then sends the events: whoever sees "waiting" can rely on
+    /// the ladder surviving a crash, and whoever sees "message sent" on the ticket. Everything
+    /// before the first `.await` commits atomically; awaiting the alarm write keeps the input
+    /// gate closed, so nothing interleaves.
     async fn commit(&self, mut conversation: Conversation, effects: &[Effect]) -> ApiResult<()> {
         let events: Vec<_> = effects
             .iter()
@@ -316,11 +334,18 @@ impl ConversationRoom {
                 _ => None,
             })
             .collect();
-        let deadline = conversation.next_deadline();
         // The settings snapshot is stored once (Store::init); not rewritten with every message.
         let settings = std::mem::take(&mut conversation.settings);
         self.store().save(&conversation, &events)?;
         conversation.settings = settings;
+        self.write_deliveries(&conversation, effects)?;
+        // New entries are leased for the attempt `after` makes at once: the alarm is armed at
+        // the lease's end (a retry only if this object dies first), not at "now".
+        if effects.iter().any(|e| matches!(e, Effect::Deliver(_))) {
+            let leased = conversation.outbox.begin(now());
+            self.ready.borrow_mut().extend(leased);
+        }
+        let deadline = conversation.next_deadline();
         *self.cache.borrow_mut() = Some(conversation);
         self.arm(deadline).await?;
         for event in events {

@@ -3,7 +3,8 @@
 //! site in the path first, and every query is scoped to that site, so an agent of site A can
 //! never read or change anything of site B.
 
-use baton_core::{validate, ConversationSummary, ErrorCode, Event, EventKind};
+use baton_core::stats::{facts_from, Facts};
+use baton_core::{validate, ConversationSummary, ErrorCode, Event};
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Response};
 
@@ -11,7 +12,7 @@ use super::valid_conversation_id;
 use crate::auth::{self, require_agent, AgentSession};
 use crate::conversation_room::{AgentHeader, AGENT_HEADER};
 use crate::db::{self, AgentRow, Role};
-use crate::db_dashboard::{self as dbd, Facts, SiteAgent};
+use crate::db_dashboard::{self as dbd, SiteAgent};
 use crate::error::{ApiError, ApiResult};
 use crate::util::{json_body, json_response, now, query_param, random_hex};
 
@@ -89,42 +90,6 @@ async fn history(env: &Env, header: &AgentHeader, id: &str) -> ApiResult<Vec<Eve
         return Err(ApiError::not_found("conversation"));
     }
     Ok(response.json::<State>().await?.events)
-}
-
-/// What happened in a conversation: when it first went to a person (asked, queued, or taken
-/// over), when it was queued, when the first agent accepted it before it was missed, and
-/// whether it was missed. A later join of a missed chat is not a time to accept.
-pub fn facts_from(summary: &ConversationSummary, events: &[Event]) -> Facts {
-    let mut facts = Facts {
-        id: summary.id.clone(),
-        started_at: summary.started_at,
-        missed: summary.phase == baton_core::Phase::Missed,
-        ..Facts::default()
-    };
-    for event in events {
-        match &event.kind {
-            EventKind::ContactRequested
-            | EventKind::NoAgentsAvailable { .. }
-            | EventKind::Waiting { .. }
-            | EventKind::AgentJoined { .. } => {
-                facts.handoff_at.get_or_insert(event.at);
-            }
-            _ => {}
-        }
-        match &event.kind {
-            EventKind::Waiting { .. } => {
-                facts.queued_at.get_or_insert(event.at);
-            }
-            EventKind::AgentJoined { .. }
-                if facts.queued_at.is_some() && facts.accepted_at.is_none() && !facts.missed =>
-            {
-                facts.accepted_at = Some(event.at);
-            }
-            EventKind::Missed { .. } => facts.missed = true,
-            _ => {}
-        }
-    }
-    facts
 }
 
 #[derive(Deserialize)]
@@ -297,85 +262,4 @@ pub async fn remove_agent(
     }
     dbd::remove_membership(&db, site_id, agent_id).await?;
     json_response(&serde_json::json!({ "ok": true }), 200)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use baton_core::{AgentRef, Phase, VisitorProfile};
-
-    fn summary(phase: Phase) -> ConversationSummary {
-        ConversationSummary {
-            id: "c".into(),
-            site_id: "s".into(),
-            phase,
-            group: None,
-            agent: None,
-            visitor: VisitorProfile::default(),
-            waiting_since: None,
-            started_at: 100,
-            updated_at: 900,
-            last_message: None,
-            blocked: false,
-        }
-    }
-
-    fn at(at: i64, kind: EventKind) -> Event {
-        Event {
-            seq: at as u64,
-            at,
-            kind,
-        }
-    }
-
-    fn ann() -> AgentRef {
-        AgentRef {
-            id: "a".into(),
-            name: "Ann".into(),
-        }
-    }
-
-    #[test]
-    fn accepted_chat_has_a_time_to_accept() {
-        let events = [
-            at(200, EventKind::ContactRequested),
-            at(300, EventKind::Waiting { group: None }),
-            at(450, EventKind::AgentJoined { agent: ann() }),
-        ];
-        let facts = facts_from(&summary(Phase::Archived), &events);
-        assert_eq!(
-            (facts.handoff_at, facts.queued_at, facts.accepted_at),
-            (Some(200), Some(300), Some(450))
-        );
-        assert!(!facts.missed);
-    }
-
-    #[test]
-    fn joining_a_missed_chat_is_not_an_accept() {
-        let events = [
-            at(300, EventKind::Waiting { group: None }),
-            at(
-                500,
-                EventKind::Missed {
-                    contact_details: String::new(),
-                },
-            ),
-            at(900, EventKind::AgentJoined { agent: ann() }),
-        ];
-        let facts = facts_from(&summary(Phase::Live), &events);
-        assert!(facts.missed);
-        assert_eq!(facts.accepted_at, None);
-    }
-
-    #[test]
-    fn take_control_is_a_handoff_without_a_queue() {
-        let facts = facts_from(
-            &summary(Phase::Live),
-            &[at(250, EventKind::AgentJoined { agent: ann() })],
-        );
-        assert_eq!(
-            (facts.handoff_at, facts.queued_at, facts.accepted_at),
-            (Some(250), None, None)
-        );
-    }
 }

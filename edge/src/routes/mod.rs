@@ -4,6 +4,7 @@
 mod admin;
 mod agent;
 mod dashboard;
+mod deliveries;
 mod visitor;
 
 use worker::{Env, Method, Request, Response};
@@ -89,6 +90,9 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             dashboard::remove_agent(req, env, site, id).await
         }
         // --- end dashboard routes ---------------------------------------------------------
+        (Method::Get, ["api", "v1", "sites", site, "deliveries"]) => {
+            deliveries::failures(req, env, site).await
+        }
         _ => Err(ApiError::not_found("route")),
     }
 }

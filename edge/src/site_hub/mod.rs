@@ -93,11 +93,12 @@ impl DurableObject for SiteHub {
 
     async fn websocket_close(
         &self,
-        _ws: WebSocket,
-        _code: usize,
+        ws: WebSocket,
+        code: usize,
         _reason: String,
         _clean: bool,
     ) -> Result<()> {
+        crate::util::answer_close(&ws, code);
         Ok(())
     }
 

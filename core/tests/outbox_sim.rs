@@ -1,0 +1,207 @@
+//! The conversation's outbox and the stuck-handoff recovery, driven with a simulated clock.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod sim;
+
+use baton_core::{Delivery, EventKind, Phase, VisitorProfile};
+use sim::{fast_settings, Sim, T0};
+
+fn keys(deliveries: &[Delivery]) -> Vec<String> {
+    deliveries.iter().map(Delivery::key).collect()
+}
+
+/// Keys without their sequence numbers.
+fn kinds(deliveries: &[Delivery]) -> Vec<String> {
+    deliveries
+        .iter()
+        .map(|d| d.key().split(':').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_left_message_becomes_a_ticket_and_a_webhook_through_the_outbox() {
+    let mut settings = fast_settings();
+    settings.ticket_webhook_url = "https://hooks.example/tickets".into();
+    let mut sim = Sim::new(settings);
+    let effects = sim
+        .conversation
+        .leave_message(
+            "t1".into(),
+            "Vera",
+            "vera@example.com",
+            "Call me back",
+            sim.now,
+        )
+        .unwrap();
+    // Both are in the outbox before the shell does anything with them.
+    assert_eq!(sim.conversation.outbox.len(), 2);
+    assert_eq!(sim.conversation.next_deadline(), Some(sim.now));
+    sim.absorb(effects);
+    assert_eq!(keys(&sim.delivered), ["ticket:t1", "webhook:ticket:t1"]);
+    assert!(sim.conversation.outbox.is_empty());
+    assert_eq!(sim.conversation.next_deadline(), None);
+}
+
+#[test]
+fn without_a_webhook_url_only_the_ticket_is_delivered() {
+    let mut sim = Sim::new(fast_settings());
+    let effects = sim
+        .conversation
+        .leave_message("t1".into(), "Vera", "vera@example.com", "Hi", sim.now)
+        .unwrap();
+    sim.absorb(effects);
+    assert_eq!(keys(&sim.delivered), ["ticket:t1"]);
+}
+
+#[test]
+fn a_failed_delivery_is_retried_from_the_alarm_with_backoff_until_it_arrives() {
+    let mut sim = Sim::new(fast_settings());
+    sim.receiver_failures = 3;
+    let effects = sim
+        .conversation
+        .leave_message("t1".into(), "Vera", "vera@example.com", "Hi", sim.now)
+        .unwrap();
+    sim.absorb(effects);
+    assert!(sim.delivered.is_empty(), "the first attempt failed");
+    let mut wakeups = Vec::new();
+    while sim.fire_next_alarm() {
+        wakeups.push(sim.now - T0);
+    }
+    // Failures 1, 2, 3 wait 2 s, 4 s, 8 s; the fourth attempt arrives.
+    assert_eq!(wakeups, [2_000, 6_000, 14_000]);
+    assert_eq!(keys(&sim.delivered), ["ticket:t1"]);
+    assert_eq!(sim.tickets, ["Hi"]);
+}
+
+#[test]
+fn a_missed_and_an_archived_chat_update_the_index_and_facts_once_per_transition() {
+    let mut sim = Sim::new(fast_settings());
+    sim.enter_waiting();
+    assert!(sim.delivered.is_empty(), "waiting is not indexed");
+    while sim.fire_next_alarm() {}
+    assert_eq!(sim.phase(), Phase::Missed);
+    assert_eq!(kinds(&sim.delivered), ["index", "facts"]);
+    sim.claim("a1", baton_core::AgentAction::Join).unwrap();
+    sim.conversation
+        .leave_and_archive(&sim::agent("a1"), sim.now)
+        .map(|effects| sim.absorb(effects))
+        .unwrap();
+    assert_eq!(
+        kinds(&sim.delivered),
+        ["index", "facts", "index", "facts", "index", "facts"]
+    );
+    let mut unique = keys(&sim.delivered);
+    unique.dedup();
+    assert_eq!(unique.len(), 6, "each entry has its own key: {unique:?}");
+}
+
+#[test]
+fn an_undelivered_index_row_still_arrives_after_a_newer_one() {
+    let mut sim = Sim::new(fast_settings());
+    sim.enter_waiting();
+    sim.receiver_failures = 2;
+    while sim.conversation.phase == Phase::Waiting {
+        sim.fire_next_alarm();
+    }
+    assert!(sim.delivered.is_empty());
+    assert_eq!(sim.conversation.outbox.len(), 2);
+    // Joined before the retry: the newer entries arrive first, the older ones on the alarm
+    // (the receiver keeps the newest by `updated_at`).
+    sim.claim("a1", baton_core::AgentAction::Join).unwrap();
+    assert_eq!(kinds(&sim.delivered), ["index", "facts"]);
+    assert_eq!(sim.conversation.outbox.len(), 2);
+    while sim.fire_next_alarm() {}
+    assert_eq!(kinds(&sim.delivered), ["index", "facts", "index", "facts"]);
+    assert!(sim.conversation.outbox.is_empty());
+}
+
+#[test]
+fn a_handoff_whose_site_call_fails_is_retried_on_the_alarm() {
+    let mut sim = Sim::new(fast_settings());
+    sim.site_reachable = false;
+    sim.say("can I talk to a person please").unwrap();
+    assert!(sim.conversation.handoff_pending);
+    let deadline = sim.conversation.next_deadline().expect("a retry is armed");
+    assert_eq!(deadline, T0 + baton_core::conversation::HANDOFF_RETRY_MS);
+    sim.site_reachable = true;
+    assert!(sim.fire_next_alarm());
+    assert!(!sim.conversation.handoff_pending);
+    assert_eq!(sim.phase(), Phase::Contact);
+    assert_eq!(sim.last(), &EventKind::ContactRequested);
+    assert_eq!(sim.conversation.next_deadline(), None, "nothing left armed");
+}
+
+#[test]
+fn after_three_failed_checks_the_visitor_is_told_and_the_bot_answers_again() {
+    let mut sim = Sim::new(fast_settings());
+    sim.site_reachable = false;
+    sim.say("can I talk to a person please").unwrap();
+    let checks = |sim: &Sim| {
+        sim.effects
+            .iter()
+            .filter(|e| matches!(e, baton_core::Effect::CheckAvailability { .. }))
+            .count()
+    };
+    // While the handoff is pending, the bot stays quiet.
+    let before = sim.events.len();
+    sim.say("hello?").unwrap();
+    assert_eq!(sim.events.len(), before + 1, "only the visitor's message");
+    let mut wakeups = Vec::new();
+    while sim.fire_next_alarm() {
+        wakeups.push(sim.now - T0);
+    }
+    assert_eq!(wakeups, [4_000, 12_000, 28_000]);
+    assert_eq!(checks(&sim), 3);
+    assert!(!sim.conversation.handoff_pending);
+    let n = sim.events.len();
+    assert!(matches!(
+        &sim.events[n - 2],
+        EventKind::NoAgentsAvailable { contact_details } if contact_details == "Call +47 555 0100"
+    ));
+    assert_eq!(sim.events[n - 1], EventKind::LeaveMessageOffered);
+    sim.say("when are your opening hours?").unwrap();
+    assert!(matches!(sim.last(), EventKind::BotMessage { .. }));
+    // And a new request starts a new handoff.
+    sim.site_reachable = true;
+    sim.conversation
+        .request_human(sim.now)
+        .map(|effects| sim.absorb(effects))
+        .unwrap();
+    assert_eq!(sim.phase(), Phase::Contact);
+}
+
+#[test]
+fn a_late_answer_after_giving_up_changes_nothing() {
+    let known = VisitorProfile {
+        name: Some("Ann".into()),
+        email: Some("ann@example.com".into()),
+        ..VisitorProfile::default()
+    };
+    let mut sim = Sim::with_visitor(fast_settings(), known);
+    sim.site_reachable = false;
+    sim.conversation
+        .request_human(sim.now)
+        .map(|effects| sim.absorb(effects))
+        .unwrap();
+    while sim.fire_next_alarm() {}
+    let before = sim.events.len();
+    let late = sim.conversation.availability(3, sim.now);
+    assert!(late.is_empty());
+    assert_eq!(sim.events.len(), before);
+    assert_eq!(sim.phase(), Phase::Bot);
+}
+
+#[test]
+fn an_alarm_repeated_during_a_pending_handoff_does_nothing_extra() {
+    let mut sim = Sim::new(fast_settings());
+    sim.site_reachable = false;
+    sim.say("can I talk to a person please").unwrap();
+    let early = sim.conversation.on_alarm(sim.now + 1_000);
+    assert!(early.is_empty(), "not due yet");
+    sim.now += 4_000;
+    let first = sim.conversation.on_alarm(sim.now);
+    let again = sim.conversation.on_alarm(sim.now);
+    assert_eq!(first.len(), 1);
+    assert!(again.is_empty());
+}
