@@ -11,10 +11,12 @@ pub mod conversation;
 pub mod error;
 pub mod event;
 pub mod ladder;
+pub mod limits;
 pub mod outbox;
 pub mod protocol;
 pub mod roster;
 pub mod settings;
+pub mod settings_update;
 pub mod stats;
 pub mod validate;
 
