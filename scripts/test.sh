@@ -4,8 +4,8 @@
 #   2. core: unit, simulation, golden protocol and bot corpus tests (native, simulated clock)
 #   3. widget and dashboard: model tests, builds, the widget's size caps
 #   4. the edge bundle: worker-build, then `wrangler deploy --dry-run`
-#   5. end-to-end tests against a real `wrangler dev` (workerd) on 127.0.0.1, then the browser
-#      tests (Chromium) against the same edge
+#   5. end-to-end tests against a real `wrangler dev` (workerd) on 127.0.0.1, a short chaos run
+#      (workerd killed at random instants: scripts/chaos.sh), then the browser tests (Chromium)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$BATON_ROOT"
@@ -62,6 +62,9 @@ if ! cargo test -p baton-tests -- --nocapture; then
   echo "---- wrangler dev log (last 80 lines)"; tail -n 80 "$log"
   exit 1
 fi
+step "chaos: workerd killed (kill -9) at random instants, then every effect exactly once"
+# A short run (3 kills) on its own edge and port; the README's command runs 100.
+BATON_PREBUILT=1 bash scripts/chaos.sh --rounds 3
 # --- web: browser tests (Chromium) against the same edge ------------------------------------
 step "browser tests (Chromium) against $BATON_EDGE_URL"
 bash scripts/browser-tests.sh

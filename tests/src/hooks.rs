@@ -24,8 +24,13 @@ pub struct Received {
 pub enum FailurePolicy {
     /// The first `n` requests get 500, the rest 204.
     FirstN(u32),
-    /// Each request gets 500 with this probability (per mille), from a seeded generator.
-    Random { per_mille: u32, seed: u64 },
+    /// Each request gets 500 with this probability (per mille), from a seeded generator, after
+    /// `delay_ms` (a slow receiver keeps deliveries in flight longer, where a crash hurts).
+    Random {
+        per_mille: u32,
+        seed: u64,
+        delay_ms: u64,
+    },
 }
 
 struct Inner {
@@ -179,6 +184,11 @@ async fn serve(mut socket: TcpStream, inner: Arc<Mutex<Inner>>) {
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
         .collect();
+    let delay = match inner.lock().map(|i| i.policy) {
+        Ok(FailurePolicy::Random { delay_ms, .. }) => delay_ms,
+        _ => 0,
+    };
+    tokio::time::sleep(Duration::from_millis(delay)).await;
     let status = match inner.lock() {
         Ok(mut inner) => {
             let status = answer(&mut inner);

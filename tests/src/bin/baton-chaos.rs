@@ -36,6 +36,14 @@ async fn main() {
             .map(|d| d.as_secs())
             .unwrap_or(1),
     );
+    // A kill cuts scenario tasks short with a panic inside them (their sockets close): that is
+    // expected and counted, so only the main thread's panics are printed.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() == Some("main") {
+            default_hook(info);
+        }
+    }));
     let mut rng = Rng::new(seed);
     let state = std::env::temp_dir().join(unique("baton-chaos"));
     let state = state.to_string_lossy().to_string();
@@ -44,6 +52,7 @@ async fn main() {
     let receiver = WebhookReceiver::start(FailurePolicy::Random {
         per_mille: 300,
         seed: seed ^ 0x9e37_79b9,
+        delay_ms: 200,
     })
     .await;
     let started_at = Instant::now();
@@ -52,7 +61,6 @@ async fn main() {
     settings.ticket_webhook_url = receiver.url.clone();
     settings.webhook_secret = "chaos-webhook-secret-0123".into();
     settings.max_chats_per_agent = 100;
-    settings.visitor_messages_per_window = 0;
     let site = edge
         .create_site_with(settings, 1, serde_json::json!({ "max_chats": 100 }))
         .await;
