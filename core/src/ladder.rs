@@ -20,6 +20,18 @@ pub enum TimerKind {
     /// A handoff's availability check got no answer in time: ask the site again (not part of
     /// the waiting ladder; it runs in bot phases).
     HandoffRetry,
+    /// Messages arrived since the site's list row was last refreshed (debounced).
+    ListSync,
+}
+
+impl TimerKind {
+    /// The waiting ladder's steps, dropped when the chat stops waiting.
+    pub fn is_ladder(self) -> bool {
+        matches!(
+            self,
+            Self::WaitNotice | Self::LeaveMessageOffer | Self::Missed
+        )
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,9 +80,13 @@ impl TimerTable {
         self.timers.retain(|t| t.kind != kind);
     }
 
-    /// Removes the waiting ladder's steps, keeping a handoff retry.
+    /// Removes the waiting ladder's steps, keeping a handoff retry and a list refresh.
     pub fn clear_ladder(&mut self) {
-        self.timers.retain(|t| t.kind == TimerKind::HandoffRetry);
+        self.timers.retain(|t| !t.kind.is_ladder());
+    }
+
+    pub fn is_armed(&self, kind: TimerKind) -> bool {
+        self.timers.iter().any(|t| t.kind == kind)
     }
 
     pub fn is_empty(&self) -> bool {

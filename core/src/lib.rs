@@ -17,6 +17,7 @@ pub mod protocol;
 pub mod roster;
 pub mod settings;
 pub mod settings_update;
+pub mod site;
 pub mod stats;
 pub mod validate;
 

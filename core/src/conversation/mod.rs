@@ -83,6 +83,10 @@ pub enum Effect {
     CheckAvailability { group: Option<String> },
     /// The chat started waiting: notify the available agents of its group.
     NotifyAgents { group: Option<String> },
+    /// The chat started waiting on an auto-assign site: ask the site for the least-loaded
+    /// available agent of the group (reserving their slot), then call
+    /// [`Conversation::assigned`].
+    AutoAssign { group: Option<String> },
     /// The agent no longer holds this chat: free one of their slots.
     ReleaseAgent { agent_id: String },
     /// Write this delivery into the outbox, in the same commit as the state, then deliver it
@@ -90,6 +94,9 @@ pub enum Effect {
     Deliver(Delivery),
     /// The phase changed: update lists (Active, Missed, Archived, Monitor).
     PhaseChanged { from: Phase, to: Phase },
+    /// Messages changed the list row (preview, `updated_at`): send the summary to the site.
+    /// At most once per [`LIST_SYNC_MS`], plus a trailing one from the alarm.
+    ListChanged,
 }
 
 /// Something that leaves the conversation's object through the durable outbox.
@@ -186,7 +193,13 @@ pub struct Conversation {
     /// not in the state row, so a message does not rewrite them.
     #[serde(skip)]
     pub outbox: Outbox,
+    /// When the site's list row was last sent (phase change or message).
+    #[serde(default)]
+    pub list_synced_at: Millis,
 }
+
+/// Messages refresh the site's list row at most this often (the last one by the alarm).
+pub const LIST_SYNC_MS: Millis = 5_000;
 
 /// Availability checks of one handoff before giving up on the site.
 pub const HANDOFF_ATTEMPTS: u32 = 3;
@@ -228,6 +241,7 @@ impl Conversation {
             recent_client_ids: Vec::new(),
             recent_visitor_messages: Vec::new(),
             outbox: Outbox::default(),
+            list_synced_at: now,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -240,6 +254,9 @@ impl Conversation {
                 },
             );
         }
+        // The shell lists a new conversation itself; the greeting needs no refresh.
+        effects.retain(|e| *e != Effect::ListChanged);
+        conversation.timers.disarm(TimerKind::ListSync);
         (conversation, effects)
     }
 
@@ -297,6 +314,7 @@ impl Conversation {
         for step in self.timers.take_due(now) {
             match step {
                 TimerKind::HandoffRetry => self.retry_handoff(&mut effects, now),
+                TimerKind::ListSync => self.sync_list(&mut effects, now),
                 // A ladder step of a chat that no longer waits is stale.
                 _ if self.phase != Phase::Waiting => {}
                 TimerKind::WaitNotice => self.emit(&mut effects, now, EventKind::WaitNotice),
@@ -323,6 +341,7 @@ impl Conversation {
     fn emit(&mut self, effects: &mut Vec<Effect>, now: Millis, kind: EventKind) {
         self.last_seq += 1;
         self.updated_at = now;
+        let message = kind.preview().is_some();
         if let Some(preview) = kind.preview() {
             self.last_message = Some(preview.chars().take(140).collect());
         }
@@ -331,6 +350,36 @@ impl Conversation {
             at: now,
             kind,
         }));
+        if message {
+            self.list_touched(effects, now);
+        }
+    }
+
+    /// A message changed the list row: refresh the site's copy now if the last refresh is old
+    /// enough, else once the debounce window ends (the alarm), so a busy chat costs the site one
+    /// call per [`LIST_SYNC_MS`] and the list is never more than that behind.
+    fn list_touched(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        // This transition refreshes the row already (with its final summary).
+        let refreshing = effects
+            .iter()
+            .any(|e| matches!(e, Effect::ListChanged | Effect::PhaseChanged { .. }));
+        if refreshing {
+            return;
+        }
+        if now - self.list_synced_at >= LIST_SYNC_MS {
+            self.sync_list(effects, now);
+        } else if !self.timers.is_armed(TimerKind::ListSync) {
+            self.timers
+                .arm(TimerKind::ListSync, self.list_synced_at + LIST_SYNC_MS);
+        }
+    }
+
+    fn sync_list(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        self.list_synced_at = now;
+        self.timers.disarm(TimerKind::ListSync);
+        if !effects.contains(&Effect::ListChanged) {
+            effects.push(Effect::ListChanged);
+        }
     }
 
     /// Moves to `to`. Reaching Missed, Archived or Live updates the conversation's index row
@@ -339,6 +388,9 @@ impl Conversation {
         let from = self.phase;
         if from != to {
             self.phase = to;
+            // The phase change refreshes the site's row itself.
+            self.list_synced_at = now;
+            self.timers.disarm(TimerKind::ListSync);
             effects.push(Effect::PhaseChanged { from, to });
             if matches!(to, Phase::Missed | Phase::Archived | Phase::Live) {
                 let seq = self.last_seq;
@@ -360,7 +412,29 @@ impl Conversation {
                 group: group.clone(),
             },
         );
-        effects.push(Effect::NotifyAgents { group });
+        if self.settings.auto_assign {
+            effects.push(Effect::AutoAssign { group });
+        } else {
+            effects.push(Effect::NotifyAgents { group });
+        }
+    }
+
+    /// The site's answer to [`Effect::AutoAssign`]: the chosen agent (their slot reserved)
+    /// takes the chat; if it was taken meanwhile their slot goes back; if nobody could take
+    /// it, the available agents are notified as on a first-accept site.
+    pub fn assigned(&mut self, agent: Option<&AgentRef>, now: Millis) -> Vec<Effect> {
+        match agent {
+            Some(agent) => match self.claim(agent, AgentAction::Accept, now) {
+                Ok(effects) => effects,
+                Err(_) => vec![Effect::ReleaseAgent {
+                    agent_id: agent.id.clone(),
+                }],
+            },
+            None if self.phase == Phase::Waiting => vec![Effect::NotifyAgents {
+                group: self.group.clone(),
+            }],
+            None => Vec::new(),
+        }
     }
 
     /// Remembers a client id; returns false if it was already seen (a resend).

@@ -101,13 +101,18 @@ impl Sim {
                 }
                 Effect::CheckAvailability { .. } => {}
                 Effect::NotifyAgents { .. } => self.notified += 1,
+                // One conversation alone: nobody to assign, so the agents are notified.
+                Effect::AutoAssign { .. } => {
+                    let more = self.conversation.assigned(None, self.now);
+                    self.absorb(more);
+                }
                 Effect::ReleaseAgent { agent_id } => self.released.push(agent_id),
                 Effect::Deliver(delivery) => {
                     let key = delivery.key();
                     self.rows.retain(|row| row.key() != key);
                     self.rows.push(delivery);
                 }
-                Effect::PhaseChanged { .. } => {}
+                Effect::PhaseChanged { .. } | Effect::ListChanged => {}
             }
         }
         // Like the shell: every row is written with the state, then the due ones go out.

@@ -5,10 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use baton_core::protocol::ServerFrame;
+use baton_core::site::{shown_live, List};
 use baton_core::{ConversationSummary, Millis, Phase};
-
-/// Bot conversations quiet for longer than this leave Monitor (the edge uses the same window).
-pub const MONITOR_IDLE_MS: Millis = 30 * 60 * 1000;
 
 /// Something the agent should hear about: the view plays a sound and shows a notification.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,11 +36,9 @@ pub struct SiteLists {
     unseen_monitor: BTreeSet<String>,
 }
 
+/// Kept by the site socket (Active and Monitor); Missed and Archived come over HTTP.
 fn in_hub(phase: Phase) -> bool {
-    matches!(
-        phase,
-        Phase::Bot | Phase::Contact | Phase::Waiting | Phase::Live
-    )
+    List::of(phase).is_live()
 }
 
 impl SiteLists {
@@ -113,7 +109,7 @@ impl SiteLists {
             list.retain(|c| &c.id != id);
         }
         self.live.remove(id);
-        if !matches!(conversation.phase, Phase::Bot | Phase::Contact) {
+        if List::of(conversation.phase) != List::Monitor {
             self.unseen_monitor.remove(id);
         }
         let target = match conversation.phase {
@@ -179,13 +175,14 @@ impl SiteLists {
         waiting
     }
 
-    /// Bot conversations active within [`MONITOR_IDLE_MS`] of `now`, newest first.
+    /// Bot conversations core's Monitor window still shows at `now` (or not yet looked at),
+    /// newest first.
     pub fn monitor(&self, now: Millis) -> Vec<&ConversationSummary> {
         let mut list: Vec<_> = self
             .live
             .values()
-            .filter(|c| matches!(c.phase, Phase::Bot | Phase::Contact))
-            .filter(|c| c.updated_at > now - MONITOR_IDLE_MS || self.unseen_monitor.contains(&c.id))
+            .filter(|c| List::of(c.phase) == List::Monitor)
+            .filter(|c| shown_live(c, now) || self.unseen_monitor.contains(&c.id))
             .collect();
         list.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
         list
@@ -371,7 +368,10 @@ mod tests {
             conversations: vec![summary("old", Phase::Bot, 0)],
             available: false,
         });
-        assert_eq!(lists.monitor(MONITOR_IDLE_MS + 1).len(), 0);
+        assert_eq!(
+            lists.monitor(baton_core::site::MONITOR_IDLE_MS + 1).len(),
+            0
+        );
         assert_eq!(lists.monitor(10).len(), 1);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use baton_core::{AgentAction, AgentRef, Effect};
+use baton_core::{AgentRef, Effect};
 
 use super::ConversationRoom;
 use crate::error::ApiResult;
@@ -49,23 +49,22 @@ impl ConversationRoom {
                         Err(refusal) => worker::console_error!("availability: {refusal:?}"),
                     }
                 }
-                Effect::NotifyAgents { group } => {
-                    let conversation = self.loaded()?;
-                    let assigned = if conversation.settings.auto_assign {
-                        let request = AssignRequest {
-                            group,
-                            conversation_id: conversation.id.clone(),
-                        };
-                        site.assign(&request).await?
-                    } else {
-                        None
+                Effect::NotifyAgents { .. } => site_update = Some(true),
+                Effect::AutoAssign { group } => {
+                    let request = AssignRequest {
+                        group,
+                        conversation_id: self.loaded()?.id,
                     };
-                    match assigned {
-                        Some(agent) => queue.extend(self.auto_claim(&site, agent).await?),
-                        None => site_update = Some(true),
+                    let agent = site.assign(&request).await?;
+                    match self
+                        .transact(|c, now| Ok(c.assigned(agent.as_ref(), now)))
+                        .await
+                    {
+                        Ok(more) => queue.extend(more),
+                        Err(refusal) => worker::console_error!("auto-assign: {refusal:?}"),
                     }
                 }
-                Effect::PhaseChanged { .. } => {
+                Effect::PhaseChanged { .. } | Effect::ListChanged => {
                     site_update = Some(site_update.unwrap_or(false));
                 }
                 Effect::ReleaseAgent { agent_id } => {
@@ -87,25 +86,5 @@ impl ConversationRoom {
             site.conversation_changed(summary, notify).await?;
         }
         Ok(())
-    }
-
-    /// Claims for the agent the site picked; if the chat was taken meanwhile, the slot goes back.
-    async fn auto_claim(&self, site: &SiteClient, agent: AgentRef) -> ApiResult<Vec<Effect>> {
-        match self
-            .transact(|c, now| c.claim(&agent, AgentAction::Accept, now))
-            .await
-        {
-            Ok(effects) => Ok(effects),
-            Err(_) => {
-                let conversation_id = self.loaded()?.id;
-                let seat = SeatRequest {
-                    agent,
-                    max_chats: 0,
-                    conversation_id,
-                };
-                site.release(&seat).await?;
-                Ok(Vec::new())
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! Agent routes: sign in and out, the site socket (presence, lists, notifications), the lists,
 //! a conversation's history and socket, tickets. Every site route checks membership first.
 
+use baton_core::site::List;
 use baton_core::ErrorCode;
 use serde::Deserialize;
 use worker::{Env, Method, Request, RequestInit, Response};
@@ -160,30 +161,20 @@ pub async fn list_conversations(req: Request, env: &Env, site_id: &str) -> ApiRe
     let db = env.d1("DB")?;
     let session = require_agent(&req, &db).await?;
     session.membership(site_id)?;
-    let list = query_param(&req, "list")?.unwrap_or_else(|| "active".into());
-    let conversations = match list.as_str() {
-        "missed" | "archived" => db::indexed_conversations(&db, site_id, &list).await?,
-        "active" | "monitor" => {
-            let stub = env.durable_object("SITE")?.get_by_name(site_id)?;
-            let mut response = stub
-                .fetch_with_str("https://internal/conversations")
-                .await?;
-            let all: Vec<baton_core::ConversationSummary> = response.json().await?;
-            all.into_iter()
-                .filter(|c| {
-                    use baton_core::Phase::*;
-                    match list.as_str() {
-                        "active" => matches!(c.phase, Waiting | Live),
-                        _ => matches!(c.phase, Bot | Contact),
-                    }
-                })
-                .collect()
-        }
-        _ => {
-            return Err(ApiError::bad_request(
-                "list is one of active, monitor, missed, archived",
-            ))
-        }
+    let raw = query_param(&req, "list")?.unwrap_or_else(|| "active".into());
+    let list = List::parse(&raw)
+        .ok_or_else(|| ApiError::bad_request("list is one of active, monitor, missed, archived"))?;
+    let conversations = if list.is_live() {
+        let stub = env.durable_object("SITE")?.get_by_name(site_id)?;
+        let mut response = stub
+            .fetch_with_str("https://internal/conversations")
+            .await?;
+        let all: Vec<baton_core::ConversationSummary> = response.json().await?;
+        all.into_iter()
+            .filter(|c| List::of(c.phase) == list)
+            .collect()
+    } else {
+        db::indexed_conversations(&db, site_id, list.as_str()).await?
     };
     json_response(&conversations, 200)
 }

@@ -1,14 +1,16 @@
 //! One Durable Object per site: agent presence and availability, chat slots (max concurrent
 //! chats), the live Active and Monitor lists, and the fan-out of "a chat is waiting".
 //!
-//! Presence is the set of open agent sockets (their attachments survive hibernation); the
-//! rules over it are [`baton_core::roster`].
+//! A shell around [`baton_core::site::Site`]: build it from the open agent sockets (presence;
+//! their attachments survive hibernation) and the stored rows, call one rule with the input,
+//! and carry out the [`baton_core::site::SiteEffect`]s (`apply.rs`).
 
 pub mod access;
+mod apply;
 mod store;
 
 use baton_core::protocol::{parse_frame, ServerFrame, SiteCommand};
-use baton_core::{AgentRef, ErrorCode, Phase};
+use baton_core::{AgentRef, ErrorCode};
 use serde::{Deserialize, Serialize};
 use worker::{
     durable_object, DurableObject, Env, Method, Request, Response, Result, SqlStorage, State,
@@ -34,9 +36,6 @@ pub struct SiteAgent {
 }
 
 pub const SITE_AGENT_HEADER: &str = "x-baton-site-agent";
-
-/// Bot conversations idle longer than this leave the Monitor list.
-const MONITOR_IDLE_MS: i64 = 30 * 60 * 1000;
 
 #[durable_object]
 pub struct SiteHub {
@@ -83,13 +82,11 @@ impl DurableObject for SiteHub {
         };
         match parse_frame::<SiteCommand>(&text, 4096) {
             Ok(SiteCommand::SetAvailability { available }) => {
-                if let Err(error) = self.set_available(&me.agent.id, available) {
+                let applied = self.site().and_then(|mut site| {
+                    self.apply(site.set_availability(&me.agent.id, available))
+                });
+                if let Err(error) = applied {
                     send(&ws, &ServerFrame::error(error.code, error.message));
-                    return Ok(());
-                }
-                let frame = ServerFrame::Availability { available };
-                for socket in self.sockets_of(&me.agent.id) {
-                    send(&socket, &frame);
                 }
             }
             Ok(SiteCommand::Ping) => send(&ws, &ServerFrame::Pong),
@@ -125,27 +122,25 @@ impl SiteHub {
             (Method::Get, "/ws") => self.open_socket(&req),
             (Method::Post, "/available") => {
                 let query: AvailabilityQuery = json_body(&mut req).await?;
-                let available = self.roster()?.available_for(query.group.as_deref()).len() as u32;
+                let available = self.site()?.available_count(query.group.as_deref());
                 json_response(&AvailabilityAnswer { available }, 200)
             }
             (Method::Post, "/conversation") => {
                 let changed: ConversationChanged = json_body(&mut req).await?;
-                self.conversation_changed(changed)?;
+                let effects = self
+                    .site()?
+                    .conversation_changed(&changed.summary, changed.notify);
+                self.apply(effects)?;
                 json_response(&Ack { ok: true }, 200)
             }
             (Method::Post, "/reserve") => {
                 let seat: SeatRequest = json_body(&mut req).await?;
-                let mut roster = self.roster()?;
-                let answer = match roster.reserve(
-                    &seat.agent,
-                    seat.max_chats,
-                    &seat.conversation_id,
-                ) {
-                    Ok(()) => {
-                        self.sql().exec(
-                            "INSERT OR IGNORE INTO holdings (agent_id, conversation_id) VALUES (?, ?)",
-                            vec![seat.agent.id.as_str().into(), seat.conversation_id.as_str().into()],
-                        )?;
+                let reserved =
+                    self.site()?
+                        .reserve(&seat.agent, seat.max_chats, &seat.conversation_id);
+                let answer = match reserved {
+                    Ok(effects) => {
+                        self.apply(effects)?;
                         SeatAnswer {
                             ok: true,
                             message: None,
@@ -160,32 +155,16 @@ impl SiteHub {
             }
             (Method::Post, "/assign") => {
                 let request: AssignRequest = json_body(&mut req).await?;
-                let mut roster = self.roster()?;
-                let chosen = roster
-                    .least_loaded(request.group.as_deref())
-                    .map(|seat| (seat.agent.clone(), seat.max_chats));
-                let agent = match chosen {
-                    Some((agent, max))
-                        if roster
-                            .reserve(&agent, max, &request.conversation_id)
-                            .is_ok() =>
-                    {
-                        self.hold(&agent.id, &request.conversation_id)?;
-                        Some(agent)
-                    }
-                    _ => None,
-                };
+                let (agent, effects) = self
+                    .site()?
+                    .assign(request.group.as_deref(), &request.conversation_id);
+                self.apply(effects)?;
                 json_response(&Assigned { agent }, 200)
             }
             (Method::Post, "/release") => {
                 let seat: SeatRequest = json_body(&mut req).await?;
-                self.sql().exec(
-                    "DELETE FROM holdings WHERE agent_id = ? AND conversation_id = ?",
-                    vec![
-                        seat.agent.id.as_str().into(),
-                        seat.conversation_id.as_str().into(),
-                    ],
-                )?;
+                let effects = self.site()?.release(&seat.agent.id, &seat.conversation_id);
+                self.apply(effects)?;
                 json_response(&Ack { ok: true }, 200)
             }
             (Method::Get, "/conversations") => json_response(&self.live_list()?, 200),
@@ -249,57 +228,6 @@ impl SiteHub {
             .filter(|(_, me)| me.agent.id == agent_id)
             .map(|(ws, _)| ws)
             .collect()
-    }
-
-    fn conversation_changed(&self, changed: ConversationChanged) -> ApiResult<()> {
-        let summary = changed.summary;
-        let phase = serde_json::to_value(summary.phase)?;
-        let listed = matches!(
-            summary.phase,
-            Phase::Bot | Phase::Contact | Phase::Waiting | Phase::Live
-        );
-        if listed {
-            self.sql().exec(
-                "INSERT INTO conversations (id, phase, summary, updated_at) VALUES (?, ?, ?, ?)
-                 ON CONFLICT(id) DO UPDATE SET phase = excluded.phase, summary = excluded.summary,
-                 updated_at = excluded.updated_at",
-                vec![
-                    summary.id.as_str().into(),
-                    phase.as_str().unwrap_or("bot").into(),
-                    serde_json::to_string(&summary)?.into(),
-                    worker::SqlStorageValue::try_from_i64(summary.updated_at)?,
-                ],
-            )?;
-        } else {
-            self.sql().exec(
-                "DELETE FROM conversations WHERE id = ?",
-                vec![summary.id.as_str().into()],
-            )?;
-        }
-        let updated = ServerFrame::ConversationUpdated {
-            conversation: summary.clone(),
-        };
-        let roster = if changed.notify {
-            Some(self.roster()?)
-        } else {
-            None
-        };
-        for (ws, me) in self.agent_sockets() {
-            send(&ws, &updated);
-            let can_take = roster
-                .as_ref()
-                .and_then(|r| r.seat(&me.agent.id))
-                .is_some_and(|seat| seat.can_take(summary.group.as_deref()));
-            if can_take {
-                send(
-                    &ws,
-                    &ServerFrame::ChatWaiting {
-                        conversation: summary.clone(),
-                    },
-                );
-            }
-        }
-        Ok(())
     }
 }
 

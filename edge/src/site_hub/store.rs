@@ -1,13 +1,13 @@
 //! The site object's own SQLite: agents' availability, the chats each holds, and the rows of
-//! the live lists. [`SiteHub::roster`] joins them with the open sockets for the core's rules.
+//! the live lists. [`SiteHub::site`] joins them with the open sockets for the core's rules.
 
 use std::collections::BTreeMap;
 
-use baton_core::roster::{AgentSeat, Roster};
-use baton_core::{AgentRef, ConversationSummary};
+use baton_core::site::{self, OnlineAgent, Site};
+use baton_core::ConversationSummary;
 use serde::Deserialize;
 
-use super::{SiteHub, MONITOR_IDLE_MS};
+use super::SiteHub;
 use crate::error::ApiResult;
 use crate::util::now;
 
@@ -37,7 +37,7 @@ impl SiteHub {
         Ok(())
     }
 
-    /// Agents default to available when they first come online.
+    /// The agent's availability as the rules see it (stored toggle, or the default).
     pub(super) fn availability_of(&self, agent_id: &str) -> ApiResult<bool> {
         let rows: Vec<AvailabilityRow> = self
             .sql()
@@ -46,7 +46,9 @@ impl SiteHub {
                 vec![agent_id.into()],
             )?
             .to_array()?;
-        Ok(rows.first().is_none_or(|row| row.available != 0))
+        Ok(site::initial_availability(
+            rows.first().map(|row| row.available != 0),
+        ))
     }
 
     pub(super) fn set_available(&self, agent_id: &str, available: bool) -> ApiResult<()> {
@@ -58,71 +60,48 @@ impl SiteHub {
         Ok(())
     }
 
-    /// The roster as the rules see it: online agents from the sockets, held chats from storage.
-    pub(super) fn roster(&self) -> ApiResult<Roster> {
-        let availability: Vec<AvailabilityRow> = self
+    /// The site as the rules see it: online agents from the sockets, availability and held
+    /// chats from storage.
+    pub(super) fn site(&self) -> ApiResult<Site> {
+        let availability: BTreeMap<String, bool> = self
             .sql()
             .exec("SELECT agent_id, available FROM availability", None)?
-            .to_array()?;
-        let mut seats: BTreeMap<String, AgentSeat> = BTreeMap::new();
-        for (_, me) in self.agent_sockets() {
-            let available = availability
-                .iter()
-                .find(|row| row.agent_id == me.agent.id)
-                .is_none_or(|row| row.available != 0);
-            seats.insert(
-                me.agent.id.clone(),
-                AgentSeat {
-                    agent: me.agent,
-                    groups: me.groups,
-                    online: true,
-                    available,
-                    max_chats: me.max_chats,
-                    holding: Default::default(),
-                },
-            );
-        }
+            .to_array::<AvailabilityRow>()?
+            .into_iter()
+            .map(|row| (row.agent_id, row.available != 0))
+            .collect();
+        let online = self.agent_sockets().into_iter().map(|(_, me)| OnlineAgent {
+            agent: me.agent,
+            groups: me.groups,
+            max_chats: me.max_chats,
+        });
         let holdings: Vec<HoldingRow> = self
             .sql()
             .exec("SELECT agent_id, conversation_id FROM holdings", None)?
             .to_array()?;
-        for holding in holdings {
-            seats
-                .entry(holding.agent_id.clone())
-                .or_insert_with(|| AgentSeat {
-                    agent: AgentRef {
-                        id: holding.agent_id,
-                        name: String::new(),
-                    },
-                    groups: Vec::new(),
-                    online: false,
-                    available: false,
-                    max_chats: 0,
-                    holding: Default::default(),
-                })
-                .holding
-                .insert(holding.conversation_id);
-        }
-        let mut roster = Roster::default();
-        seats.into_values().for_each(|seat| roster.upsert(seat));
-        Ok(roster)
+        let holdings = holdings
+            .into_iter()
+            .map(|row| (row.agent_id, row.conversation_id));
+        Ok(Site::from_parts(online, &availability, holdings))
     }
 
-    /// Active (waiting + live) and Monitor (recent bot conversations), newest first.
+    /// Active (waiting + live) and Monitor (recent bot conversations), newest first, as
+    /// [`site::live_list`] decides. The query only skips rows that cannot qualify (quiet for
+    /// longer than the Monitor window and not Active), so the table's old bot rows cost nothing.
     pub(super) fn live_list(&self) -> ApiResult<Vec<ConversationSummary>> {
-        let since = now() - MONITOR_IDLE_MS;
+        let now = now();
+        let since = now - site::MONITOR_IDLE_MS;
         let rows: Vec<SummaryRow> = self
             .sql()
             .exec(
-                "SELECT summary FROM conversations
-                 WHERE phase IN ('waiting', 'live') OR updated_at > ?
-                 ORDER BY updated_at DESC LIMIT 500",
+                "SELECT summary FROM conversations WHERE phase IN ('waiting', 'live') OR updated_at > ?",
                 vec![worker::SqlStorageValue::try_from_i64(since)?],
             )?
             .to_array()?;
-        Ok(rows
+        let rows = rows
             .iter()
             .filter_map(|row| serde_json::from_str(&row.summary).ok())
-            .collect())
+            .collect();
+        Ok(site::live_list(rows, now))
     }
 }

@@ -1,0 +1,218 @@
+//! Every site rule, one test each.
+
+use super::*;
+use crate::conversation::VisitorProfile;
+
+fn agent(id: &str) -> AgentRef {
+    AgentRef {
+        id: id.into(),
+        name: id.to_uppercase(),
+    }
+}
+
+fn online(id: &str, groups: &[&str], max_chats: u32) -> OnlineAgent {
+    OnlineAgent {
+        agent: agent(id),
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+        max_chats,
+    }
+}
+
+fn summary(id: &str, phase: Phase, updated_at: Millis) -> ConversationSummary {
+    ConversationSummary {
+        id: id.into(),
+        site_id: "s".into(),
+        phase,
+        group: None,
+        agent: None,
+        visitor: VisitorProfile::default(),
+        waiting_since: None,
+        started_at: 0,
+        updated_at,
+        last_message: None,
+        blocked: false,
+    }
+}
+
+#[test]
+fn each_phase_shows_in_exactly_one_list() {
+    use Phase::*;
+    let lists: Vec<List> = [Bot, Contact, Waiting, Live, Missed, Archived]
+        .into_iter()
+        .map(List::of)
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            List::Monitor,
+            List::Monitor,
+            List::Active,
+            List::Active,
+            List::Missed,
+            List::Archived
+        ]
+    );
+    for list in [List::Active, List::Monitor, List::Missed, List::Archived] {
+        assert_eq!(List::parse(list.as_str()), Some(list));
+    }
+    assert_eq!(List::parse("everything"), None);
+}
+
+#[test]
+fn a_quiet_bot_conversation_leaves_monitor_but_a_waiting_chat_never_leaves_active() {
+    let now = 10 * MONITOR_IDLE_MS;
+    let rows = vec![
+        summary("quiet", Phase::Bot, now - MONITOR_IDLE_MS),
+        summary("busy", Phase::Bot, now - MONITOR_IDLE_MS + 1),
+        summary("waiting", Phase::Waiting, 0),
+        summary("missed", Phase::Missed, now),
+    ];
+    let ids: Vec<String> = live_list(rows, now).into_iter().map(|c| c.id).collect();
+    assert_eq!(ids, ["busy", "waiting"]);
+}
+
+#[test]
+fn the_live_list_is_newest_first_and_bounded() {
+    let rows: Vec<_> = (0..LIVE_LIST_LIMIT as i64 + 10)
+        .map(|i| summary(&format!("c{i}"), Phase::Live, i))
+        .collect();
+    let list = live_list(rows, 0);
+    assert_eq!(list.len(), LIVE_LIST_LIMIT);
+    assert_eq!(list[0].updated_at, LIVE_LIST_LIMIT as i64 + 9);
+}
+
+#[test]
+fn an_agent_without_a_stored_toggle_is_available_and_an_offline_holder_keeps_their_chats() {
+    let availability = BTreeMap::from([("b".to_string(), false)]);
+    let site = Site::from_parts(
+        [online("a", &[], 2), online("b", &[], 2)],
+        &availability,
+        [("gone".to_string(), "c9".to_string())],
+    );
+    assert_eq!(site.notification_targets(None), ["a"]);
+    let gone = site
+        .roster()
+        .seat("gone")
+        .map(|s| (s.online, s.holding.len()));
+    assert_eq!(gone, Some((false, 1)));
+}
+
+#[test]
+fn notification_targets_are_the_available_agents_of_the_group_with_a_free_slot() {
+    let site = Site::from_parts(
+        [
+            online("all", &[], 1),
+            online("sales", &["sales"], 3),
+            online("full", &["sales"], 1),
+            online("support", &["support"], 3),
+        ],
+        &BTreeMap::new(),
+        [("full".to_string(), "c1".to_string())],
+    );
+    assert_eq!(site.notification_targets(Some("sales")), ["all", "sales"]);
+    assert_eq!(site.available_count(Some("support")), 2);
+    assert_eq!(site.available_count(None), 3);
+}
+
+#[test]
+fn a_waiting_chat_is_stored_broadcast_and_sent_as_chat_waiting_to_the_targets_only() {
+    let mut available = BTreeMap::new();
+    available.insert("away".to_string(), false);
+    let site = Site::from_parts(
+        [online("a", &[], 2), online("away", &[], 2)],
+        &available,
+        [],
+    );
+    let waiting = summary("c1", Phase::Waiting, 5);
+    let effects = site.conversation_changed(&waiting, true);
+    assert_eq!(effects[0], SiteEffect::SaveRow(waiting.clone()));
+    assert!(matches!(
+        &effects[1],
+        SiteEffect::Broadcast(ServerFrame::ConversationUpdated { .. })
+    ));
+    let told: Vec<&str> = effects
+        .iter()
+        .filter_map(|e| match e {
+            SiteEffect::SendTo {
+                agent_id,
+                frame: ServerFrame::ChatWaiting { .. },
+            } => Some(agent_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(told, ["a"]);
+    // A missed chat leaves the live lists; nobody is told to take it.
+    let missed = site.conversation_changed(&summary("c1", Phase::Missed, 9), false);
+    assert_eq!(
+        missed[0],
+        SiteEffect::DeleteRow {
+            conversation_id: "c1".into()
+        }
+    );
+    assert_eq!(missed.len(), 2);
+}
+
+#[test]
+fn auto_assign_picks_the_least_loaded_and_reserves_its_slot() {
+    let mut site = Site::from_parts(
+        [online("a", &[], 3), online("b", &[], 3)],
+        &BTreeMap::new(),
+        [
+            ("a".to_string(), "c1".to_string()),
+            ("a".to_string(), "c2".to_string()),
+            ("b".to_string(), "c3".to_string()),
+        ],
+    );
+    let (chosen, effects) = site.assign(None, "c4");
+    assert_eq!(chosen.map(|a| a.id), Some("b".to_string()));
+    assert_eq!(
+        effects,
+        [SiteEffect::Hold {
+            agent_id: "b".into(),
+            conversation_id: "c4".into()
+        }]
+    );
+    // Ties go to the smaller id, so the choice is reproducible.
+    let (chosen, _) = site.assign(None, "c5");
+    assert_eq!(chosen.map(|a| a.id), Some("a".to_string()));
+    // Everyone full: nobody.
+    let (chosen, effects) = site.assign(None, "c6");
+    assert_eq!(chosen.map(|a| a.id), Some("b".to_string()));
+    assert!(!effects.is_empty());
+    let (nobody, effects) = site.assign(None, "c7");
+    assert_eq!((nobody, effects.len()), (None, 0));
+}
+
+#[test]
+fn a_slot_is_refused_past_max_chats_and_free_again_after_release() {
+    let mut site = Site::from_parts([online("a", &[], 1)], &BTreeMap::new(), []);
+    assert!(site.reserve(&agent("a"), 1, "c1").is_ok());
+    assert!(site.reserve(&agent("a"), 1, "c1").is_ok(), "idempotent");
+    assert_eq!(
+        site.reserve(&agent("a"), 1, "c2"),
+        Err(SeatError::TooManyChats { max: 1 })
+    );
+    assert_eq!(site.available_count(None), 0);
+    site.release("a", "c1");
+    assert!(site.reserve(&agent("a"), 1, "c2").is_ok());
+}
+
+#[test]
+fn going_away_stores_the_toggle_tells_the_agents_sockets_and_stops_notifications() {
+    let mut site = Site::from_parts([online("a", &[], 2)], &BTreeMap::new(), []);
+    let effects = site.set_availability("a", false);
+    assert_eq!(
+        effects,
+        [
+            SiteEffect::SaveAvailability {
+                agent_id: "a".into(),
+                available: false
+            },
+            SiteEffect::SendTo {
+                agent_id: "a".into(),
+                frame: ServerFrame::Availability { available: false }
+            }
+        ]
+    );
+    assert!(site.notification_targets(None).is_empty());
+}

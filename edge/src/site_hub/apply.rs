@@ -1,0 +1,66 @@
+//! Carries out what the site's rules decided ([`SiteEffect`]): rows into the site's SQLite,
+//! frames to agent sockets. Everything here is mechanical; the decisions are in
+//! [`baton_core::site`].
+
+use baton_core::site::SiteEffect;
+use worker::SqlStorageValue;
+
+use super::{send, SiteHub};
+use crate::error::ApiResult;
+
+impl SiteHub {
+    pub(super) fn apply(&self, effects: Vec<SiteEffect>) -> ApiResult<()> {
+        for effect in effects {
+            match effect {
+                SiteEffect::SaveRow(summary) => {
+                    let phase = serde_json::to_value(summary.phase)?;
+                    self.sql().exec(
+                        "INSERT INTO conversations (id, phase, summary, updated_at) VALUES (?, ?, ?, ?)
+                         ON CONFLICT(id) DO UPDATE SET phase = excluded.phase, summary = excluded.summary,
+                         updated_at = excluded.updated_at",
+                        vec![
+                            summary.id.as_str().into(),
+                            phase.as_str().unwrap_or("bot").into(),
+                            serde_json::to_string(&summary)?.into(),
+                            SqlStorageValue::try_from_i64(summary.updated_at)?,
+                        ],
+                    )?;
+                }
+                SiteEffect::DeleteRow { conversation_id } => {
+                    self.sql().exec(
+                        "DELETE FROM conversations WHERE id = ?",
+                        vec![conversation_id.into()],
+                    )?;
+                }
+                SiteEffect::Hold {
+                    agent_id,
+                    conversation_id,
+                } => self.hold(&agent_id, &conversation_id)?,
+                SiteEffect::Unhold {
+                    agent_id,
+                    conversation_id,
+                } => {
+                    self.sql().exec(
+                        "DELETE FROM holdings WHERE agent_id = ? AND conversation_id = ?",
+                        vec![agent_id.into(), conversation_id.into()],
+                    )?;
+                }
+                SiteEffect::SaveAvailability {
+                    agent_id,
+                    available,
+                } => self.set_available(&agent_id, available)?,
+                SiteEffect::Broadcast(frame) => {
+                    for (ws, _) in self.agent_sockets() {
+                        send(&ws, &frame);
+                    }
+                }
+                SiteEffect::SendTo { agent_id, frame } => {
+                    for ws in self.sockets_of(&agent_id) {
+                        send(&ws, &frame);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
