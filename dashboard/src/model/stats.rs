@@ -102,14 +102,30 @@ pub fn format_date(day: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The local day of an instant; `offset_minutes` as JavaScript's getTimezoneOffset gives it.
-pub fn local_day(at: i64, offset_minutes: i64) -> i64 {
-    (at - offset_minutes * 60_000).div_euclid(DAY_MS)
+/// A time zone as the statistics need it: its offset from UTC at an instant, in minutes with
+/// JavaScript's `getTimezoneOffset` sign (UTC+1 is -60). The offset is asked for each instant,
+/// so days across a daylight-saving change are counted right.
+pub trait Zone {
+    fn offset_at(&self, at: i64) -> i64;
 }
 
-/// The instant a local day starts.
-pub fn day_start(day: i64, offset_minutes: i64) -> i64 {
-    day * DAY_MS + offset_minutes * 60_000
+/// One fixed offset, in the same minutes (UTC is 0).
+impl Zone for i64 {
+    fn offset_at(&self, _at: i64) -> i64 {
+        *self
+    }
+}
+
+/// The local day of an instant.
+pub fn local_day(at: i64, zone: impl Zone) -> i64 {
+    (at - zone.offset_at(at) * 60_000).div_euclid(DAY_MS)
+}
+
+/// The instant a local day starts: its midnight, with the offset in force at that midnight.
+pub fn day_start(day: i64, zone: impl Zone) -> i64 {
+    let naive = day * DAY_MS;
+    let guess = naive + zone.offset_at(naive) * 60_000;
+    naive + zone.offset_at(guess) * 60_000
 }
 
 fn label(day: i64) -> String {
@@ -139,8 +155,8 @@ pub fn percent(part: u32, whole: u32) -> Option<u32> {
 }
 
 impl Report {
-    /// Counts `facts` into the local days `first..=last`.
-    pub fn build(facts: &[Facts], first: i64, last: i64, offset_minutes: i64) -> Self {
+    /// Counts `facts` into the local days `first..=last` of `zone`.
+    pub fn build(facts: &[Facts], first: i64, last: i64, zone: impl Zone + Copy) -> Self {
         let span = (last - first + 1).clamp(0, 366) as usize;
         let mut days: Vec<Day> = (0..span)
             .map(|i| Day {
@@ -150,7 +166,7 @@ impl Report {
             .collect();
         let mut waits: Vec<Vec<i64>> = vec![Vec::new(); span];
         for fact in facts {
-            let day = local_day(fact.started_at, offset_minutes) - first;
+            let day = local_day(fact.started_at, zone) - first;
             let Some(slot) = usize::try_from(day).ok().filter(|d| *d < span) else {
                 continue;
             };
@@ -275,6 +291,41 @@ mod tests {
         assert_eq!(local_day(at, 0), 0);
         assert_eq!(local_day(at, -60), 1);
         assert_eq!(day_start(1, -60), DAY_MS - 3_600_000);
+    }
+
+    /// Central European time in 2026: UTC+1, and UTC+2 from 29 March 01:00 UTC.
+    #[derive(Clone, Copy)]
+    struct Oslo;
+
+    impl Zone for Oslo {
+        fn offset_at(&self, at: i64) -> i64 {
+            let switch = days_from_civil(2026, 3, 29) * DAY_MS + 3_600_000;
+            if at < switch {
+                -60
+            } else {
+                -120
+            }
+        }
+    }
+
+    #[test]
+    fn days_are_counted_in_the_offset_of_their_own_date_across_daylight_saving() {
+        let before = days_from_civil(2026, 3, 28);
+        let after = days_from_civil(2026, 3, 30);
+        // 23:30 local on 30 March (summer time) is 21:30 UTC; with the winter offset taken for
+        // the whole period it would land on the 30th at 22:30, still right; but 00:30 local on
+        // the 30th is 22:30 UTC on the 29th, which one offset (winter) puts on the 29th.
+        let half_past_midnight = after * DAY_MS - 2 * 3_600_000 + 30 * 60_000;
+        assert_eq!(local_day(half_past_midnight, Oslo), after);
+        assert_eq!(local_day(half_past_midnight, -60), after - 1, "the old bug");
+        // Each day starts at its own local midnight.
+        assert_eq!(day_start(before, Oslo), before * DAY_MS - 3_600_000);
+        assert_eq!(day_start(after, Oslo), after * DAY_MS - 2 * 3_600_000);
+        let report = Report::build(&[fact("x", half_past_midnight)], before, after, Oslo);
+        assert_eq!(
+            report.days.iter().map(|d| d.chats).collect::<Vec<_>>(),
+            [0, 0, 1]
+        );
     }
 
     #[test]

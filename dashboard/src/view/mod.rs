@@ -54,6 +54,16 @@ pub fn tz_offset() -> i64 {
     js_sys::Date::new_0().get_timezone_offset() as i64
 }
 
+/// The browser's time zone, asked for the offset at each instant (daylight saving included).
+#[derive(Clone, Copy)]
+pub struct BrowserZone;
+
+impl crate::model::stats::Zone for BrowserZone {
+    fn offset_at(&self, at: i64) -> i64 {
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64)).get_timezone_offset() as i64
+    }
+}
+
 impl Ctx {
     /// The site on screen: the one in the URL if the agent belongs to it, else their first.
     pub fn site(&self) -> Option<String> {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{ctx, now_ms, tz_offset};
+use super::{ctx, now_ms, BrowserZone};
 use crate::model::stats::{
     day_start, duration, format_date, local_day, nice_max, parse_date, percent, Report, StatsAnswer,
 };
@@ -17,7 +17,7 @@ const BOTTOM: f64 = 22.0;
 #[component]
 pub fn Stats(site: String) -> impl IntoView {
     let ctx = ctx();
-    let offset = tz_offset();
+    let offset = BrowserZone;
     let today = local_day(now_ms(), offset);
     let from = RwSignal::new(format_date(today - 6));
     let to = RwSignal::new(format_date(today));
