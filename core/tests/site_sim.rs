@@ -1,7 +1,11 @@
 //! Conversations and their site driven together with one fake clock: claims and chat slots,
 //! auto-assign, forward, return to queue, availability, the Monitor window, and the site failing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cloned_ref_to_slice_refs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cloned_ref_to_slice_refs
+)]
 
 mod world;
 
