@@ -100,6 +100,10 @@ pub enum Party {
 /// site, role or groups changed): reconnect to be authorised again, or sign in.
 pub const CLOSE_ACCESS_REVOKED: u16 = 4001;
 
+/// WebSocket close code when a visitor opened more sockets on one conversation than
+/// [`crate::limits::VISITOR_SOCKETS_PER_CONVERSATION`]: the oldest makes room for the newest.
+pub const CLOSE_REPLACED: u16 = 4002;
+
 /// Edge → visitor or agent.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
