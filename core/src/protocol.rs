@@ -13,7 +13,8 @@ use crate::Seq;
 
 /// Visitor → edge, on the conversation socket.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Unknown fields are refused: a misspelt `client_id` must not silently lose its duplicate check.
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum VisitorCommand {
     /// `client_id` makes a resend after a reconnect harmless: the same id is stored once.
     Message {
@@ -43,7 +44,8 @@ pub enum VisitorCommand {
 
 /// Agent → edge, on a conversation socket.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Unknown fields are refused: a misspelt `client_id` must not silently lose its duplicate check.
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AgentCommand {
     /// Claim a waiting chat; the first accept wins.
     Accept,
@@ -82,7 +84,8 @@ pub enum AgentCommand {
 
 /// Agent → edge, on the site socket (presence and lists).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Unknown fields are refused: a misspelt `client_id` must not silently lose its duplicate check.
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SiteCommand {
     SetAvailability { available: bool },
     Ping,
