@@ -196,6 +196,64 @@ async fn signing_out_closes_every_socket_that_session_opened() {
 }
 
 #[tokio::test]
+async fn a_password_change_ends_the_other_sessions_and_their_sockets() {
+    let edge = Edge::shared();
+    let site = edge.create_site(fast_settings(), 1).await;
+    let here = &site.agents[0];
+    let elsewhere = new_session(&edge, here).await;
+    let mut elsewhere_site = SiteSocket::connect(&edge, &site, &elsewhere).await;
+    let change = |current: &str| json!({ "current": current, "new": "a brand new passphrase" });
+    let (status, _) = call(
+        &edge,
+        reqwest::Method::POST,
+        "/api/v1/auth/password",
+        &here.token,
+        Some(change("not the password")),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, body) = call(
+        &edge,
+        reqwest::Method::POST,
+        "/api/v1/auth/password",
+        &here.token,
+        Some(change(PASSWORD)),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (code, reason) = elsewhere_site
+        .conn
+        .wait_closed(WAIT)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (code, reason.as_str()),
+        (CLOSE_ACCESS_REVOKED, "password changed")
+    );
+    let (status, _) = call(
+        &edge,
+        reqwest::Method::GET,
+        "/api/v1/me",
+        &elsewhere.token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 401, "the other session ended");
+    let (status, _) = call(&edge, reqwest::Method::GET, "/api/v1/me", &here.token, None).await;
+    assert_eq!(status, 200, "this one goes on");
+    let (status, _, _) = login(&edge, &visitor_address(), &here.email, PASSWORD).await;
+    assert_eq!(status, 401);
+    let (status, _, _) = login(
+        &edge,
+        &visitor_address(),
+        &here.email,
+        "a brand new passphrase",
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
 async fn a_removed_agent_is_out_of_every_socket_at_once() {
     let edge = Edge::shared();
     let site = edge.create_site(fast_settings(), 2).await;

@@ -36,6 +36,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/conversations/{id}/events", Visitor),
     ("POST", "/api/v1/auth/login", SignIn),
     ("POST", "/api/v1/auth/logout", Session),
+    ("POST", "/api/v1/auth/password", Session),
     ("GET", "/api/v1/me", Session),
     ("GET", "/api/v1/invitations", Session),
     ("POST", "/api/v1/invitations/{id}/accept", Session),
