@@ -61,6 +61,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/sites/{site}/agents/{id}", SiteAdmin),
     ("GET", "/api/v1/sites/{site}/invitations", SiteAdmin),
     ("DELETE", "/api/v1/sites/{site}/invitations/{id}", SiteAdmin),
+    ("GET", "/api/v1/sites/{site}/deliveries", SiteAdmin),
     ("POST", "/api/v1/bootstrap", Bootstrap),
 ];
 
