@@ -60,14 +60,10 @@ if [[ -z "${BATON_EDGE_URL:-}" || -z "${BATON_BOOTSTRAP_TOKEN:-}" ]]; then
   state="$(mktemp -d)"
   export BATON_BOOTSTRAP_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   export BATON_EDGE_URL="http://127.0.0.1:$port"
-  BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$state/wrangler.log" 2>&1 &
-  edge_pid=$!
-  trap 'kill -s KILL -- "-$edge_pid" 2>/dev/null || true; wait "$edge_pid" 2>/dev/null || true; rm -rf "$state"' EXIT
-  for _ in $(seq 1 180); do
-    curl -fsS "$BATON_EDGE_URL/api/v1/health" >/dev/null 2>&1 && break
-    kill -0 "$edge_pid" 2>/dev/null || { cat "$state/wrangler.log"; exit 1; }
-    sleep 0.5
-  done
+  edge_pid=""
+  trap '[[ -z "$edge_pid" ]] || kill -s KILL -- "-$edge_pid" 2>/dev/null || true; [[ -z "$edge_pid" ]] || wait "$edge_pid" 2>/dev/null || true; rm -rf "$state"' EXIT
+  source scripts/start-edge.sh
+  start_edge "$port" "$state/data" "$state/wrangler.log"
 fi
 echo "host-page impact in Chromium against $BATON_EDGE_URL:"
 scratch="$(mktemp -d)"

@@ -13,13 +13,10 @@ state="$(mktemp -d)"
 port="${BATON_BENCH_PORT:-8797}"
 export BATON_BOOTSTRAP_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export BATON_EDGE_URL="http://127.0.0.1:$port"
-BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$state/wrangler.log" 2>&1 &
-edge_pid=$!
-trap 'kill -KILL -- "-$edge_pid" 2>/dev/null || true; wait "$edge_pid" 2>/dev/null || true; rm -rf "$state"' EXIT
-for _ in $(seq 1 120); do
-  curl -fsS "$BATON_EDGE_URL/api/v1/health" >/dev/null 2>&1 && break
-  sleep 0.5
-done
+edge_pid=""
+trap '[[ -z "$edge_pid" ]] || kill -KILL -- "-$edge_pid" 2>/dev/null || true; [[ -z "$edge_pid" ]] || wait "$edge_pid" 2>/dev/null || true; rm -rf "$state"' EXIT
+source scripts/start-edge.sh
+start_edge "$port" "$state/data" "$state/wrangler.log"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrangler $("$WRANGLER_BIN" --version 2>/dev/null | tail -1)"
 ulimit -n 65536 2>/dev/null || true
 target/release/baton-bench "$@"

@@ -19,14 +19,10 @@ bash scripts/build-widget.sh
 bash scripts/build-dashboard.sh
 # --- end web ---------------------------------------------------------------------------------
 echo "demo: starting wrangler dev on $base"
-BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$state/wrangler.log" 2>&1 &
-edge_pid=$!
-trap 'kill -TERM -- "-$edge_pid" 2>/dev/null || true; wait "$edge_pid" 2>/dev/null || true' EXIT INT TERM
-for _ in $(seq 1 180); do
-  curl -fsS "$base/api/v1/health" >/dev/null 2>&1 && break
-  kill -0 "$edge_pid" 2>/dev/null || { cat "$state/wrangler.log"; exit 1; }
-  sleep 0.5
-done
+edge_pid=""
+trap '[[ -z "$edge_pid" ]] || kill -TERM -- "-$edge_pid" 2>/dev/null || true; [[ -z "$edge_pid" ]] || wait "$edge_pid" 2>/dev/null || true' EXIT INT TERM
+source scripts/start-edge.sh
+start_edge "$port" "$state/data" "$state/wrangler.log"
 
 # The demo site: a kayak tour operator with its knowledge base and two agents.
 node -e '

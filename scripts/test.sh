@@ -43,20 +43,15 @@ port="${BATON_TEST_PORT:-8788}"
 export BATON_BOOTSTRAP_TOKEN="test-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export BATON_EDGE_URL="http://127.0.0.1:$port"
 log="$state/wrangler.log"
-BATON_PREBUILT=1 setsid bash scripts/edge-dev.sh "$port" "$state/data" >"$log" 2>&1 &
-edge_pid=$!
+edge_pid=""
 cleanup() {
-  kill -KILL -- "-$edge_pid" 2>/dev/null || true
-  wait "$edge_pid" 2>/dev/null || true
+  [[ -z "$edge_pid" ]] || kill -KILL -- "-$edge_pid" 2>/dev/null || true
+  [[ -z "$edge_pid" ]] || wait "$edge_pid" 2>/dev/null || true
   rm -rf "$state"
 }
 trap cleanup EXIT
-for _ in $(seq 1 180); do
-  if curl -fsS "$BATON_EDGE_URL/api/v1/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$edge_pid" 2>/dev/null; then cat "$log"; echo "wrangler dev exited" >&2; exit 1; fi
-  sleep 0.5
-done
-curl -fsS "$BATON_EDGE_URL/api/v1/health" >/dev/null || { cat "$log"; exit 1; }
+source scripts/start-edge.sh
+start_edge "$port" "$state/data" "$log"
 echo "edge ready at $BATON_EDGE_URL"
 if ! cargo test -p baton-tests -- --nocapture; then
   echo "---- wrangler dev log (last 80 lines)"; tail -n 80 "$log"
