@@ -74,6 +74,31 @@ impl Conversation {
         Ok(effects)
     }
 
+    /// Whether [`Conversation::visitor_message`] would ask the bot to answer `text` at `now`:
+    /// valid, not a resend, within the rate limit, in a bot phase with no handoff pending, and
+    /// not on a straight-to-live site. Changes nothing; the edge asks it before paying for an
+    /// LLM call, so a flood or a resend never reaches the model.
+    pub fn bot_would_answer(&self, text: &str, client_id: Option<&str>, now: Millis) -> bool {
+        if validate::message_text(text, self.settings.max_message_bytes).is_err() {
+            return false;
+        }
+        if client_id.is_some_and(|id| self.recent_client_ids.iter().any(|seen| seen == id)) {
+            return false;
+        }
+        let window_start = now - RATE_WINDOW_MS;
+        let recent = self
+            .recent_visitor_messages
+            .iter()
+            .filter(|at| **at > window_start)
+            .count();
+        let limit = self.settings.visitor_messages_per_window as usize;
+        if limit > 0 && recent >= limit {
+            return false;
+        }
+        let straight = self.settings.straight_to_live && self.settings.live_chat;
+        self.phase.bot_answers() && !self.handoff_pending && !(straight && self.blocked.is_none())
+    }
+
     /// Refuses a message past the site's rate; remembers this one otherwise.
     fn check_rate(&mut self, now: Millis) -> Result<(), ConversationError> {
         let window_start = now - RATE_WINDOW_MS;

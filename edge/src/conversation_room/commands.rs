@@ -53,7 +53,7 @@ impl ConversationRoom {
         };
         let result = match command {
             VisitorCommand::Message { text, client_id } => {
-                let fetched = self.ask_llm(&text).await;
+                let fetched = self.ask_llm(&text, client_id.as_deref()).await;
                 self.transact(|c, now| {
                     // Borrowed out and back so the bot can read the entries while the rules run.
                     let entries = std::mem::take(&mut c.settings.knowledge_base);

@@ -11,11 +11,12 @@ use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
 use super::ConversationRoom;
 
 impl ConversationRoom {
-    /// The model's reply to `text`, or `None` when the embedded bot should answer.
-    pub(super) async fn ask_llm(&self, text: &str) -> Option<BotReply> {
+    /// The model's reply to `text`, or `None` when the embedded bot should answer. Asked only
+    /// if core's rules would let the bot answer this message at all.
+    pub(super) async fn ask_llm(&self, text: &str, client_id: Option<&str>) -> Option<BotReply> {
         // After hibernation the cache is empty: load, do not skip.
         let conversation = self.loaded().ok()?;
-        let bot_answers = conversation.phase.bot_answers() && !conversation.handoff_pending;
+        let bot_answers = conversation.bot_would_answer(text, client_id, crate::util::now());
         let llm = conversation.settings.llm.clone().filter(|_| bot_answers)?;
         // Checked again at call time: the operator may have narrowed the list since the
         // settings were saved, and the platform key must never leave for another host.
