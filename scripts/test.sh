@@ -5,7 +5,8 @@
 #   3. widget and dashboard: model tests, builds, the widget's size caps
 #   4. the edge bundle: worker-build, then `wrangler deploy --dry-run`
 #   5. end-to-end tests against a real `wrangler dev` (workerd) on 127.0.0.1, then the browser
-#      tests (Chromium) against the same edge
+#      tests against the same edge: the full suites in Chromium, one journey per screen in
+#      Firefox ESR and in WebKitGTK (scripts/browser-tests.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$BATON_ROOT"
@@ -62,8 +63,8 @@ if ! cargo test -p baton-tests -- --nocapture; then
   echo "---- wrangler dev log (last 80 lines)"; tail -n 80 "$log"
   exit 1
 fi
-# --- web: browser tests (Chromium) against the same edge ------------------------------------
-step "browser tests (Chromium) against $BATON_EDGE_URL"
+# --- web: browser tests (Chromium, Firefox, WebKit) against the same edge --------------------
+step "browser tests (Chromium; Firefox and WebKit journeys) against $BATON_EDGE_URL"
 bash scripts/browser-tests.sh
 # --- end web ---------------------------------------------------------------------------------
 step "all tests passed"
