@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Widget benchmark (README "Widget"): bytes shipped and host-page impact.
 #
-#   bash scripts/bench-widget.sh           sizes, then Chromium figures (starts its own edge
-#                                          unless BATON_EDGE_URL + BATON_BOOTSTRAP_TOKEN are set)
+#   bash scripts/bench-widget.sh           sizes, then Chromium figures: click → interactive and
+#                                          long tasks, and Lighthouse on a page with vs without
+#                                          the tag (starts its own edge unless BATON_EDGE_URL +
+#                                          BATON_BOOTSTRAP_TOKEN are set)
 #   bash scripts/bench-widget.sh --check   sizes only; fails above the hard caps below
 #
 # Sizes are of what build-widget.sh wrote to edge/public: the loader (widget.js) and the whole
@@ -72,4 +74,7 @@ fi
 echo "host-page impact in Chromium against $BATON_EDGE_URL:"
 scratch="$(mktemp -d)"
 TMPDIR="$scratch" node tests/browser/widget/bench.mjs
+echo
+echo "host page with vs without the tag (Lighthouse):"
+TMPDIR="$scratch" node tests/browser/widget/lighthouse.mjs
 rm -rf "$scratch"
