@@ -96,6 +96,10 @@ pub enum Party {
     Agent,
 }
 
+/// WebSocket close code when the edge ends an agent's access (signed out, removed from the
+/// site, role or groups changed): reconnect to be authorised again, or sign in.
+pub const CLOSE_ACCESS_REVOKED: u16 = 4001;
+
 /// Edge → visitor or agent.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -224,6 +224,17 @@ impl VisitorSocket {
     }
 }
 
+/// A client address of its own for each simulated visitor, as real visitors have: the edge
+/// limits new conversations per address (`core::limits`). `wrangler dev` keeps a
+/// `CF-Connecting-IP` the client sent; Cloudflare's network replaces it with the real one.
+pub fn visitor_address() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let pid = std::process::id() & 0xff;
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("10.{pid}.{}.{}", (n >> 8) & 0xff, n & 0xff)
+}
+
 pub async fn start_conversation(edge: &Edge, site_id: &str, body: serde_json::Value) -> Started {
     let response = edge
         .http
@@ -231,6 +242,7 @@ pub async fn start_conversation(edge: &Edge, site_id: &str, body: serde_json::Va
             "{}/api/v1/sites/{site_id}/conversations",
             edge.base
         ))
+        .header("cf-connecting-ip", visitor_address())
         .json(&body)
         .send()
         .await
