@@ -52,10 +52,11 @@ pub const CONVERSATIONS_PER_SITE: Limit = Limit {
     window_ms: 60_000,
 };
 
-/// Open visitor sockets on one conversation (tabs of the same visitor).
+/// Open visitor sockets on one conversation (tabs of the same visitor); a newer one closes the
+/// oldest, which is most often a socket whose network went away unnoticed.
 pub const VISITOR_SOCKETS_PER_CONVERSATION: usize = 8;
 
-/// Open agent sockets on one conversation (agents watching, on their devices).
+/// Open agent sockets on one conversation (agents watching, on their devices); more are refused.
 pub const AGENT_SOCKETS_PER_CONVERSATION: usize = 64;
 
 /// A repeated typing state closer than this to the last one relayed carries no news: dropped.

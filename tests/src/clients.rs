@@ -152,6 +152,31 @@ impl Conn {
         self.stream
     }
 
+    /// Reads until the server closes the socket; its close code and reason, or an error if it
+    /// stays open past `limit`. Frames received meanwhile are kept.
+    pub async fn wait_closed(&mut self, limit: Duration) -> Result<(u16, String), String> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.stream.next()).await {
+                Err(_) => return Err(format!("still open after {limit:?}")),
+                Ok(None) => return Ok((1006, String::new())),
+                Ok(Some(Err(_))) => return Ok((1006, String::new())),
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    return Ok(frame
+                        .map(|f| (u16::from(f.code), f.reason.to_string()))
+                        .unwrap_or((1005, String::new())))
+                }
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    if let Ok(frame) = serde_json::from_str::<ServerFrame>(text.as_str()) {
+                        self.frames.push(frame);
+                    }
+                }
+                Ok(Some(Ok(_))) => {}
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
     }

@@ -281,24 +281,31 @@ impl ConversationRoom {
         let after = after_param(req)?;
         let conversation = self.loaded()?;
         let visitor_only = matches!(peer, Peer::Visitor);
-        let visitors = self.state.get_websockets_with_tag("visitor").len();
-        let (open, limit) = if visitor_only {
-            (visitors, VISITOR_SOCKETS_PER_CONVERSATION)
-        } else {
-            (
-                self.state.get_websockets().len().saturating_sub(visitors),
-                AGENT_SOCKETS_PER_CONVERSATION,
-            )
-        };
-        if open >= limit {
+        let visitors = self.state.get_websockets_with_tag("visitor");
+        if visitor_only && visitors.len() >= VISITOR_SOCKETS_PER_CONVERSATION {
+            // Only the visitor holds the token, so the oldest socket is theirs too, most likely
+            // one whose network went away unnoticed: it makes room instead of locking them out.
+            self.close_oldest(&visitors);
+        }
+        let agents = self
+            .state
+            .get_websockets()
+            .len()
+            .saturating_sub(visitors.len());
+        if !visitor_only && agents >= AGENT_SOCKETS_PER_CONVERSATION {
             return Err(ApiError::new(
                 429,
                 ErrorCode::RateLimited,
-                format!("this conversation already has {open} open sockets of this kind; close one first"),
+                format!("this conversation already has {agents} agent sockets open"),
             ));
         }
         let pair = WebSocketPair::new()?;
-        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        let opened = format!("opened:{:016}", now());
+        let tags: Vec<&str> = tags
+            .iter()
+            .map(String::as_str)
+            .chain([opened.as_str()])
+            .collect();
         self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&peer)?;
         send(
@@ -314,6 +321,22 @@ impl ConversationRoom {
             send(&pair.server, &ServerFrame::Event { event });
         }
         Ok(Response::from_websocket(pair.client)?)
+    }
+
+    fn close_oldest(&self, sockets: &[WebSocket]) {
+        let opened_at = |ws: &WebSocket| {
+            self.state
+                .get_tags(ws)
+                .into_iter()
+                .find(|tag| tag.starts_with("opened:"))
+                .unwrap_or_default()
+        };
+        if let Some(oldest) = sockets.iter().min_by_key(|ws| opened_at(ws)) {
+            let _ = oldest.close(
+                Some(baton_core::protocol::CLOSE_REPLACED),
+                Some("replaced by a newer connection"),
+            );
+        }
     }
 
     /// The cached conversation, loaded from storage on first use.

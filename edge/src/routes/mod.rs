@@ -6,6 +6,7 @@ mod agent;
 mod dashboard;
 mod headers;
 mod invitations;
+mod password;
 mod visitor;
 
 use baton_core::settings_update::UpdateMode;
@@ -57,6 +58,7 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         // Agents
         (Method::Post, ["api", "v1", "auth", "login"]) => agent::login(req, env).await,
         (Method::Post, ["api", "v1", "auth", "logout"]) => agent::logout(req, env).await,
+        (Method::Post, ["api", "v1", "auth", "password"]) => password::change(req, env).await,
         (Method::Get, ["api", "v1", "me"]) => agent::me(req, env).await,
         (Method::Get, ["api", "v1", "sites", site, "ws"]) => {
             agent::site_socket(req, env, site).await
