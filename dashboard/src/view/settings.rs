@@ -196,7 +196,8 @@ fn secret_state(
         </p>
         <Show when=is_set>
             <span class="flag">
-                <input id=clear_id.clone() type="checkbox" on:change=toggle />
+                <input id=clear_id.clone() type="checkbox" on:change=toggle
+                    prop:checked=move || form.with(|f| f.as_ref().is_some_and(|f| f.clear_secrets.contains(field.key))) />
                 <label for=clear_id.clone()>"Remove on save"</label>
             </span>
         </Show>
