@@ -47,6 +47,7 @@ fn reply(text: &str, understood: bool, wants_human: bool) -> BotReply {
         text: text.to_string(),
         understood,
         wants_human,
+        suggestions: Vec::new(),
     }
 }
 

