@@ -33,10 +33,14 @@ fn print_row(name: &str, half: &str, s: &Score) {
 }
 
 /// Held-out floors per domain: (top-1, answered-or-offered, max unanswerable answered).
+/// Set just under what the held-out halves reach, so a change that loses ground fails.
 fn floors(name: &str) -> (f64, f64, f64) {
     match name {
-        "northwind" => (0.0, 0.0, 1.0),
-        _ => (0.0, 0.0, 1.0),
+        "northwind" => (0.72, 0.89, 0.30),
+        "shoes" => (0.66, 0.86, 0.30),
+        "saas" => (0.60, 0.84, 0.12),
+        "dental" => (0.72, 0.85, 0.12),
+        _ => (1.0, 1.0, 0.0),
     }
 }
 
@@ -131,7 +135,7 @@ fn bot_evaluation() {
     }
     let (tp, fp, fneg, _) = human_score(&messages, None, true);
     let (precision, recall) = (ratio(tp, tp + fp), ratio(tp, tp + fneg));
-    if precision < 0.0 || recall < 0.0 {
+    if precision < 0.97 || recall < 0.94 {
         failures.push(format!(
             "human requests: precision {precision:.3} recall {recall:.3}"
         ));
@@ -152,24 +156,118 @@ fn bot_time_per_message() {
         .into_iter()
         .flat_map(|d| d.questions.into_iter().map(|q| q.text))
         .collect();
-    let mut times: Vec<Duration> = texts
-        .iter()
-        .map(|text| {
-            let start = Instant::now();
-            // Built per message, as the conversation's object does.
-            let reply = FaqBot::new(&kb).answer(text);
-            std::hint::black_box(reply);
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let measure = |cold: bool| {
+        let mut times: Vec<Duration> = texts
+            .iter()
+            .map(|text| {
+                let start = Instant::now();
+                // A bot per message, as the conversation's object does; cold builds the index
+                // (a knowledge base's first message in an isolate), warm finds it cached.
+                let bot = if cold {
+                    FaqBot::uncached(&kb)
+                } else {
+                    FaqBot::new(&kb)
+                };
+                std::hint::black_box(bot.answer(text));
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+        (at(0.5), at(0.99))
+    };
+    let (cold, warm) = (measure(true), measure(false));
     println!(
-        "bot time per message, 200-entry knowledge base, index built per message ({} messages, {} build): p50 {:?}  p99 {:?}  max {:?}",
-        times.len(),
+        "bot time per message, 200-entry knowledge base ({} messages, {} build): warm p50 {:?} p99 {:?}; cold (index built) p50 {:?} p99 {:?}",
+        texts.len(),
         if cfg!(debug_assertions) { "debug" } else { "release" },
-        at(0.5),
-        at(0.99),
-        at(1.0)
+        warm.0,
+        warm.1,
+        cold.0,
+        cold.1
     );
+}
+
+/// Fits the confidence rule's logistic weights on the tuning halves of all four businesses at
+/// once and prints them with what each threshold would give there; the held-out halves are not
+/// read. Run by hand after changing the ranking:
+/// `cargo test -p baton-core --release --test bot_eval fit_confidence -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints fitted weights; run by hand"]
+fn fit_confidence() {
+    use baton_core::bot::{confidence, wants_human};
+    // (features, best entry right, right entry among the first three, answerable)
+    let mut rows: Vec<([f32; 6], bool, bool, bool)> = Vec::new();
+    let mut answerable = 0usize;
+    let mut unanswerable = 0usize;
+    for d in domains() {
+        for q in d.questions.iter().filter(|q| !q.held_out) {
+            if q.entry.is_some() {
+                answerable += 1;
+            } else {
+                unanswerable += 1;
+            }
+            if wants_human(&q.text) {
+                continue;
+            }
+            let Some(r) = FaqBot::new(&d.kb).rank(&q.text) else {
+                continue;
+            };
+            let right = q.entry == r.entries.first().copied();
+            if let (false, Some(want)) = (right, q.entry) {
+                if std::env::var_os("BATON_EVAL_MISSES").is_some() {
+                    let rank = r.entries.iter().position(|e| *e == want);
+                    let top: Vec<&str> = r
+                        .entries
+                        .iter()
+                        .take(3)
+                        .map(|e| d.keys[*e].as_str())
+                        .collect();
+                    println!(
+                        "  ranked {rank:?} want {:<16} top {top:?} {:?}",
+                        d.keys[want], q.text
+                    );
+                }
+            }
+            let offered = q
+                .entry
+                .is_some_and(|e| r.entries.iter().take(3).any(|x| *x == e));
+            rows.push((r.features.to_array(), right, offered, q.entry.is_some()));
+        }
+    }
+    let mut w = [0.0f32; 7];
+    let lambda = 0.01f32;
+    for _ in 0..20_000 {
+        let mut grad = [0.0f32; 7];
+        for (x, y, _, _) in &rows {
+            let z = w[0] + x.iter().zip(&w[1..]).map(|(a, b)| a * b).sum::<f32>();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let err = p - f32::from(u8::from(*y));
+            grad[0] += err;
+            for k in 0..6 {
+                grad[k + 1] += err * x[k];
+            }
+        }
+        for k in 0..7 {
+            let reg = if k == 0 { 0.0 } else { lambda * w[k] };
+            w[k] -= 0.5 * (grad[k] / rows.len() as f32 + reg);
+        }
+    }
+    println!("fitted on {} tuning questions: WEIGHTS = {w:?}", rows.len());
+    for weights in [w, baton_core::bot::WEIGHTS] {
+        println!("weights {weights:?}");
+        for t in (2..=16).map(|k| k as f32 * 0.05) {
+            let p = |x: &[f32; 6]| confidence(&baton_core::bot::Features::from_array(*x), &weights);
+            let right = rows.iter().filter(|r| r.1 && p(&r.0) >= t).count();
+            let offered = rows.iter().filter(|r| r.2 && p(&r.0) >= t).count();
+            let wrong = rows.iter().filter(|r| r.3 && !r.1 && p(&r.0) >= t).count();
+            let unans = rows.iter().filter(|r| !r.3 && p(&r.0) >= t).count();
+            println!(
+                "  at {t:.2}: top-1 {:5.1}%  right entry in first three {:5.1}%  wrong answers {wrong:3}  unanswerable answered {:5.1}%",
+                100.0 * right as f64 / answerable as f64,
+                100.0 * offered as f64 / answerable as f64,
+                100.0 * unans as f64 / unanswerable as f64,
+            );
+        }
+    }
 }

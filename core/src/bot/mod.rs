@@ -2,21 +2,26 @@
 //! it: an answer, whether it understood, and whether the visitor asked for a human.
 //!
 //! The embedded bot is retrieval, not generation: it normalises the message (accents, contractions,
-//! light stemming, synonyms, typo correction), ranks the site's FAQ entries with BM25 and quotes the
-//! best entry's answer only when it explains enough of the message. It never invents an answer and
-//! needs no model download, network or clock.
+//! Snowball stemming, general customer-service synonyms, typo correction, compounds), ranks the
+//! site's FAQ entries by word BM25 fused with character-trigram similarity, and quotes the best
+//! entry's answer only when a calibrated confidence says so; when the match is plausible but
+//! unclear it offers the best entries as "Did you mean…?". It never invents an answer and needs
+//! no model download, network or clock.
 
+mod confidence;
 mod faq;
 mod human;
 mod index;
 mod lang;
 mod lexicon;
 pub mod llm;
+mod ngram;
 mod replies;
 mod smalltalk;
 mod text;
 
-pub use faq::FaqBot;
+pub use confidence::{confidence, Features, ANSWER_AT, SUGGEST_AT, WEIGHTS};
+pub use faq::{FaqBot, Ranking};
 pub use human::wants_human;
 
 /// A bot's answer to one visitor message.
@@ -36,4 +41,9 @@ pub struct BotReply {
 /// the edge fetched beforehand.
 pub trait Bot {
     fn answer(&self, text: &str) -> BotReply;
+
+    /// The visitor pressed a "Did you mean…?" button: the entry whose first question it is.
+    fn choose(&self, question: &str) -> BotReply {
+        self.answer(question)
+    }
 }
