@@ -26,6 +26,13 @@ fn visitor_commands() {
     );
     roundtrip(&VisitorCommand::RequestHuman, r#"{"type":"request_human"}"#);
     roundtrip(
+        &VisitorCommand::ChooseSuggestion {
+            question: "Is there parking?".into(),
+            client_id: Some("m2".into()),
+        },
+        r#"{"type":"choose_suggestion","question":"Is there parking?","client_id":"m2"}"#,
+    );
+    roundtrip(
         &VisitorCommand::Contact {
             name: "Ann".into(),
             email: "ann@example.com".into(),
@@ -109,10 +116,25 @@ fn server_frames() {
                 kind: EventKind::BotMessage {
                     text: "Hello".into(),
                     offer_human: true,
+                    suggestions: Vec::new(),
                 },
             },
         },
         r#"{"type":"event","event":{"seq":4,"at":1001,"type":"bot_message","text":"Hello","offer_human":true}}"#,
+    );
+    roundtrip(
+        &ServerFrame::Event {
+            event: Event {
+                seq: 5,
+                at: 1002,
+                kind: EventKind::BotMessage {
+                    text: "Did you mean one of these?".into(),
+                    offer_human: true,
+                    suggestions: vec!["Is there parking?".into(), "Where are you?".into()],
+                },
+            },
+        },
+        r#"{"type":"event","event":{"seq":5,"at":1002,"type":"bot_message","text":"Did you mean one of these?","offer_human":true,"suggestions":["Is there parking?","Where are you?"]}}"#,
     );
     roundtrip(
         &ServerFrame::AlreadyClaimed {

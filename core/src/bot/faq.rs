@@ -320,6 +320,53 @@ mod tests {
         assert!(!lost.understood && german, "{}", lost.text);
     }
 
+    /// The knowledge base of the widget's "Did you mean…?" browser test.
+    fn shop() -> Vec<FaqEntry> {
+        let entry = |qs: &[&str], a: &str| FaqEntry {
+            questions: qs.iter().map(|q| (*q).to_string()).collect(),
+            answer: a.to_string(),
+        };
+        vec![
+            entry(
+                &["How long does delivery take?"],
+                "Delivery takes 2 to 4 working days.",
+            ),
+            entry(
+                &["How much is shipping?", "Is delivery free?"],
+                "Shipping is free over 60 EUR.",
+            ),
+            entry(
+                &["Do you ship outside the EU?"],
+                "We ship to the UK, Switzerland and the US.",
+            ),
+            entry(
+                &["What are your opening hours?"],
+                "We are open from 9 to 17.",
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_unclear_message_offers_the_closest_entries_and_a_click_answers() {
+        let kb = shop();
+        let bot = FaqBot::new(&kb);
+        let got = bot.answer("delivery?");
+        assert!(!got.understood && !got.wants_human, "{got:?}");
+        assert_eq!(
+            got.suggestions,
+            vec!["How long does delivery take?", "How much is shipping?"],
+            "{got:?}"
+        );
+        assert!(replies::did_you_mean(Lang::En) == got.text);
+        let chosen = bot.choose("How long does delivery take?");
+        assert_eq!(
+            (chosen.text.as_str(), chosen.understood),
+            ("Delivery takes 2 to 4 working days.", true)
+        );
+        // A question that is no longer an entry's first is answered like a message.
+        assert!(bot.choose("What are your opening hours?").understood);
+    }
+
     #[test]
     fn human_requests_win_and_empty_knowledge_base_falls_back() {
         let kb = kb();

@@ -138,6 +138,10 @@ pub struct Conversation {
     /// When the visitor's recent messages arrived, for the rate limit.
     #[serde(default)]
     pub recent_visitor_messages: Vec<Millis>,
+    /// The bot's last answer offered "Did you mean…?"; it counts as not understood only if the
+    /// visitor ignores it and writes something else.
+    #[serde(default)]
+    pub suggestions_pending: bool,
 }
 
 const RECENT_CLIENT_IDS: usize = 64;
@@ -173,6 +177,7 @@ impl Conversation {
             agent_read: 0,
             recent_client_ids: Vec::new(),
             recent_visitor_messages: Vec::new(),
+            suggestions_pending: false,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -182,6 +187,7 @@ impl Conversation {
                 EventKind::BotMessage {
                     text: greeting,
                     offer_human: false,
+                    suggestions: Vec::new(),
                 },
             );
         }

@@ -1,7 +1,7 @@
 //! What the visitor can do, and the handoff triggers that follow from it.
 
 use super::{Conversation, Effect, Phase, TicketDraft};
-use crate::bot::Bot;
+use crate::bot::{Bot, BotReply};
 use crate::error::ConversationError;
 use crate::event::EventKind;
 use crate::settings::RATE_WINDOW_MS;
@@ -16,6 +16,29 @@ impl Conversation {
         client_id: Option<String>,
         bot: &dyn Bot,
         now: Millis,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        self.visitor_says(text, client_id, now, false, |text| bot.answer(text))
+    }
+
+    /// The visitor pressed a "Did you mean…?" button: recorded as the visitor saying that
+    /// question, answered with its entry.
+    pub fn choose_suggestion(
+        &mut self,
+        question: &str,
+        client_id: Option<String>,
+        bot: &dyn Bot,
+        now: Millis,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        self.visitor_says(question, client_id, now, true, |text| bot.choose(text))
+    }
+
+    fn visitor_says(
+        &mut self,
+        text: &str,
+        client_id: Option<String>,
+        now: Millis,
+        chose_suggestion: bool,
+        answer: impl FnOnce(&str) -> BotReply,
     ) -> Result<Vec<Effect>, ConversationError> {
         let text = validate::message_text(text, self.settings.max_message_bytes)?;
         let mut effects = Vec::new();
@@ -42,20 +65,27 @@ impl Conversation {
             self.handoff(&mut effects, now);
             return Ok(effects);
         }
-        let reply = bot.answer(&text);
+        // An offer the visitor wrote past counts as not understood; a click on it does not.
+        if std::mem::take(&mut self.suggestions_pending) && !chose_suggestion {
+            self.not_understood += 1;
+        }
+        let reply = answer(&text);
         if reply.wants_human {
             self.not_understood = 0;
             self.handoff(&mut effects, now);
             return Ok(effects);
         }
+        let offered = !reply.understood && !reply.suggestions.is_empty();
         if reply.understood {
             self.not_understood = 0;
-        } else {
+        } else if !offered {
             self.not_understood += 1;
         }
+        self.suggestions_pending = offered;
         let may_hand_over = self.settings.live_chat && self.blocked.is_none();
         let limit = self.settings.not_understood_limit;
-        if !reply.understood && may_hand_over && limit > 0 && self.not_understood >= limit {
+        let gave_up = !reply.understood && !offered;
+        if gave_up && may_hand_over && limit > 0 && self.not_understood >= limit {
             self.not_understood = 0;
             self.handoff(&mut effects, now);
             return Ok(effects);
@@ -66,6 +96,7 @@ impl Conversation {
             EventKind::BotMessage {
                 text: reply.text,
                 offer_human: !reply.understood && may_hand_over,
+                suggestions: reply.suggestions,
             },
         );
         Ok(effects)
@@ -104,6 +135,7 @@ impl Conversation {
                 EventKind::BotMessage {
                     text,
                     offer_human: false,
+                    suggestions: Vec::new(),
                 },
             );
             return;
