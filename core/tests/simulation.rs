@@ -515,7 +515,14 @@ fn choosing_a_suggestion_answers_with_that_entry() {
         }
     );
     assert_eq!(sim.conversation.not_understood, 0);
-    assert!(!sim.conversation.suggestions_pending);
+    assert!(sim.conversation.offered.is_empty());
+    // Writing an offered question is choosing it, as the widget's buttons do.
+    sim.say_to(&Unsure, "hours?? or when").unwrap();
+    sim.say("What are your opening hours?").unwrap();
+    assert_eq!(sim.conversation.not_understood, 0);
+    assert!(
+        matches!(sim.last(), EventKind::BotMessage { text, .. } if text == "We are open 9 to 17.")
+    );
     // A not-understood message after a click is the first one, not the second.
     sim.say("qwerty asdf").unwrap();
     assert_eq!(sim.phase(), Phase::Bot);

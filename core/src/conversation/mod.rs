@@ -138,10 +138,11 @@ pub struct Conversation {
     /// When the visitor's recent messages arrived, for the rate limit.
     #[serde(default)]
     pub recent_visitor_messages: Vec<Millis>,
-    /// The bot's last answer offered "Did you mean…?"; it counts as not understood only if the
-    /// visitor ignores it and writes something else.
+    /// The questions the bot's last answer offered as "Did you mean…?". The offer counts as not
+    /// understood only if the visitor writes something else; writing (or clicking) one of them
+    /// chooses it.
     #[serde(default)]
-    pub suggestions_pending: bool,
+    pub offered: Vec<String>,
 }
 
 const RECENT_CLIENT_IDS: usize = 64;
@@ -177,7 +178,7 @@ impl Conversation {
             agent_read: 0,
             recent_client_ids: Vec::new(),
             recent_visitor_messages: Vec::new(),
-            suggestions_pending: false,
+            offered: Vec::new(),
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {

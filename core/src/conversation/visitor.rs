@@ -1,7 +1,7 @@
 //! What the visitor can do, and the handoff triggers that follow from it.
 
 use super::{Conversation, Effect, Phase, TicketDraft};
-use crate::bot::{Bot, BotReply};
+use crate::bot::Bot;
 use crate::error::ConversationError;
 use crate::event::EventKind;
 use crate::settings::RATE_WINDOW_MS;
@@ -17,7 +17,7 @@ impl Conversation {
         bot: &dyn Bot,
         now: Millis,
     ) -> Result<Vec<Effect>, ConversationError> {
-        self.visitor_says(text, client_id, now, false, |text| bot.answer(text))
+        self.visitor_says(text, client_id, now, false, bot)
     }
 
     /// The visitor pressed a "Did you mean…?" button: recorded as the visitor saying that
@@ -29,7 +29,7 @@ impl Conversation {
         bot: &dyn Bot,
         now: Millis,
     ) -> Result<Vec<Effect>, ConversationError> {
-        self.visitor_says(question, client_id, now, true, |text| bot.choose(text))
+        self.visitor_says(question, client_id, now, true, bot)
     }
 
     fn visitor_says(
@@ -38,7 +38,7 @@ impl Conversation {
         client_id: Option<String>,
         now: Millis,
         chose_suggestion: bool,
-        answer: impl FnOnce(&str) -> BotReply,
+        bot: &dyn Bot,
     ) -> Result<Vec<Effect>, ConversationError> {
         let text = validate::message_text(text, self.settings.max_message_bytes)?;
         let mut effects = Vec::new();
@@ -65,11 +65,17 @@ impl Conversation {
             self.handoff(&mut effects, now);
             return Ok(effects);
         }
-        // An offer the visitor wrote past counts as not understood; a click on it does not.
-        if std::mem::take(&mut self.suggestions_pending) && !chose_suggestion {
+        // An offer the visitor wrote past counts as not understood; choosing from it does not.
+        let offered = std::mem::take(&mut self.offered);
+        let chose = chose_suggestion || offered.contains(&text);
+        if !offered.is_empty() && !chose {
             self.not_understood += 1;
         }
-        let reply = answer(&text);
+        let reply = if chose {
+            bot.choose(&text)
+        } else {
+            bot.answer(&text)
+        };
         if reply.wants_human {
             self.not_understood = 0;
             self.handoff(&mut effects, now);
@@ -81,7 +87,9 @@ impl Conversation {
         } else if !offered {
             self.not_understood += 1;
         }
-        self.suggestions_pending = offered;
+        if offered {
+            self.offered.clone_from(&reply.suggestions);
+        }
         let may_hand_over = self.settings.live_chat && self.blocked.is_none();
         let limit = self.settings.not_understood_limit;
         let gave_up = !reply.understood && !offered;

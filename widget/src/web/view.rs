@@ -239,14 +239,15 @@ fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
 }
 
 /// The `i`-th "Did you mean…?" button (the bot offers at most three): one fixed button each,
-/// hidden when unused, which costs fewer bytes than a keyed list.
+/// hidden when unused, which costs fewer bytes than a keyed list. It sends the question as the
+/// visitor's message (shown at once, resent after a reconnect); the edge knows it was offered.
 fn suggestion(ctx: Ctx, i: usize) -> impl IntoView {
     let question = move || ctx.chat.with(|c| c.suggestions().get(i).cloned());
     view! {
         <button type="button" class="offer" hidden=move || question().is_none()
             on:click=move |_| {
                 if let Some(question) = question() {
-                    super::send_command(VisitorCommand::ChooseSuggestion { question, client_id: None });
+                    super::send_text(&question);
                 }
             }>
             {move || question().unwrap_or_default()}
