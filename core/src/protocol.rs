@@ -26,12 +26,6 @@ pub enum VisitorCommand {
     },
     /// The "Talk to a person" button.
     RequestHuman,
-    /// A "Did you mean…?" button: the question it showed; the bot answers with that entry.
-    ChooseSuggestion {
-        question: String,
-        #[serde(default)]
-        client_id: Option<String>,
-    },
     Contact {
         name: String,
         email: String,

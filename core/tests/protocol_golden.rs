@@ -26,13 +26,6 @@ fn visitor_commands() {
     );
     roundtrip(&VisitorCommand::RequestHuman, r#"{"type":"request_human"}"#);
     roundtrip(
-        &VisitorCommand::ChooseSuggestion {
-            question: "Is there parking?".into(),
-            client_id: Some("m2".into()),
-        },
-        r#"{"type":"choose_suggestion","question":"Is there parking?","client_id":"m2"}"#,
-    );
-    roundtrip(
         &VisitorCommand::Contact {
             name: "Ann".into(),
             email: "ann@example.com".into(),

@@ -497,7 +497,8 @@ fn did_you_mean_is_data_and_counts_as_not_understood_only_if_ignored() {
 fn choosing_a_suggestion_answers_with_that_entry() {
     let mut sim = Sim::new(fast_settings());
     sim.say_to(&Unsure, "hours?? or when").unwrap();
-    sim.choose("What are your opening hours?").unwrap();
+    // The widget's button sends the offered question as the visitor's message.
+    sim.say("What are your opening hours?").unwrap();
     let n = sim.events.len();
     assert_eq!(
         sim.events[n - 2],

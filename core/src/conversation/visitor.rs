@@ -9,7 +9,9 @@ use crate::{validate, Millis, Seq};
 
 impl Conversation {
     /// A visitor's chat message. In a bot phase the bot answers, and a handoff may start
-    /// (straight to live, asked for a human, or not understood too often).
+    /// (straight to live, asked for a human, or not understood too often). A message that is
+    /// one of the questions the bot just offered ("Did you mean…?" buttons send them) chooses
+    /// that entry.
     pub fn visitor_message(
         &mut self,
         text: &str,
@@ -17,19 +19,7 @@ impl Conversation {
         bot: &dyn Bot,
         now: Millis,
     ) -> Result<Vec<Effect>, ConversationError> {
-        self.visitor_says(text, client_id, now, false, bot)
-    }
-
-    /// The visitor pressed a "Did you mean…?" button: recorded as the visitor saying that
-    /// question, answered with its entry.
-    pub fn choose_suggestion(
-        &mut self,
-        question: &str,
-        client_id: Option<String>,
-        bot: &dyn Bot,
-        now: Millis,
-    ) -> Result<Vec<Effect>, ConversationError> {
-        self.visitor_says(question, client_id, now, true, bot)
+        self.visitor_says(text, client_id, now, bot)
     }
 
     fn visitor_says(
@@ -37,7 +27,6 @@ impl Conversation {
         text: &str,
         client_id: Option<String>,
         now: Millis,
-        chose_suggestion: bool,
         bot: &dyn Bot,
     ) -> Result<Vec<Effect>, ConversationError> {
         let text = validate::message_text(text, self.settings.max_message_bytes)?;
@@ -67,7 +56,7 @@ impl Conversation {
         }
         // An offer the visitor wrote past counts as not understood; choosing from it does not.
         let offered = std::mem::take(&mut self.offered);
-        let chose = chose_suggestion || offered.contains(&text);
+        let chose = offered.contains(&text);
         if !offered.is_empty() && !chose {
             self.not_understood += 1;
         }

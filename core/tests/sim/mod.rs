@@ -114,17 +114,6 @@ impl Sim {
         Ok(())
     }
 
-    /// The visitor presses a "Did you mean…?" button.
-    pub fn choose(&mut self, question: &str) -> Result<(), ConversationError> {
-        let kb = self.kb.clone();
-        let bot = FaqBot::new(&kb);
-        let effects = self
-            .conversation
-            .choose_suggestion(question, None, &bot, self.now)?;
-        self.absorb(effects);
-        Ok(())
-    }
-
     pub fn contact(&mut self, name: &str, email: &str) -> Result<(), ConversationError> {
         let effects = self.conversation.submit_contact(name, email, self.now)?;
         self.absorb(effects);

@@ -48,20 +48,6 @@ impl ConversationRoom {
                 .await
             }
             VisitorCommand::RequestHuman => self.transact(|c, now| c.request_human(now)).await,
-            // A "Did you mean…?" button names an entry: the embedded bot quotes it, LLM or not.
-            VisitorCommand::ChooseSuggestion {
-                question,
-                client_id,
-            } => {
-                self.transact(|c, now| {
-                    let entries = std::mem::take(&mut c.settings.knowledge_base);
-                    let bot = LazyBot::new(&entries);
-                    let result = c.choose_suggestion(&question, client_id, &bot, now);
-                    c.settings.knowledge_base = entries;
-                    result
-                })
-                .await
-            }
             VisitorCommand::Contact { name, email } => {
                 self.transact(|c, now| c.submit_contact(&name, &email, now))
                     .await
