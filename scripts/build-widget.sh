@@ -65,6 +65,7 @@ const block = `${begin}
 /widget.js
   Access-Control-Allow-Origin: *
   Cache-Control: public, max-age=300
+  X-Content-Type-Options: nosniff
 /widget/*
   Access-Control-Allow-Origin: *
   Cache-Control: public, max-age=31536000, immutable

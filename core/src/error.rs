@@ -58,6 +58,12 @@ pub enum ConversationError {
     /// Too many messages in a short time.
     #[error("you are sending messages too quickly; please wait a few seconds")]
     RateLimited,
+    /// A read receipt for a message that does not exist (yet).
+    #[error("there is no event {seq}; the last one is {last}")]
+    UnknownSeq { seq: u64, last: u64 },
+    /// Typing frames far faster than anyone types.
+    #[error("too many typing frames; at most {per_second} a second are relayed")]
+    TypingFlood { per_second: u32 },
 }
 
 impl ConversationError {
@@ -70,7 +76,8 @@ impl ConversationError {
             Self::NotAllowed { .. } | Self::UnknownGroup(_) => ErrorCode::NotAllowed,
             Self::AlreadyClaimed { .. } => ErrorCode::AlreadyClaimed,
             Self::NotHolder { .. } => ErrorCode::NotHolder,
-            Self::RateLimited => ErrorCode::RateLimited,
+            Self::RateLimited | Self::TypingFlood { .. } => ErrorCode::RateLimited,
+            Self::UnknownSeq { .. } => ErrorCode::BadRequest,
         }
     }
 }

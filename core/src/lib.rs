@@ -11,9 +11,11 @@ pub mod conversation;
 pub mod error;
 pub mod event;
 pub mod ladder;
+pub mod limits;
 pub mod protocol;
 pub mod roster;
 pub mod settings;
+pub mod settings_update;
 pub mod validate;
 
 pub use bot::{Bot, BotReply};

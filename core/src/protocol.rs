@@ -13,7 +13,8 @@ use crate::Seq;
 
 /// Visitor → edge, on the conversation socket.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Unknown fields are refused: a misspelt `client_id` must not silently lose its duplicate check.
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum VisitorCommand {
     /// `client_id` makes a resend after a reconnect harmless: the same id is stored once.
     Message {
@@ -43,7 +44,8 @@ pub enum VisitorCommand {
 
 /// Agent → edge, on a conversation socket.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Unknown fields are refused: a misspelt `client_id` must not silently lose its duplicate check.
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AgentCommand {
     /// Claim a waiting chat; the first accept wins.
     Accept,
@@ -82,7 +84,8 @@ pub enum AgentCommand {
 
 /// Agent → edge, on the site socket (presence and lists).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Unknown fields are refused: a misspelt `client_id` must not silently lose its duplicate check.
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SiteCommand {
     SetAvailability { available: bool },
     Ping,
@@ -95,6 +98,14 @@ pub enum Party {
     Visitor,
     Agent,
 }
+
+/// WebSocket close code when the edge ends an agent's access (signed out, removed from the
+/// site, role or groups changed): reconnect to be authorised again, or sign in.
+pub const CLOSE_ACCESS_REVOKED: u16 = 4001;
+
+/// WebSocket close code when a visitor opened more sockets on one conversation than
+/// [`crate::limits::VISITOR_SOCKETS_PER_CONVERSATION`]: the oldest makes room for the newest.
+pub const CLOSE_REPLACED: u16 = 4002;
 
 /// Edge → visitor or agent.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -187,4 +187,29 @@ fn frame_errors_are_told_apart() {
         parse_frame::<AgentCommand>(r#"{"type":"accept"}"#, 4096),
         Ok(AgentCommand::Accept)
     );
+    // A misspelt field is an error, not silently dropped (commands without fields, such as
+    // `ping` or `accept`, have nothing to misspell: serde ignores extras there).
+    for raw in [
+        r#"{"type":"message","text":"hi","clientid":"c1"}"#,
+        r#"{"type":"typing","typing":true,"extra":1}"#,
+    ] {
+        assert!(
+            matches!(
+                parse_frame::<VisitorCommand>(raw, 4096),
+                Err(FrameError::BadFields(_))
+            ),
+            "{raw}"
+        );
+    }
+    assert!(matches!(
+        parse_frame::<AgentCommand>(r#"{"type":"forward","group":"x","to":"y"}"#, 4096),
+        Err(FrameError::BadFields(_))
+    ));
+    assert!(matches!(
+        parse_frame::<baton_core::protocol::SiteCommand>(
+            r#"{"type":"set_availability","available":true,"for":"x"}"#,
+            4096
+        ),
+        Err(FrameError::BadFields(_))
+    ));
 }

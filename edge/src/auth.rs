@@ -15,6 +15,11 @@ const PBKDF2_ITERATIONS: u32 = 100_000;
 const SESSION_DAYS: i64 = 14;
 pub const SESSION_COOKIE: &str = "baton_session";
 
+/// Checked when the email has no account, so it costs the same PBKDF2 work as a real one and
+/// never matches (the derived key is not all zeros).
+pub const DUMMY_PASSWORD_HASH: &str = "pbkdf2-sha256$100000$00000000000000000000000000000000$\
+0000000000000000000000000000000000000000000000000000000000000000";
+
 pub async fn hash_password(password: &str) -> ApiResult<String> {
     let salt = random_hex(16)?;
     let derived = derive(password, &salt, PBKDF2_ITERATIONS).await?;

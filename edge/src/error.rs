@@ -10,6 +10,8 @@ pub struct ApiError {
     pub status: u16,
     pub code: ErrorCode,
     pub message: String,
+    /// Seconds, for `Retry-After` on 429.
+    pub retry_after: Option<u32>,
 }
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
@@ -20,7 +22,13 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -41,7 +49,13 @@ impl ApiError {
 
     pub fn into_response(self) -> worker::Result<Response> {
         let body = serde_json::json!({ "error": self.code, "message": self.message });
-        Ok(Response::from_json(&body)?.with_status(self.status))
+        let mut response = Response::from_json(&body)?.with_status(self.status);
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .set("retry-after", &seconds.to_string())?;
+        }
+        Ok(response)
     }
 }
 

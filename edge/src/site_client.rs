@@ -110,6 +110,19 @@ impl SiteClient {
         })
     }
 
+    /// Records that an agent's session has a socket open to a conversation of the site.
+    pub async fn watch(&self, watch: &crate::site_hub::access::Watch) -> ApiResult<()> {
+        let _: (u16, Ack) = call_json(&self.stub, Method::Post, "/watch", Some(watch)).await?;
+        Ok(())
+    }
+
+    /// Closes an agent's sockets on the site (site socket and every conversation socket).
+    pub async fn revoke(&self, revoke: &crate::site_hub::access::Revoke) -> ApiResult<u32> {
+        let (_, answer): (u16, crate::site_hub::access::Revoked) =
+            call_json(&self.stub, Method::Post, "/revoke", Some(revoke)).await?;
+        Ok(answer.closed)
+    }
+
     pub async fn release(&self, request: &SeatRequest) -> ApiResult<()> {
         let _: (u16, Ack) = call_json(&self.stub, Method::Post, "/release", Some(request)).await?;
         Ok(())

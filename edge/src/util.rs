@@ -112,3 +112,13 @@ pub fn answer_pings(state: &worker::State) {
         Err(_) => worker::console_error!("could not set the ping auto-response"),
     }
 }
+
+/// The operator's allow-list of LLM endpoints (`LLM_ALLOWED_URLS`, a var or a secret).
+pub fn llm_policy(env: &worker::Env) -> baton_core::settings_update::LlmPolicy {
+    let list = env
+        .secret("LLM_ALLOWED_URLS")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("LLM_ALLOWED_URLS").map(|v| v.to_string()))
+        .unwrap_or_default();
+    baton_core::settings_update::LlmPolicy::parse(&list)
+}

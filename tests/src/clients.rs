@@ -152,6 +152,31 @@ impl Conn {
         self.stream
     }
 
+    /// Reads until the server closes the socket; its close code and reason, or an error if it
+    /// stays open past `limit`. Frames received meanwhile are kept.
+    pub async fn wait_closed(&mut self, limit: Duration) -> Result<(u16, String), String> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.stream.next()).await {
+                Err(_) => return Err(format!("still open after {limit:?}")),
+                Ok(None) => return Ok((1006, String::new())),
+                Ok(Some(Err(_))) => return Ok((1006, String::new())),
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    return Ok(frame
+                        .map(|f| (u16::from(f.code), f.reason.to_string()))
+                        .unwrap_or((1005, String::new())))
+                }
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    if let Ok(frame) = serde_json::from_str::<ServerFrame>(text.as_str()) {
+                        self.frames.push(frame);
+                    }
+                }
+                Ok(Some(Ok(_))) => {}
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
     }
@@ -224,6 +249,17 @@ impl VisitorSocket {
     }
 }
 
+/// A client address of its own for each simulated visitor, as real visitors have: the edge
+/// limits new conversations per address (`core::limits`). `wrangler dev` keeps a
+/// `CF-Connecting-IP` the client sent; Cloudflare's network replaces it with the real one.
+pub fn visitor_address() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let pid = std::process::id() & 0xff;
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("10.{pid}.{}.{}", (n >> 8) & 0xff, n & 0xff)
+}
+
 pub async fn start_conversation(edge: &Edge, site_id: &str, body: serde_json::Value) -> Started {
     let response = edge
         .http
@@ -231,6 +267,7 @@ pub async fn start_conversation(edge: &Edge, site_id: &str, body: serde_json::Va
             "{}/api/v1/sites/{site_id}/conversations",
             edge.base
         ))
+        .header("cf-connecting-ip", visitor_address())
         .json(&body)
         .send()
         .await

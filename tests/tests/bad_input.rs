@@ -202,6 +202,7 @@ async fn wrong_tokens_unknown_sites_and_foreign_agents_are_refused() {
     assert_eq!(status(r), 422);
     let body: serde_json::Value = r_json(
         http.post(format!("{base}/api/v1/auth/login"))
+            .header("content-type", "application/json")
             .body("{")
             .send()
             .await
@@ -209,6 +210,14 @@ async fn wrong_tokens_unknown_sites_and_foreign_agents_are_refused() {
     )
     .await;
     assert_eq!(body["error"], "bad_json");
+    // Without saying it is JSON, a sign-in is refused outright (a cross-site form could send it).
+    let r = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(r), 415);
     // Wrong password, wrong or missing bearer token.
     let r = http
         .post(format!("{base}/api/v1/auth/login"))
@@ -270,7 +279,7 @@ async fn wrong_tokens_unknown_sites_and_foreign_agents_are_refused() {
 
     // A plain agent cannot change settings; an admin can, and a bad value is refused.
     let r = http
-        .put(format!("{base}/api/v1/sites/{}/settings", site_a.id))
+        .patch(format!("{base}/api/v1/sites/{}/settings", site_a.id))
         .bearer_auth(&site_a.agents[0].token)
         .json(&serde_json::json!({ "time_to_accept_ms": 5 }))
         .send()

@@ -78,8 +78,14 @@ async fn exactly_one_of_fifty_simultaneous_accepts_wins() {
 #[tokio::test]
 async fn an_agent_at_max_chats_is_refused_with_a_clear_message() {
     let edge = Edge::shared();
+    // This test is about slots, not the ladder: a busy machine must not let the chats be
+    // missed (3 s in fast_settings) before the second accept, which would refuse it for that.
+    let settings = baton_core::SiteSettings {
+        time_to_accept_ms: 120_000,
+        ..fast_settings()
+    };
     let site = edge
-        .create_site_with(fast_settings(), 1, serde_json::json!({ "max_chats": 1 }))
+        .create_site_with(settings, 1, serde_json::json!({ "max_chats": 1 }))
         .await;
     let agent = &site.agents[0];
     let mut online = SiteSocket::connect(&edge, &site, agent).await;

@@ -243,11 +243,18 @@ impl Conversation {
     }
 
     /// The agents have seen everything up to `seq`.
-    pub fn agent_read(&mut self, seq: Seq) -> bool {
-        let seq = seq.min(self.last_seq);
+    /// Whether the read mark moved; a receipt for an event that does not exist is refused
+    /// (it would tell the other side something was read that was never sent).
+    pub fn agent_read(&mut self, seq: Seq) -> Result<bool, ConversationError> {
+        if seq > self.last_seq {
+            return Err(ConversationError::UnknownSeq {
+                seq,
+                last: self.last_seq,
+            });
+        }
         let moved = seq > self.agent_read;
         self.agent_read = self.agent_read.max(seq);
-        moved
+        Ok(moved)
     }
 
     /// The holder steps away: tell the visitor, free the agent's slot.

@@ -248,10 +248,17 @@ impl Conversation {
     }
 
     /// The visitor has seen everything up to `seq`.
-    pub fn visitor_read(&mut self, seq: Seq) -> bool {
-        let seq = seq.min(self.last_seq);
+    /// Whether the read mark moved; a receipt for an event that does not exist is refused
+    /// (it would tell the other side something was read that was never sent).
+    pub fn visitor_read(&mut self, seq: Seq) -> Result<bool, ConversationError> {
+        if seq > self.last_seq {
+            return Err(ConversationError::UnknownSeq {
+                seq,
+                last: self.last_seq,
+            });
+        }
         let moved = seq > self.visitor_read;
         self.visitor_read = self.visitor_read.max(seq);
-        moved
+        Ok(moved)
     }
 }

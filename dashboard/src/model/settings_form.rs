@@ -2,7 +2,7 @@
 //! working on the JSON object itself, so settings this dashboard does not know yet (a newer
 //! edge) are kept as they are instead of being reset by a save.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use baton_core::FaqEntry;
 use serde_json::{Map, Value};
@@ -184,6 +184,10 @@ pub struct SettingsForm {
     /// Text of each known field present in the settings.
     pub values: BTreeMap<&'static str, String>,
     pub knowledge_base: Vec<KbDraft>,
+    /// Write-only secrets the edge says are set (it never sends their value).
+    pub secrets_set: BTreeSet<&'static str>,
+    /// Secrets the admin chose to remove on the next save.
+    pub clear_secrets: BTreeSet<&'static str>,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -198,7 +202,18 @@ impl SettingsForm {
     pub fn from_json(settings: &Value) -> Self {
         let base = settings.as_object().cloned().unwrap_or_default();
         let mut values = BTreeMap::new();
+        let mut secrets_set = BTreeSet::new();
         for field in FIELDS {
+            if field.kind == Kind::Secret {
+                // Secrets are write-only: the edge answers only whether each is set.
+                if let Some(set) = base.get(&format!("{}_set", field.key)) {
+                    if set.as_bool() == Some(true) {
+                        secrets_set.insert(field.key);
+                    }
+                    values.insert(field.key, String::new());
+                }
+                continue;
+            }
             let Some(value) = base.get(field.key) else {
                 continue; // an older edge without this setting: leave it out of the form
             };
@@ -238,6 +253,8 @@ impl SettingsForm {
             base,
             values,
             knowledge_base,
+            secrets_set,
+            clear_secrets: BTreeSet::new(),
         }
     }
 
@@ -277,6 +294,9 @@ impl SettingsForm {
                     Value::from(count)
                 }
                 Kind::Lines => Value::from(lines(text)),
+                // An empty secret field keeps the secret; removing it is an explicit choice.
+                Kind::Secret if self.clear_secrets.contains(field.key) => Value::from(""),
+                Kind::Secret if text.trim().is_empty() => continue,
                 Kind::Text | Kind::Secret => Value::from(text.trim().to_string()),
                 Kind::LongText => Value::from(text.clone()),
             };
@@ -376,6 +396,25 @@ mod tests {
         });
         let (label, _) = form.to_json().err().unwrap_or_default();
         assert_eq!(label, "Knowledge base entry 2");
+    }
+
+    #[test]
+    fn secrets_are_write_only() {
+        let json = serde_json::json!({ "greeting": "Hi", "identity_secret_set": true });
+        let mut form = SettingsForm::from_json(&json);
+        assert!(form.has("identity_secret") && form.secrets_set.contains("identity_secret"));
+        let kept = form.to_json().unwrap_or_default();
+        assert!(
+            kept.get("identity_secret").is_none(),
+            "empty keeps the secret"
+        );
+        form.set("identity_secret", "a-new-secret-of-16+".into());
+        assert_eq!(
+            form.to_json().unwrap_or_default()["identity_secret"],
+            "a-new-secret-of-16+"
+        );
+        form.clear_secrets.insert("identity_secret");
+        assert_eq!(form.to_json().unwrap_or_default()["identity_secret"], "");
     }
 
     #[test]

@@ -81,13 +81,18 @@ pub struct NewAgent {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct AddedAgent {
-    pub agent: SiteAgent,
+    /// `None` when the account exists elsewhere and was invited instead.
+    #[serde(default)]
+    pub agent: Option<SiteAgent>,
     /// The new account's first password, when the edge generated it.
     #[serde(default)]
     pub password: Option<String>,
     /// The email already had an account: it only gained this site.
     #[serde(default)]
     pub existing: bool,
+    /// Invited: the account joins when its owner accepts.
+    #[serde(default)]
+    pub invited: bool,
 }
 
 /// `PATCH /api/v1/sites/{site}/agents/{id}`.

@@ -158,20 +158,25 @@ fn AddAgent(base: String, agents: RwSignal<Option<Vec<SiteAgent>>>) -> impl Into
             password: (!chosen.is_empty()).then_some(chosen),
         };
         let base = base.clone();
+        let new_email = new.email.clone();
         leptos::task::spawn_local(async move {
             match api::post::<_, AddedAgent>(&base, &new).await {
                 Ok(added) => {
-                    let text = match (added.existing, added.password) {
-                        (true, _) => format!(
+                    let typed = new_email.clone();
+                    let text = match (&added.agent, added.existing, added.password) {
+                        (None, _, _) => format!(
+                            "Invited {typed}: they join this site when they accept the invitation after signing in."
+                        ),
+                        (Some(agent), true, _) => format!(
                             "{} already had an account and can now use this site.",
-                            added.agent.email
+                            agent.email
                         ),
-                        (false, Some(password)) => format!(
+                        (Some(agent), false, Some(password)) => format!(
                             "Added {}. First password (shown once): {password}",
-                            added.agent.email
+                            agent.email
                         ),
-                        (false, None) => {
-                            format!("Added {} with the password you chose.", added.agent.email)
+                        (Some(agent), false, None) => {
+                            format!("Added {} with the password you chose.", agent.email)
                         }
                     };
                     outcome.set(Some(text));
@@ -180,8 +185,8 @@ fn AddAgent(base: String, agents: RwSignal<Option<Vec<SiteAgent>>>) -> impl Into
                     password.set(String::new());
                     // `try_`: the settings screen may have been left while the request ran.
                     let _ = agents.try_update(|list| {
-                        if let Some(list) = list {
-                            list.push(added.agent);
+                        if let (Some(list), Some(agent)) = (list, added.agent) {
+                            list.push(agent);
                         }
                     });
                 }

@@ -5,6 +5,7 @@ mod agents;
 mod chat;
 mod chat_actions;
 mod composer;
+mod invitations;
 mod kb;
 mod lists;
 mod login;

@@ -152,13 +152,54 @@ fn field_view(form: RwSignal<Option<SettingsForm>>, field: &'static Field) -> im
         }
     };
     let flag = field.kind == Kind::Flag;
+    let secret = (field.kind == Kind::Secret).then(|| secret_state(form, field, &id));
     view! {
         <div class="field" class:flag=flag>
             <label for=id>{field.label}</label>
             {input}
+            {secret}
             <Show when=move || !field.help.is_empty()>
                 <p class="help" id=help_id.clone()>{field.help}</p>
             </Show>
         </div>
+    }
+}
+
+/// A write-only secret: whether it is set (never its value), and a way to remove it.
+fn secret_state(
+    form: RwSignal<Option<SettingsForm>>,
+    field: &'static Field,
+    id: &str,
+) -> impl IntoView {
+    let is_set = move || {
+        form.with(|f| {
+            f.as_ref()
+                .is_some_and(|f| f.secrets_set.contains(field.key))
+        })
+    };
+    let clear_id = format!("{id}-clear");
+    let toggle = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        form.update(|f| {
+            if let Some(f) = f {
+                if on {
+                    f.clear_secrets.insert(field.key);
+                } else {
+                    f.clear_secrets.remove(field.key);
+                }
+            }
+        })
+    };
+    view! {
+        <p class="help" role="status">
+            {move || if is_set() { "Set. Type a new one to replace it; leave empty to keep it." } else { "Not set." }}
+        </p>
+        <Show when=is_set>
+            <span class="flag">
+                <input id=clear_id.clone() type="checkbox" on:change=toggle
+                    prop:checked=move || form.with(|f| f.as_ref().is_some_and(|f| f.clear_secrets.contains(field.key))) />
+                <label for=clear_id.clone()>"Remove on save"</label>
+            </span>
+        </Show>
     }
 }

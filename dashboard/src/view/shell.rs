@@ -52,6 +52,7 @@ pub fn Shell() -> impl IntoView {
         </header>
         <Nav />
         <main id="main" on:click=|_| notify::unlock_audio()>
+            <super::invitations::Invitations />
             {move || screen(ctx, site.get())}
         </main>
     }

@@ -27,6 +27,25 @@ impl ConversationRoom {
         cached.unwrap_or(4096) + FRAME_OVERHEAD
     }
 
+    /// Whether a typing frame is relayed. A repeat of the same state is dropped without a word
+    /// (it said nothing new); a flood is answered with an error.
+    fn typing_admitted(&self, ws: &WebSocket, by: Party, typing: bool) -> bool {
+        use baton_core::limits::{TypingVerdict, TYPING_PER_SECOND};
+        let side = usize::from(by == Party::Agent);
+        let verdict = self.typing_gates.borrow_mut()[side].admit(typing, crate::util::now());
+        match verdict {
+            TypingVerdict::Relay => true,
+            TypingVerdict::Repeat => false,
+            TypingVerdict::Flood => {
+                let error = ConversationError::TypingFlood {
+                    per_second: TYPING_PER_SECOND,
+                };
+                send(ws, &ServerFrame::error(error.code(), error.to_string()));
+                false
+            }
+        }
+    }
+
     pub(super) async fn visitor_frame(&self, ws: &WebSocket, text: &str) {
         let command = match parse_frame::<VisitorCommand>(text, self.frame_limit()) {
             Ok(command) => command,
@@ -64,6 +83,9 @@ impl ConversationRoom {
                 Err(error) => Err(Refusal::Platform(error)),
             },
             VisitorCommand::Typing { typing } => {
+                if !self.typing_admitted(ws, Party::Visitor, typing) {
+                    return;
+                }
                 let frame = ServerFrame::Typing {
                     by: Party::Visitor,
                     typing,
@@ -74,7 +96,7 @@ impl ConversationRoom {
                 let mut moved = false;
                 let result = self
                     .transact(|c, _| {
-                        moved = c.visitor_read(seq);
+                        moved = c.visitor_read(seq)?;
                         Ok(Vec::new())
                     })
                     .await;
@@ -142,6 +164,9 @@ impl ConversationRoom {
                     .await
             }
             AgentCommand::Typing { typing } => {
+                if !self.typing_admitted(ws, Party::Agent, typing) {
+                    return;
+                }
                 let frame = ServerFrame::Typing {
                     by: Party::Agent,
                     typing,
@@ -152,7 +177,7 @@ impl ConversationRoom {
                 let mut moved = false;
                 let result = self
                     .transact(|c, _| {
-                        moved = c.agent_read(seq);
+                        moved = c.agent_read(seq)?;
                         Ok(Vec::new())
                     })
                     .await;

@@ -17,6 +17,12 @@ impl ConversationRoom {
         let conversation = self.loaded().ok()?;
         let bot_answers = conversation.phase.bot_answers() && !conversation.handoff_pending;
         let llm = conversation.settings.llm.clone().filter(|_| bot_answers)?;
+        // Checked again at call time: the operator may have narrowed the list since the
+        // settings were saved, and the platform key must never leave for another host.
+        if let Err(why) = crate::util::llm_policy(&self.env).allows(&llm.url) {
+            worker::console_warn!("LLM endpoint refused ({why}); the embedded bot answers");
+            return None;
+        }
         let body = request_body(&llm, &conversation.settings.knowledge_base, text);
         let headers = Headers::new();
         headers.set("content-type", "application/json").ok()?;

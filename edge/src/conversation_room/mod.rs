@@ -23,6 +23,7 @@ use worker::{
 
 use crate::error::{ApiError, ApiResult};
 use crate::util::{constant_time_eq, json_response, now, query_param, sha256_hex};
+use baton_core::limits::{AGENT_SOCKETS_PER_CONVERSATION, VISITOR_SOCKETS_PER_CONVERSATION};
 use store::Store;
 
 /// Who is on the other end of a socket; kept as the socket's attachment so it survives
@@ -50,6 +51,9 @@ pub struct AgentHeader {
     pub agent: AgentRef,
     pub max_chats: u32,
     pub site_id: String,
+    /// The hash of the agent's session, to close its sockets when it signs out.
+    #[serde(default)]
+    pub session: String,
 }
 
 pub const AGENT_HEADER: &str = "x-baton-agent";
@@ -61,6 +65,8 @@ pub struct ConversationRoom {
     cache: RefCell<Option<Conversation>>,
     /// The alarm as last written (`None`: not known since the object started).
     armed: Cell<Option<Option<baton_core::Millis>>>,
+    /// Typing frames of the visitor \[0\] and the agents \[1\], for the flood limit.
+    typing_gates: RefCell<[baton_core::limits::TypingGate; 2]>,
 }
 
 impl DurableObject for ConversationRoom {
@@ -74,6 +80,7 @@ impl DurableObject for ConversationRoom {
             env,
             cache: RefCell::new(None),
             armed: Cell::new(None),
+            typing_gates: RefCell::new(Default::default()),
         }
     }
 
@@ -164,6 +171,19 @@ impl ConversationRoom {
                 json_response(&self.store().events_after(after, true)?, 200)
             }
             (Method::Get, "/agent/ws") => self.agent_socket(&req),
+            (Method::Post, "/agent/revoke") => {
+                let mut req = req;
+                let revoke: crate::site_hub::access::Revoke =
+                    crate::util::json_body(&mut req).await?;
+                let tag = crate::site_hub::access::revoke_tag(&revoke);
+                let mut closed = 0;
+                for ws in self.state.get_websockets_with_tag(&tag) {
+                    let code = baton_core::protocol::CLOSE_ACCESS_REVOKED;
+                    let _ = ws.close(Some(code), Some(&revoke.reason));
+                    closed += 1;
+                }
+                json_response(&crate::site_hub::access::Revoked { closed }, 200)
+            }
             (Method::Get, "/agent/state") => {
                 self.require_agent(&req)?;
                 let summary = self.loaded()?.summary();
@@ -232,23 +252,25 @@ impl ConversationRoom {
 
     fn visitor_socket(&self, req: &Request) -> ApiResult<Response> {
         self.require_visitor(req)?;
-        self.open_socket(req, Peer::Visitor)
+        self.open_socket(req, Peer::Visitor, &["visitor".to_string()])
     }
 
     fn agent_socket(&self, req: &Request) -> ApiResult<Response> {
         let identity = self.require_agent(req)?;
+        let tags = crate::site_hub::access::socket_tags(&identity.agent.id, &identity.session);
         self.open_socket(
             req,
             Peer::Agent {
                 agent: identity.agent,
                 max_chats: identity.max_chats,
             },
+            &tags,
         )
     }
 
     /// Accepts a hibernating socket, then sends the welcome and every event after the client's
     /// cursor. No `.await` between replay and accept: nothing can slip between them.
-    fn open_socket(&self, req: &Request, peer: Peer) -> ApiResult<Response> {
+    fn open_socket(&self, req: &Request, peer: Peer, tags: &[String]) -> ApiResult<Response> {
         if req.headers().get("upgrade")?.as_deref() != Some("websocket") {
             return Err(ApiError::new(
                 426,
@@ -259,8 +281,32 @@ impl ConversationRoom {
         let after = after_param(req)?;
         let conversation = self.loaded()?;
         let visitor_only = matches!(peer, Peer::Visitor);
+        let visitors = self.state.get_websockets_with_tag("visitor");
+        if visitor_only && visitors.len() >= VISITOR_SOCKETS_PER_CONVERSATION {
+            // Only the visitor holds the token, so the oldest socket is theirs too, most likely
+            // one whose network went away unnoticed: it makes room instead of locking them out.
+            self.close_oldest(&visitors);
+        }
+        let agents = self
+            .state
+            .get_websockets()
+            .len()
+            .saturating_sub(visitors.len());
+        if !visitor_only && agents >= AGENT_SOCKETS_PER_CONVERSATION {
+            return Err(ApiError::new(
+                429,
+                ErrorCode::RateLimited,
+                format!("this conversation already has {agents} agent sockets open"),
+            ));
+        }
         let pair = WebSocketPair::new()?;
-        self.state.accept_web_socket(&pair.server);
+        let opened = format!("opened:{:016}", now());
+        let tags: Vec<&str> = tags
+            .iter()
+            .map(String::as_str)
+            .chain([opened.as_str()])
+            .collect();
+        self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&peer)?;
         send(
             &pair.server,
@@ -275,6 +321,22 @@ impl ConversationRoom {
             send(&pair.server, &ServerFrame::Event { event });
         }
         Ok(Response::from_websocket(pair.client)?)
+    }
+
+    fn close_oldest(&self, sockets: &[WebSocket]) {
+        let opened_at = |ws: &WebSocket| {
+            self.state
+                .get_tags(ws)
+                .into_iter()
+                .find(|tag| tag.starts_with("opened:"))
+                .unwrap_or_default()
+        };
+        if let Some(oldest) = sockets.iter().min_by_key(|ws| opened_at(ws)) {
+            let _ = oldest.close(
+                Some(baton_core::protocol::CLOSE_REPLACED),
+                Some("replaced by a newer connection"),
+            );
+        }
     }
 
     /// The cached conversation, loaded from storage on first use.
@@ -393,12 +455,19 @@ impl Refusal {
     }
 }
 
+/// Sequence numbers are stored as SQLite integers and read by JavaScript clients as numbers:
+/// nothing above 2^53 - 1 can be one.
+const MAX_SEQ: Seq = (1 << 53) - 1;
+
 fn after_param(req: &Request) -> ApiResult<Seq> {
     match query_param(req, "after")? {
         None => Ok(0),
-        Some(raw) => raw
-            .parse()
-            .map_err(|_| ApiError::bad_request("`after` must be a sequence number")),
+        Some(raw) => match raw.parse::<Seq>() {
+            Ok(after) if after <= MAX_SEQ => Ok(after),
+            _ => Err(ApiError::bad_request(
+                "`after` must be a sequence number (0 to 2^53 - 1)",
+            )),
+        },
     }
 }
 

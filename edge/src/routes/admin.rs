@@ -1,7 +1,8 @@
 //! Admin routes: site settings, and the bootstrap that creates a site with its first agents
 //! (used by the demo command, the tests, and once after a deploy), guarded by a secret.
 
-use baton_core::{validate, ErrorCode, SiteSettings};
+use baton_core::settings_update::{self, SettingsError, UpdateMode};
+use baton_core::{validate, ErrorCode};
 use serde::{Deserialize, Serialize};
 use worker::{Env, Request, Response};
 
@@ -17,62 +18,51 @@ pub async fn get_settings(req: Request, env: &Env, site_id: &str) -> ApiResult<R
     let site = db::site(&db, site_id)
         .await?
         .ok_or_else(|| ApiError::not_found("site"))?;
-    json_response(&site.settings, 200)
+    // Secrets are write-only, for admins too: only whether each is set.
+    json_response(&settings_update::redacted(&site.settings), 200)
 }
 
+/// `PUT` replaces every setting (secrets left out are kept), `PATCH` only the ones given.
 /// Takes effect for the next conversation; running ones keep the settings they started with.
-pub async fn put_settings(mut req: Request, env: &Env, site_id: &str) -> ApiResult<Response> {
+pub async fn write_settings(
+    mut req: Request,
+    env: &Env,
+    site_id: &str,
+    mode: UpdateMode,
+) -> ApiResult<Response> {
     let db = env.d1("DB")?;
     let session = require_agent(&req, &db).await?;
     session.admin_of(site_id)?;
-    let settings: SiteSettings = json_body(&mut req).await?;
-    check_settings(&settings)?;
+    let body: serde_json::Value = json_body(&mut req).await?;
+    let site = db::site(&db, site_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("site"))?;
+    let settings =
+        settings_update::update(&site.settings, &body, mode, &crate::util::llm_policy(env))
+            .map_err(settings_error)?;
     db::save_settings(&db, site_id, &settings).await?;
-    json_response(&settings, 200)
+    json_response(&settings_update::redacted(&settings), 200)
 }
 
-fn check_settings(settings: &SiteSettings) -> ApiResult<()> {
-    let timings = [
-        settings.wait_notice_ms,
-        settings.leave_message_offer_ms,
-        settings.time_to_accept_ms,
-    ];
-    if timings.iter().any(|t| !(0..=24 * 3_600_000).contains(t))
-        || settings.time_to_accept_ms < 1_000
-    {
-        return Err(ApiError::bad_request(
-            "ladder timings must be between 1 s and 24 h",
-        ));
-    }
-    if !(256..=65_536).contains(&settings.max_message_bytes) {
-        return Err(ApiError::bad_request(
-            "max_message_bytes must be between 256 and 65536",
-        ));
-    }
-    let hook = &settings.ticket_webhook_url;
-    let is_url = hook.starts_with("https://") || hook.starts_with("http://");
-    if !hook.is_empty() && !is_url {
-        return Err(ApiError::bad_request(
-            "ticket_webhook_url must be an http(s) URL",
-        ));
-    }
-    if settings.max_chats_per_agent == 0 {
-        return Err(ApiError::bad_request(
-            "max_chats_per_agent must be at least 1",
-        ));
-    }
-    Ok(())
+fn settings_error(error: SettingsError) -> ApiError {
+    ApiError::bad_request(error.to_string())
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NewSite {
     id: String,
     name: String,
-    #[serde(default)]
-    settings: SiteSettings,
+    #[serde(default = "empty_object")]
+    settings: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::json!({})
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NewAgent {
     email: String,
     name: String,
@@ -85,6 +75,7 @@ struct NewAgent {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Bootstrap {
     site: NewSite,
     #[serde(default)]
@@ -132,12 +123,13 @@ pub async fn bootstrap(mut req: Request, env: &Env) -> ApiResult<Response> {
     if !site_id_ok {
         return Err(ApiError::bad_request("site id: 1-64 of a-z, 0-9, - and _"));
     }
-    check_settings(&body.site.settings)?;
+    let settings = settings_update::initial(&body.site.settings, &crate::util::llm_policy(env))
+        .map_err(settings_error)?;
     let db = env.d1("DB")?;
     let site = Site {
         id: body.site.id,
         name: validate::name(&body.site.name)?,
-        settings: body.site.settings,
+        settings,
     };
     db::upsert_site(&db, &site, now()).await?;
     let mut created = Vec::new();

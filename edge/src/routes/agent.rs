@@ -10,10 +10,15 @@ use crate::auth::{self, require_agent, AgentSession};
 use crate::conversation_room::{AgentHeader, AGENT_HEADER};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::rate;
+use crate::site_client::SiteClient;
+use crate::site_hub::access::{Revoke, Watch};
 use crate::site_hub::{SiteAgent, SITE_AGENT_HEADER};
-use crate::util::{json_body, json_response, now, query_param};
+use crate::util::{json_body, json_response, now, query_param, sha256_hex};
+use baton_core::limits::{LOGIN_FAILURES_PER_CLIENT, LOGIN_PER_ACCOUNT};
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Login {
     email: String,
     password: String,
@@ -29,14 +34,41 @@ fn me_json(session: &AgentSession) -> serde_json::Value {
 
 pub async fn login(mut req: Request, env: &Env) -> ApiResult<Response> {
     let login: Login = json_body(&mut req).await?;
-    let db = env.d1("DB")?;
-    let refused = || ApiError::new(401, ErrorCode::Unauthorized, "wrong email or password");
-    let agent = db::agent_by_email(&db, login.email.trim())
-        .await?
-        .ok_or_else(refused)?;
-    if !auth::verify_password(&login.password, &agent.password_hash).await? {
-        return Err(refused());
+    if login.email.len() > 254 || login.password.len() > 1024 {
+        return Err(ApiError::bad_request("email or password too long"));
     }
+    let db = env.d1("DB")?;
+    let email = login.email.trim().to_lowercase();
+    // Refused before any password work. The account counter counts attempts (not failures)
+    // so parallel guesses are counted too; the client counter counts failures only, so a
+    // shared office address is not locked out by its own successful sign-ins.
+    let client = format!("login-client:{}", rate::client_key(&req));
+    let failures = rate::peek(&db, &client, LOGIN_FAILURES_PER_CLIENT).await?;
+    rate::check(
+        failures + 1,
+        LOGIN_FAILURES_PER_CLIENT,
+        "failed sign-ins from this address",
+    )?;
+    let account = format!("login-account:{}", sha256_hex(&email));
+    let attempts = rate::count(&db, &account, LOGIN_PER_ACCOUNT).await?;
+    rate::check(
+        attempts,
+        LOGIN_PER_ACCOUNT,
+        "sign-in attempts for this account",
+    )?;
+    let refused = || ApiError::new(401, ErrorCode::Unauthorized, "wrong email or password");
+    let agent = db::agent_by_email(&db, &email).await?;
+    // An unknown email costs the same hashing as a wrong password, so timing does not tell
+    // which emails have accounts.
+    let stored = agent
+        .as_ref()
+        .map_or(auth::DUMMY_PASSWORD_HASH, |a| a.password_hash.as_str());
+    let verified = auth::verify_password(&login.password, stored).await?;
+    let Some(agent) = agent.filter(|_| verified) else {
+        rate::count(&db, &client, LOGIN_FAILURES_PER_CLIENT).await?;
+        return Err(refused());
+    };
+    rate::reset(&db, &account).await?;
     let token = auth::start_session(&db, &agent.id).await?;
     let memberships = db::memberships(&db, &agent.id).await?;
     let secure = req.url()?.scheme() == "https";
@@ -57,6 +89,18 @@ pub async fn logout(req: Request, env: &Env) -> ApiResult<Response> {
     let db = env.d1("DB")?;
     let session = require_agent(&req, &db).await?;
     db::delete_session(&db, &session.token_hash).await?;
+    // The session is gone; every socket it opened goes with it, on every site.
+    for membership in &session.memberships {
+        let revoke = Revoke {
+            agent_id: session.agent.id.clone(),
+            session: Some(session.token_hash.clone()),
+            reason: "signed out".into(),
+            removed: false,
+        };
+        SiteClient::new(env, &membership.site_id)?
+            .revoke(&revoke)
+            .await?;
+    }
     let mut response = json_response(&serde_json::json!({ "ok": true }), 200)?;
     response
         .headers_mut()
@@ -100,6 +144,7 @@ pub async fn site_socket(req: Request, env: &Env, site_id: &str) -> ApiResult<Re
         agent: session.agent.clone(),
         groups: membership.groups.clone(),
         max_chats: membership.max_chats,
+        session: session.token_hash.clone(),
     };
     let stub = env.durable_object("SITE")?.get_by_name(site_id)?;
     to_object(
@@ -159,7 +204,17 @@ pub async fn conversation(
         agent: session.agent.clone(),
         max_chats: membership.max_chats,
         site_id: site_id.to_string(),
+        session: session.token_hash.clone(),
     };
+    if path == "/agent/ws" {
+        // Recorded first, so a sign-out or removal from now on finds and closes this socket.
+        let watch = Watch {
+            agent_id: session.agent.id.clone(),
+            session: session.token_hash.clone(),
+            conversation_id: conversation_id.to_string(),
+        };
+        SiteClient::new(env, site_id)?.watch(&watch).await?;
+    }
     let stub = env
         .durable_object("CONVERSATION")?
         .get_by_name(conversation_id)?;

@@ -48,6 +48,7 @@ pub async fn stats(req: Request, env: &Env, site_id: &str) -> ApiResult<Response
         agent: session.agent.clone(),
         max_chats: membership.max_chats,
         site_id: site_id.to_string(),
+        session: String::new(),
     };
     for stale in dbd::stale_facts(&db, site_id, from, to, FACTS_PER_REQUEST).await? {
         let summary: ConversationSummary = serde_json::from_str(&stale.summary)?;
@@ -128,6 +129,7 @@ pub fn facts_from(summary: &ConversationSummary, events: &[Event]) -> Facts {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NewAgent {
     email: String,
     name: String,
@@ -142,13 +144,17 @@ struct NewAgent {
 
 #[derive(Serialize)]
 struct AddedAgent {
-    agent: SiteAgent,
+    /// `None` for an invitation: nothing about the account is shown before it accepts.
+    agent: Option<SiteAgent>,
     /// A new account's first password when the edge made it up; shown to the admin once.
     password: Option<String>,
     existing: bool,
+    /// The account exists outside the admin's sites: it was invited and joins on accepting.
+    invited: bool,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AgentUpdate {
     #[serde(default)]
     role: Option<Role>,
@@ -190,7 +196,7 @@ pub async fn list_agents(req: Request, env: &Env, site_id: &str) -> ApiResult<Re
 /// `POST /api/v1/sites/{site}/agents` (admins). A known email gains this site and keeps its
 /// name and password; a new one gets an account (with a made-up first password if none given).
 pub async fn add_agent(mut req: Request, env: &Env, site_id: &str) -> ApiResult<Response> {
-    let (db, _) = admin(&req, env, site_id).await?;
+    let (db, session) = admin(&req, env, site_id).await?;
     let new: NewAgent = json_body(&mut req).await?;
     let email = validate::email(&new.email)?.to_lowercase();
     let name = validate::name(&new.name)?;
@@ -207,6 +213,29 @@ pub async fn add_agent(mut req: Request, env: &Env, site_id: &str) -> ApiResult<
                     ErrorCode::NotAllowed,
                     "this person is already an agent of this site",
                 ));
+            }
+            // Attached at once only if the admin already administers a site of this account;
+            // anyone else is invited, and learns nothing about the account.
+            let theirs = db::memberships(&db, &known.id).await?;
+            let administered = theirs.iter().any(|m| session.admin_of(&m.site_id).is_ok());
+            if !administered {
+                let invite = super::invitations::Invite {
+                    site_id,
+                    agent_id: &known.id,
+                    email: &email,
+                    role: &new.role,
+                    groups: &new.groups,
+                    max_chats,
+                    invited_by: &session.agent.id,
+                };
+                super::invitations::create(&db, &invite).await?;
+                let answer = AddedAgent {
+                    agent: None,
+                    password: None,
+                    existing: true,
+                    invited: true,
+                };
+                return json_response(&answer, 202);
             }
             (known.id, None, true)
         }
@@ -236,9 +265,10 @@ pub async fn add_agent(mut req: Request, env: &Env, site_id: &str) -> ApiResult<
         .ok_or_else(|| ApiError::not_found("agent"))?;
     json_response(
         &AddedAgent {
-            agent,
+            agent: Some(agent),
             password,
             existing,
+            invited: false,
         },
         201,
     )
@@ -271,6 +301,16 @@ pub async fn update_agent(
     }
     let max_chats = update.max_chats.unwrap_or(current.max_chats);
     db::upsert_membership(&db, agent_id, site_id, &role, &groups, max_chats).await?;
+    // Open sockets carry the old role, groups and limit: close them, the dashboard reconnects
+    // and is authorised afresh.
+    revoke_all(
+        env,
+        site_id,
+        agent_id,
+        "your access to this site changed",
+        false,
+    )
+    .await?;
     let agent = dbd::site_agent(&db, site_id, agent_id)
         .await?
         .ok_or_else(|| ApiError::not_found("agent"))?;
@@ -296,7 +336,28 @@ pub async fn remove_agent(
         ));
     }
     dbd::remove_membership(&db, site_id, agent_id).await?;
+    revoke_all(env, site_id, agent_id, "removed from this site", true).await?;
     json_response(&serde_json::json!({ "ok": true }), 200)
+}
+
+/// Closes every socket the agent has on the site, from every session.
+async fn revoke_all(
+    env: &Env,
+    site_id: &str,
+    agent_id: &str,
+    reason: &str,
+    removed: bool,
+) -> ApiResult<()> {
+    let revoke = crate::site_hub::access::Revoke {
+        agent_id: agent_id.to_string(),
+        session: None,
+        reason: reason.to_string(),
+        removed,
+    };
+    crate::site_client::SiteClient::new(env, site_id)?
+        .revoke(&revoke)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

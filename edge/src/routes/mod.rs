@@ -4,22 +4,35 @@
 mod admin;
 mod agent;
 mod dashboard;
+mod headers;
+mod invitations;
+mod password;
 mod visitor;
 
+use baton_core::settings_update::UpdateMode;
 use worker::{Env, Method, Request, Response};
 
 use crate::error::{ApiError, ApiResult};
 
 pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     let origin = req.headers().get("origin").ok().flatten();
-    let preflight = req.method() == Method::Options;
-    let response = if preflight {
+    let own_origin = req.url().ok().map(|url| url.origin().ascii_serialization());
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let visitor_route = headers::is_visitor_route(&req.method(), &segments);
+    let response = if req.method() == Method::Options {
         Response::empty().map_err(ApiError::from)
     } else {
-        dispatch(req, &env).await
+        match headers::require_json_for_cookies(&req, visitor_route) {
+            Ok(()) => dispatch(req, &env).await,
+            Err(error) => Err(error),
+        }
     };
     let response = crate::error::respond(response)?;
-    Ok(visitor::with_cors(response, origin.as_deref()))
+    // Visitor routes are called from customers' pages (their origins are checked by the
+    // route); agent routes answer CORS only for the edge's own origin.
+    let cors = origin.filter(|o| visitor_route || own_origin.as_deref() == Some(o.as_str()));
+    Ok(headers::finish(response, cors.as_deref()))
 }
 
 async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
@@ -45,6 +58,7 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         // Agents
         (Method::Post, ["api", "v1", "auth", "login"]) => agent::login(req, env).await,
         (Method::Post, ["api", "v1", "auth", "logout"]) => agent::logout(req, env).await,
+        (Method::Post, ["api", "v1", "auth", "password"]) => password::change(req, env).await,
         (Method::Get, ["api", "v1", "me"]) => agent::me(req, env).await,
         (Method::Get, ["api", "v1", "sites", site, "ws"]) => {
             agent::site_socket(req, env, site).await
@@ -69,7 +83,10 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             admin::get_settings(req, env, site).await
         }
         (Method::Put, ["api", "v1", "sites", site, "settings"]) => {
-            admin::put_settings(req, env, site).await
+            admin::write_settings(req, env, site, UpdateMode::Replace).await
+        }
+        (Method::Patch, ["api", "v1", "sites", site, "settings"]) => {
+            admin::write_settings(req, env, site, UpdateMode::Patch).await
         }
         (Method::Post, ["api", "v1", "bootstrap"]) => admin::bootstrap(req, env).await,
         // --- dashboard routes -------------------------------------------------------------
@@ -87,6 +104,19 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         }
         (Method::Delete, ["api", "v1", "sites", site, "agents", id]) => {
             dashboard::remove_agent(req, env, site, id).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "invitations"]) => {
+            invitations::pending(req, env, site).await
+        }
+        (Method::Delete, ["api", "v1", "sites", site, "invitations", id]) => {
+            invitations::revoke(req, env, site, id).await
+        }
+        (Method::Get, ["api", "v1", "invitations"]) => invitations::mine(req, env).await,
+        (Method::Post, ["api", "v1", "invitations", id, "accept"]) => {
+            invitations::answer(req, env, id, true).await
+        }
+        (Method::Post, ["api", "v1", "invitations", id, "decline"]) => {
+            invitations::answer(req, env, id, false).await
         }
         // --- end dashboard routes ---------------------------------------------------------
         _ => Err(ApiError::not_found("route")),

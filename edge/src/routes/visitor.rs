@@ -9,10 +9,12 @@ use super::valid_conversation_id;
 use crate::conversation_room::InitRequest;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::rate;
 use crate::util::{internal_request, json_body, json_response, random_hex, sha256_hex};
+use baton_core::limits::{CONVERSATIONS_PER_CLIENT, CONVERSATIONS_PER_SITE};
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct StartRequest {
     page: Option<String>,
     referrer: Option<String>,
@@ -55,6 +57,21 @@ pub async fn create_conversation(
         ));
     }
     let start: StartRequest = json_body(&mut req).await?;
+    let db = env.d1("DB")?;
+    let client = format!("conversations-client:{}", rate::client_key(&req));
+    let started = rate::count(&db, &client, CONVERSATIONS_PER_CLIENT).await?;
+    rate::check(
+        started,
+        CONVERSATIONS_PER_CLIENT,
+        "new conversations from this address",
+    )?;
+    let per_site = format!("conversations-site:{}", site.id);
+    let started = rate::count(&db, &per_site, CONVERSATIONS_PER_SITE).await?;
+    rate::check(
+        started,
+        CONVERSATIONS_PER_SITE,
+        "new conversations on this site",
+    )?;
     let mut visitor = VisitorProfile {
         page: bounded(start.page, 500),
         referrer: bounded(start.referrer, 500),
@@ -163,23 +180,4 @@ pub async fn forward(
         .durable_object("CONVERSATION")?
         .get_by_name(conversation_id)?;
     Ok(stub.fetch_with_request(inner).await?)
-}
-
-/// Visitor routes are called from customers' pages: echo the origin (the site's allowed
-/// origins were checked by the route itself). Agent routes use cookies and stay same-origin.
-/// Responses from a Durable Object have immutable headers, so the headers are copied.
-pub fn with_cors(response: Response, origin: Option<&str>) -> Response {
-    let Some(origin) = origin else {
-        return response;
-    };
-    if response.status_code() == 101 {
-        return response;
-    }
-    let headers = worker::Headers::from_iter(response.headers().entries());
-    let _ = headers.set("access-control-allow-origin", origin);
-    let _ = headers.set("vary", "origin");
-    let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
-    let _ = headers.set("access-control-allow-headers", "content-type");
-    let _ = headers.set("access-control-max-age", "86400");
-    response.with_headers(headers)
 }

@@ -4,6 +4,7 @@
 //! Presence is the set of open agent sockets (their attachments survive hibernation); the
 //! rules over it are [`baton_core::roster`].
 
+pub mod access;
 mod store;
 
 use baton_core::protocol::{parse_frame, ServerFrame, SiteCommand};
@@ -27,6 +28,9 @@ pub struct SiteAgent {
     pub agent: AgentRef,
     pub groups: Vec<String>,
     pub max_chats: u32,
+    /// The hash of the session that opened the socket (sign-out closes that session's sockets).
+    #[serde(default)]
+    pub session: String,
 }
 
 pub const SITE_AGENT_HEADER: &str = "x-baton-site-agent";
@@ -37,7 +41,6 @@ const MONITOR_IDLE_MS: i64 = 30 * 60 * 1000;
 #[durable_object]
 pub struct SiteHub {
     state: State,
-    #[allow(dead_code)]
     env: Env,
 }
 
@@ -56,7 +59,11 @@ impl DurableObject for SiteHub {
                 worker::console_error!("site migrate failed: {error}");
             }
         }
-        Self { state, env }
+        let hub = Self { state, env };
+        if let Err(error) = hub.migrate_access() {
+            worker::console_error!("site migrate failed: {error}");
+        }
+        hub
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -181,6 +188,16 @@ impl SiteHub {
                 json_response(&Ack { ok: true }, 200)
             }
             (Method::Get, "/conversations") => json_response(&self.live_list()?, 200),
+            (Method::Post, "/watch") => {
+                let watch: access::Watch = json_body(&mut req).await?;
+                self.watch(&watch)?;
+                json_response(&Ack { ok: true }, 200)
+            }
+            (Method::Post, "/revoke") => {
+                let revoke: access::Revoke = json_body(&mut req).await?;
+                let closed = self.revoke(&revoke).await?;
+                json_response(&access::Revoked { closed }, 200)
+            }
             _ => Err(ApiError::not_found("route")),
         }
     }
@@ -199,7 +216,9 @@ impl SiteHub {
             .ok_or_else(ApiError::unauthorized)?;
         let me: SiteAgent = serde_json::from_str(&header)?;
         let pair = WebSocketPair::new()?;
-        self.state.accept_web_socket(&pair.server);
+        let tags = access::socket_tags(&me.agent.id, &me.session);
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        self.state.accept_websocket_with_tags(&pair.server, &tags);
         pair.server.serialize_attachment(&me)?;
         let available = self.availability_of(&me.agent.id)?;
         send(

@@ -1,0 +1,72 @@
+//! Invitations to other sites: an admin elsewhere invited this account; it joins only when its
+//! owner accepts here (the admin learned nothing about the account before that).
+
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::ctx;
+use super::sites::SiteSockets;
+use crate::model::wire::Me;
+use crate::net::api::{self, seg};
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+struct Invitation {
+    id: String,
+    site_name: String,
+    role: String,
+}
+
+#[component]
+pub fn Invitations() -> impl IntoView {
+    let ctx = ctx();
+    let sockets = expect_context::<SiteSockets>();
+    let pending = RwSignal::new(Vec::<Invitation>::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = api::get::<Vec<Invitation>>("/api/v1/invitations").await {
+            let _ = pending.try_set(list);
+        }
+    });
+    let answer = move |id: String, accept: bool| {
+        leptos::task::spawn_local(async move {
+            let verb = if accept { "accept" } else { "decline" };
+            let path = format!("/api/v1/invitations/{}/{verb}", seg(&id));
+            match api::post::<_, serde_json::Value>(&path, &()).await {
+                Ok(_) => {
+                    let _ = pending.try_update(|list| list.retain(|i| i.id != id));
+                    if accept {
+                        // The new site needs its own socket: reconnect with the fresh roster.
+                        if let Ok(me) = api::get::<Me>("/api/v1/me").await {
+                            sockets.connect(ctx, &me);
+                            ctx.me.set(Some(me));
+                        }
+                        ctx.status
+                            .set("Invitation accepted: the site is in your list.".into());
+                    }
+                }
+                Err(error) => ctx.failed(&error),
+            }
+        });
+    };
+    view! {
+        <Show when=move || pending.with(|p| !p.is_empty())>
+            <section class="invitations" aria-labelledby="invitations-title">
+                <h2 id="invitations-title">"Invitations"</h2>
+                <ul>
+                    <For each=move || pending.get() key=|i| i.id.clone() let:invitation>
+                        <li>
+                            <span>{format!("Join {} as {}", invitation.site_name, invitation.role)}</span>
+                            <button type="button" class="primary" on:click={
+                                let id = invitation.id.clone();
+                                move |_| answer(id.clone(), true)
+                            }>"Accept"</button>
+                            <button type="button" on:click={
+                                let id = invitation.id.clone();
+                                move |_| answer(id.clone(), false)
+                            }>"Decline"</button>
+                        </li>
+                    </For>
+                </ul>
+            </section>
+        </Show>
+    }
+}
