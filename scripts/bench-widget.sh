@@ -16,7 +16,10 @@ cd "$BATON_ROOT"
 # Hard caps in bytes, brotli. Set just over the current size: growing past them is a decision
 # (raise the cap in the same commit, with the reason), never an accident.
 LOADER_CAP=1500
-WIDGET_CAP=101000
+# 101000 → 101600 (issue 11): the "Did you mean…?" buttons and their live-region announcement
+# cost ~400 B brotli after trimming (fixed buttons, no extra frame); with main as of da223ac the
+# whole widget is 101564 B (99.2 KiB).
+WIDGET_CAP=101600
 
 manifest="edge/public/widget/manifest.json"
 [[ -f "$manifest" ]] || { echo "bench-widget: no $manifest; run scripts/build-widget.sh" >&2; exit 1; }

@@ -138,6 +138,11 @@ pub struct Conversation {
     /// When the visitor's recent messages arrived, for the rate limit.
     #[serde(default)]
     pub recent_visitor_messages: Vec<Millis>,
+    /// The questions the bot's last answer offered as "Did you mean…?". The offer counts as not
+    /// understood only if the visitor writes something else; writing (or clicking) one of them
+    /// chooses it.
+    #[serde(default)]
+    pub offered: Vec<String>,
 }
 
 const RECENT_CLIENT_IDS: usize = 64;
@@ -173,6 +178,7 @@ impl Conversation {
             agent_read: 0,
             recent_client_ids: Vec::new(),
             recent_visitor_messages: Vec::new(),
+            offered: Vec::new(),
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -182,6 +188,7 @@ impl Conversation {
                 EventKind::BotMessage {
                     text: greeting,
                     offer_human: false,
+                    suggestions: Vec::new(),
                 },
             );
         }
