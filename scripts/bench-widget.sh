@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Widget benchmark (README "Widget"): bytes shipped and host-page impact.
 #
-#   bash scripts/bench-widget.sh           sizes, then Chromium figures (starts its own edge
-#                                          unless BATON_EDGE_URL + BATON_BOOTSTRAP_TOKEN are set)
+#   bash scripts/bench-widget.sh           sizes, then Chromium figures: click → interactive and
+#                                          long tasks, and Lighthouse on a page with vs without
+#                                          the tag (starts its own edge unless BATON_EDGE_URL +
+#                                          BATON_BOOTSTRAP_TOKEN are set)
 #   bash scripts/bench-widget.sh --check   sizes only; fails above the hard caps below
 #
 # Sizes are of what build-widget.sh wrote to edge/public: the loader (widget.js) and the whole
@@ -14,7 +16,10 @@ cd "$BATON_ROOT"
 # Hard caps in bytes, brotli. Set just over the current size: growing past them is a decision
 # (raise the cap in the same commit, with the reason), never an accident.
 LOADER_CAP=1500
-WIDGET_CAP=101000
+# 101000 → 101600 (issue 11): the "Did you mean…?" buttons and their live-region announcement
+# cost ~400 B brotli after trimming (fixed buttons, no extra frame); with main as of da223ac the
+# whole widget is 101564 B (99.2 KiB).
+WIDGET_CAP=101600
 
 manifest="edge/public/widget/manifest.json"
 [[ -f "$manifest" ]] || { echo "bench-widget: no $manifest; run scripts/build-widget.sh" >&2; exit 1; }
@@ -68,4 +73,7 @@ fi
 echo "host-page impact in Chromium against $BATON_EDGE_URL:"
 scratch="$(mktemp -d)"
 TMPDIR="$scratch" node tests/browser/widget/bench.mjs
+echo
+echo "host page with vs without the tag (Lighthouse):"
+TMPDIR="$scratch" node tests/browser/widget/lighthouse.mjs
 rm -rf "$scratch"

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks: prints one table of figures (latency under load, claim races, fan-out, ladder
-# accuracy incl. a restart, memory), then the widget's bytes and host-page impact against a fresh local `wrangler dev`. Not a test: run it
+# accuracy incl. a restart, memory), then the widget's bytes, host-page impact and Lighthouse
+# comparison, and the dashboard's bytes and sign-in times, against a fresh local `wrangler dev`. Not a test: run it
 # twice to see the spread.   bash scripts/bench.sh [--quick]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$BATON_ROOT"
 bash scripts/build-edge.sh >/dev/null
-# The widget is served by the same edge; wrangler dev only sees asset files present at start.
+# The widget and dashboard are served by the same edge; wrangler dev only sees asset files
+# present at start.
 bash scripts/build-widget.sh >/dev/null
+bash scripts/build-dashboard.sh >/dev/null
 cargo build -q --release -p baton-tests --bin baton-bench
 state="$(mktemp -d)"
 port="${BATON_BENCH_PORT:-8797}"
@@ -21,5 +24,8 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname
 ulimit -n 65536 2>/dev/null || true
 target/release/baton-bench "$@"
 echo
-echo "== widget: bytes shipped and host-page impact (Chromium)"
+echo "== widget: bytes shipped, host-page impact (Chromium), Lighthouse with vs without the tag"
 bash scripts/bench-widget.sh
+echo
+echo "== dashboard: first-screen bytes, sign-in → Active list cold and warm (Chromium)"
+bash scripts/bench-dashboard.sh

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Browser tests (tests/browser/**/*.test.mjs, node:test + playwright-core + Debian's Chromium)
-# against a running edge:
+# Browser tests (tests/browser/**/*.test.mjs, node:test) against a running edge, in three engines:
+# the full widget and dashboard suites in Debian's Chromium (playwright-core), and one journey
+# per screen in Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver +
+# selenium-webdriver) from tests/browser/engines/:
 #
 #   BATON_EDGE_URL=http://127.0.0.1:8787 BATON_BOOTSTRAP_TOKEN=… bash scripts/browser-tests.sh [FILTER]
 #
 # The edge must already serve the built widget/dashboard (build them before it starts: wrangler
 # dev only sees asset files that existed when it (re)loaded). Each test creates its own sites
-# through the bootstrap API. FILTER limits the run to test files whose path contains it.
+# through the bootstrap API. FILTER limits the run to test files whose path contains it
+# (`widget`, `dashboard`, `firefox`, `webkit`, `engines`, a file name).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$BATON_ROOT"
@@ -25,5 +28,19 @@ fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 echo "browser-tests: ${#files[@]} files against $BATON_EDGE_URL"
-# One file at a time: each launches its own Chromium, and the machines have 2 cores.
-TMPDIR="$scratch" node --test --test-concurrency=1 --test-timeout=600000 "${files[@]}"
+# One file at a time: each launches its own browser, and the machines have 2 cores. WebKit's
+# MiniBrowser needs a display (its --headless hangs): the WebKit files run under xvfb-run.
+webkit=() others=()
+for f in "${files[@]}"; do
+  if [[ "$f" == *webkit* ]]; then webkit+=("$f"); else others+=("$f"); fi
+done
+status=0
+if [[ ${#others[@]} -gt 0 ]]; then
+  TMPDIR="$scratch" node --test --test-concurrency=1 --test-timeout=600000 "${others[@]}" || status=$?
+fi
+if [[ ${#webkit[@]} -gt 0 ]]; then
+  command -v xvfb-run >/dev/null || { echo "browser-tests: no xvfb-run; run scripts/setup.sh" >&2; exit 1; }
+  TMPDIR="$scratch" xvfb-run -a node --test --test-concurrency=1 --test-timeout=600000 "${webkit[@]}" || status=$?
+  # (xvfb-run starts its own X server for this run only and stops it afterwards.)
+fi
+exit "$status"

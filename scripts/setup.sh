@@ -50,17 +50,25 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
     echo "$want" >"$stamp"
   fi
 
-  # --- Chromium for the browser tests: Debian's package, never a test tool's own download ---
-  if command -v chromium >/dev/null 2>&1; then
-    say "chromium: present ($(command -v chromium))"
+  # --- Browsers for the tests: Debian's packages, never a test tool's own download ---------
+  # Chromium (the full browser suites, Playwright), Firefox ESR (puppeteer-core over WebDriver
+  # BiDi), WebKitGTK's WebDriver + MiniBrowser (selenium-webdriver) and Xvfb (MiniBrowser needs
+  # a display). Each binary is checked; only missing packages are installed.
+  missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+  command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb xauth)
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    say "browsers: present (chromium, firefox-esr, WebKitWebDriver, xvfb-run)"
   elif command -v apt-get >/dev/null 2>&1; then
-    say "chromium: apt-get install chromium chromium-driver"
+    say "browsers: apt-get install ${missing[*]}"
     sudo=""
     [[ "$(id -u)" == "0" ]] || sudo="sudo"
     $sudo apt-get update
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
   else
-    say "WARNING: no chromium and no apt-get; install Chromium and set CHROMIUM_BIN for the browser tests"
+    say "WARNING: missing ${missing[*]} and no apt-get; install them for the browser tests"
   fi
 
   # --- cargo-installed tools ---------------------------------------------------------------

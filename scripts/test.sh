@@ -5,7 +5,9 @@
 #   3. widget and dashboard: model tests, builds, the widget's size caps
 #   4. the edge bundle: worker-build, then `wrangler deploy --dry-run`
 #   5. end-to-end tests against a real `wrangler dev` (workerd) on 127.0.0.1, a short chaos run
-#      (workerd killed at random instants: scripts/chaos.sh), then the browser tests (Chromium)
+#      (workerd killed at random instants: scripts/chaos.sh), then the browser tests against the
+#      same edge: the full suites in Chromium, one journey per screen in Firefox ESR and in
+#      WebKitGTK (scripts/browser-tests.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$BATON_ROOT"
@@ -60,8 +62,8 @@ fi
 step "chaos: workerd killed (kill -9) at random instants, then every effect exactly once"
 # A short run (3 kills) on its own edge and port; the README's command runs 100.
 BATON_PREBUILT=1 bash scripts/chaos.sh --rounds 3
-# --- web: browser tests (Chromium) against the same edge ------------------------------------
-step "browser tests (Chromium) against $BATON_EDGE_URL"
+# --- web: browser tests (Chromium, Firefox, WebKit) against the same edge --------------------
+step "browser tests (Chromium; Firefox and WebKit journeys) against $BATON_EDGE_URL"
 bash scripts/browser-tests.sh
 # --- end web ---------------------------------------------------------------------------------
 step "all tests passed"

@@ -1,8 +1,11 @@
 /* Baton widget loader, served as /widget.js (minified by scripts/build-widget.sh, which also
  * fills in the content-hashed file names below). What a site embeds:
  *   <script src="https://EDGE/widget.js" data-site="SITE" async></script>
- * It draws only the launcher, inside a shadow root, and fetches the WebAssembly widget when the
- * browser is idle or when the visitor opens the chat, whichever comes first. Its one global is
+ * It draws only the launcher, inside a shadow root, and fetches nothing more until the visitor
+ * shows intent: hovers, focuses or touches the launcher, or opens the chat (most visitors never
+ * do, and then the host page pays for this file only). Idle preloading instead: add
+ * data-preload="idle" to the tag; a visitor with a conversation stored on this device gets it
+ * too (their unread badge needs the socket). Its one global is
  * window.Baton (see README "Widget"); calls made before it loads are queued, including the
  * Crisp-style array form: window.Baton = window.Baton || []; Baton.push(["open"]).
  * No innerHTML and no <style> element: works under strict CSP and Trusted Types. */
@@ -14,6 +17,7 @@
   var base = new URL("./", script.src).href;
   var files = base + "widget/";
   var openKey = "baton:" + site + ":open";
+  var preload = script.getAttribute("data-preload") == "idle";
   var queue = [];
   var listeners = {};
   var run, loading;
@@ -55,6 +59,12 @@
   root.appendChild(placeholder);
   button.addEventListener("click", function () {
     call("open");
+  });
+  // Intent: the fetch starts on the way to a click (a hover or touch comes 100+ ms before it).
+  ["pointerenter", "pointerdown", "touchstart", "focus"].forEach(function (type) {
+    button.addEventListener(type, function () {
+      load();
+    }, { passive: true });
   });
 
   function emit(name, detail) {
@@ -144,6 +154,8 @@
   try {
     // Open again on the next page of this tab if it was open (set by the widget).
     if (sessionStorage.getItem(openKey)) call("open");
+    // A conversation on this device: the visitor has chatted here, and may have unread answers.
+    if (localStorage.getItem("baton:" + site)) preload = true;
   } catch (e) {}
 
   function mount() {
@@ -155,6 +167,8 @@
   function idle() {
     (w.requestIdleCallback || setTimeout)(load, { timeout: 4000 });
   }
-  if (d.readyState == "complete") idle();
-  else w.addEventListener("load", idle);
+  if (preload) {
+    if (d.readyState == "complete") idle();
+    else w.addEventListener("load", idle);
+  }
 })(window, document);

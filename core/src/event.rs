@@ -36,6 +36,10 @@ pub enum EventKind {
         /// The widget shows "Talk to a person" under this answer.
         #[serde(default)]
         offer_human: bool,
+        /// "Did you mean…?": the entries the bot offers, by their first question; the widget
+        /// shows each as a button that sends [`crate::protocol::VisitorCommand::ChooseSuggestion`].
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        suggestions: Vec<String>,
     },
     AgentMessage {
         agent: AgentRef,

@@ -10,6 +10,10 @@
 //! one change, answer-only matches counting more, was kept after looking at them): they are
 //! scored separately, so the main figure, which the lexicon and thresholds were tuned on, is not
 //! mistaken for what to expect on new questions.
+//!
+//! This corpus was written for the demo's tour-specific lexicon, since removed (issue 11): the
+//! bot is now measured across four businesses by `bot_eval.rs`, and the floors here only guard
+//! against regressions on the demo.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use baton_core::bot::{wants_human, Bot, BotReply, FaqBot};
@@ -197,7 +201,7 @@ fn corpus_accuracy() {
         println!("  miss {miss}");
     }
 
-    assert!(answer_acc >= 0.90, "answer accuracy {answer_acc:.3}");
+    assert!(answer_acc >= 0.84, "answer accuracy {answer_acc:.3}");
     assert!(holdout_acc >= 0.65, "holdout accuracy {holdout_acc:.3}");
     assert!(
         must_not_fire >= 1.0,
@@ -210,7 +214,7 @@ fn corpus_accuracy() {
         "small talk accuracy {smalltalk_acc:.3}"
     );
     assert!(
-        false_understood <= 0.15,
+        false_understood <= 0.18,
         "false-understood {false_understood:.3}"
     );
 }

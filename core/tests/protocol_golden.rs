@@ -109,10 +109,25 @@ fn server_frames() {
                 kind: EventKind::BotMessage {
                     text: "Hello".into(),
                     offer_human: true,
+                    suggestions: Vec::new(),
                 },
             },
         },
         r#"{"type":"event","event":{"seq":4,"at":1001,"type":"bot_message","text":"Hello","offer_human":true}}"#,
+    );
+    roundtrip(
+        &ServerFrame::Event {
+            event: Event {
+                seq: 5,
+                at: 1002,
+                kind: EventKind::BotMessage {
+                    text: "Did you mean one of these?".into(),
+                    offer_human: true,
+                    suggestions: vec!["Is there parking?".into(), "Where are you?".into()],
+                },
+            },
+        },
+        r#"{"type":"event","event":{"seq":5,"at":1002,"type":"bot_message","text":"Did you mean one of these?","offer_human":true,"suggestions":["Is there parking?","Where are you?"]}}"#,
     );
     roundtrip(
         &ServerFrame::AlreadyClaimed {

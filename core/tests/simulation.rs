@@ -16,7 +16,8 @@ fn starts_with_the_greeting_and_answers_from_the_knowledge_base() {
         sim.last(),
         &EventKind::BotMessage {
             text: "We are open 9 to 17.".into(),
-            offer_human: false
+            offer_human: false,
+            suggestions: Vec::new(),
         }
     );
     assert_eq!(sim.phase(), Phase::Bot);
@@ -382,7 +383,8 @@ fn a_blocked_visitor_only_reaches_the_bot_and_gets_the_block_message() {
         sim.last(),
         &EventKind::BotMessage {
             text: "This chat is closed.".into(),
-            offer_human: false
+            offer_human: false,
+            suggestions: Vec::new(),
         }
     );
     assert_eq!(sim.phase(), Phase::Archived);
@@ -453,4 +455,76 @@ fn a_visitor_flooding_the_chat_is_slowed_down_without_losing_state() {
     assert_eq!(sim.conversation, before);
     sim.advance(10_001);
     sim.say("opening hours?").unwrap();
+}
+
+/// A bot that always offers "Did you mean…?" with the site's one entry.
+struct Unsure;
+
+impl baton_core::Bot for Unsure {
+    fn answer(&self, _text: &str) -> baton_core::BotReply {
+        baton_core::BotReply {
+            text: "Did you mean one of these?".into(),
+            understood: false,
+            wants_human: false,
+            suggestions: vec!["What are your opening hours?".into()],
+        }
+    }
+}
+
+#[test]
+fn did_you_mean_is_data_and_counts_as_not_understood_only_if_ignored() {
+    let mut sim = Sim::new(fast_settings());
+    sim.say_to(&Unsure, "hours?? or when").unwrap();
+    assert_eq!(
+        sim.last(),
+        &EventKind::BotMessage {
+            text: "Did you mean one of these?".into(),
+            offer_human: true,
+            suggestions: vec!["What are your opening hours?".into()],
+        }
+    );
+    assert_eq!(sim.conversation.not_understood, 0);
+    // Offered again: still nothing counted beyond the ignored first offer.
+    sim.say_to(&Unsure, "hmm").unwrap();
+    assert_eq!(sim.conversation.not_understood, 1);
+    assert_eq!(sim.phase(), Phase::Bot);
+    // Written past a second time, then not understood: that is two, so a person is fetched.
+    sim.say("qwerty asdf").unwrap();
+    assert_eq!(sim.phase(), Phase::Contact);
+}
+
+#[test]
+fn choosing_a_suggestion_answers_with_that_entry() {
+    let mut sim = Sim::new(fast_settings());
+    sim.say_to(&Unsure, "hours?? or when").unwrap();
+    // The widget's button sends the offered question as the visitor's message.
+    sim.say("What are your opening hours?").unwrap();
+    let n = sim.events.len();
+    assert_eq!(
+        sim.events[n - 2],
+        EventKind::VisitorMessage {
+            text: "What are your opening hours?".into(),
+            client_id: None,
+        }
+    );
+    assert_eq!(
+        sim.events[n - 1],
+        EventKind::BotMessage {
+            text: "We are open 9 to 17.".into(),
+            offer_human: false,
+            suggestions: Vec::new(),
+        }
+    );
+    assert_eq!(sim.conversation.not_understood, 0);
+    assert!(sim.conversation.offered.is_empty());
+    // Writing an offered question is choosing it, as the widget's buttons do.
+    sim.say_to(&Unsure, "hours?? or when").unwrap();
+    sim.say("What are your opening hours?").unwrap();
+    assert_eq!(sim.conversation.not_understood, 0);
+    assert!(
+        matches!(sim.last(), EventKind::BotMessage { text, .. } if text == "We are open 9 to 17.")
+    );
+    // A not-understood message after a click is the first one, not the second.
+    sim.say("qwerty asdf").unwrap();
+    assert_eq!(sim.phase(), Phase::Bot);
 }

@@ -10,9 +10,11 @@ use baton_core::{AgentRef, ErrorCode, Event, EventKind, Phase, Seq};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Author {
     Visitor,
-    /// `offer_human`: the bot could not help, so "Talk to a person" is offered under it.
+    /// `offer_human`: the bot could not help, so "Talk to a person" is offered under it;
+    /// `suggestions`: "Did you mean…?" questions offered as buttons.
     Bot {
         offer_human: bool,
+        suggestions: Vec<String>,
     },
     Agent(String),
 }
@@ -57,9 +59,14 @@ impl Item {
         };
         let body = match &event.kind {
             EventKind::VisitorMessage { text, .. } => message(Author::Visitor, text),
-            EventKind::BotMessage { text, offer_human } => message(
+            EventKind::BotMessage {
+                text,
+                offer_human,
+                suggestions,
+            } => message(
                 Author::Bot {
                     offer_human: *offer_human,
+                    suggestions: suggestions.clone(),
                 },
                 text,
             ),
@@ -353,23 +360,36 @@ impl Chat {
         moved
     }
 
+    /// The latest message, if the bot wrote it and still answers: what it offers stands.
+    fn bot_offer(&self) -> Option<(bool, &[String])> {
+        let item = self
+            .items
+            .iter()
+            .rev()
+            .find(|item| matches!(item.body, Body::Message { .. }))?;
+        match &item.body {
+            Body::Message {
+                author:
+                    Author::Bot {
+                        offer_human,
+                        suggestions,
+                    },
+                ..
+            } if self.phase.bot_answers() => Some((*offer_human, suggestions)),
+            _ => None,
+        }
+    }
+
     /// "Talk to a person" is offered under the latest bot answer that could not help.
     pub fn offers_human(&self) -> bool {
-        self.phase.bot_answers()
-            && self
-                .items
-                .iter()
-                .rev()
-                .find(|item| matches!(item.body, Body::Message { .. }))
-                .is_some_and(|item| {
-                    matches!(
-                        item.body,
-                        Body::Message {
-                            author: Author::Bot { offer_human: true },
-                            ..
-                        }
-                    )
-                })
+        self.bot_offer().is_some_and(|(offer, _)| offer)
+    }
+
+    /// The "Did you mean…?" questions under the latest bot answer, until the visitor moves on.
+    pub fn suggestions(&self) -> Vec<String> {
+        self.bot_offer()
+            .map(|(_, s)| s.to_vec())
+            .unwrap_or_default()
     }
 
     /// The seq of the visitor's latest message once the agent has read it ("Seen" under it).

@@ -28,6 +28,7 @@ fn bot(text: &str, offer_human: bool) -> EventKind {
     EventKind::BotMessage {
         text: text.into(),
         offer_human,
+        suggestions: Vec::new(),
     }
 }
 
@@ -263,4 +264,30 @@ fn hidden_events_make_no_rows() {
     ));
     assert!(chat.items.is_empty());
     assert_eq!(chat.last_seq, 1);
+}
+
+#[test]
+fn did_you_mean_buttons_stand_until_the_visitor_moves_on() {
+    let mut chat = fresh_chat();
+    chat.apply(ev(
+        1,
+        EventKind::BotMessage {
+            text: "Did you mean one of these?".into(),
+            offer_human: true,
+            suggestions: vec!["Is there parking?".into(), "Where are you?".into()],
+        },
+    ));
+    assert_eq!(
+        chat.suggestions(),
+        vec!["Is there parking?", "Where are you?"]
+    );
+    assert!(chat.offers_human());
+    chat.apply(ev(
+        2,
+        EventKind::VisitorMessage {
+            text: "Is there parking?".into(),
+            client_id: None,
+        },
+    ));
+    assert!(chat.suggestions().is_empty());
 }

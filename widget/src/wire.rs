@@ -81,6 +81,16 @@ pub fn event<J: Json>(json: &J) -> Option<Event> {
         "bot_message" => EventKind::BotMessage {
             text: text(json, "text")?,
             offer_human: flag(json, "offer_human"),
+            suggestions: json
+                .get("suggestions")
+                // The bot offers at most three.
+                .map(|list| {
+                    ["0", "1", "2"]
+                        .iter()
+                        .map_while(|i| text(&list, i))
+                        .collect()
+                })
+                .unwrap_or_default(),
         },
         "agent_message" => EventKind::AgentMessage {
             agent: agent(json, "agent")?,
@@ -164,8 +174,14 @@ fn error_code(name: &str) -> ErrorCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 impl Json for serde_json::Value {
+    /// Arrays by index as a key, as `Reflect::get` reads them in the browser.
     fn get(&self, key: &str) -> Option<Self> {
-        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
+        match self {
+            serde_json::Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+            _ => self.as_object()?.get(key),
+        }
+        .filter(|v| !v.is_null())
+        .cloned()
     }
     fn string(&self) -> Option<String> {
         self.as_str().map(str::to_owned)

@@ -23,10 +23,17 @@ fn visitor_kinds() -> Vec<EventKind> {
         EventKind::BotMessage {
             text: "Hello".into(),
             offer_human: true,
+            suggestions: Vec::new(),
         },
         EventKind::BotMessage {
             text: "Hello".into(),
             offer_human: false,
+            suggestions: Vec::new(),
+        },
+        EventKind::BotMessage {
+            text: "Did you mean one of these?".into(),
+            offer_human: true,
+            suggestions: vec!["Is there parking?".into(), "Where are you?".into()],
         },
         EventKind::AgentMessage {
             agent: ann(),

@@ -1,44 +1,125 @@
 //! The knowledge-base bot: human requests first, then small talk, then retrieval over the
-//! site's entries, and an honest "not understood" below a confidence threshold.
+//! site's entries; the answer when the confidence rule is sure, "Did you mean…?" with the best
+//! entries when it is plausible but unclear, and an honest "not understood" below that.
 
-use super::index::{Index, Match};
+use std::cell::RefCell;
+use std::hash::Hasher;
+use std::rc::Rc;
+
+use super::confidence::{
+    confidence, features, fused, Features, ANSWER_AT, SUGGEST_AT, SUGGEST_SHARE, WEIGHTS,
+};
+use super::index::Index;
 use super::lang::detect;
 use super::smalltalk::scan;
-use super::text::{stable_hash, tokens};
+use super::text::{stable_hash, tokens, Fnv};
 use super::{replies, wants_human, Bot, BotReply};
 use crate::settings::FaqEntry;
 
-/// Share of the message the best entry must explain. Below it the bot says it did not
-/// understand rather than answer something else: a wrong answer costs more than a handoff.
-const MIN_COVERAGE: f32 = 0.5;
-/// Minimum score (1.0 = one rare word in one phrasing), so a single common word ("tour") is not
-/// enough on its own.
-const MIN_SCORE: f32 = 0.3;
-/// Explaining only about half the message ("do you sell bicycles": "sell" known, "bicycles"
-/// not) is enough only when the match is strong: the word recurs across the entry's phrasings
-/// ("is there a maximum age": "age" is what that entry is about).
-const CLEAR_COVERAGE: f32 = 0.6;
-const STRONG_SCORE: f32 = 1.2;
+/// Entries offered at most as "Did you mean…?".
+const MAX_SUGGESTIONS: usize = 3;
 
-/// Answers from a site's FAQ entries. Cheap to build (an index over a few dozen entries takes
-/// well under a millisecond), so the caller may build one per message.
+/// Indexes kept for the knowledge bases seen last, by a hash of their text: the edge builds a
+/// bot per message, and a conversation's object (or its isolate's next conversation of the same
+/// site) asks about the same knowledge base again and again. Pure memoisation: the index is a
+/// function of the entries only.
+const CACHED: usize = 4;
+
+thread_local! {
+    static INDEXES: RefCell<Vec<(u64, Rc<Index>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn knowledge_base_hash(entries: &[FaqEntry]) -> u64 {
+    let mut hasher = Fnv::default();
+    for entry in entries {
+        for question in &entry.questions {
+            hasher.write(question.as_bytes());
+            hasher.write(&[0]);
+        }
+        hasher.write(&[1]);
+        hasher.write(entry.answer.as_bytes());
+        hasher.write(&[2]);
+    }
+    hasher.write(&(entries.len() as u64).to_le_bytes());
+    hasher.finish()
+}
+
+/// Answers from a site's FAQ entries. Building one looks the index up in a small cache first
+/// (see the README for the cold and warm figures on a 200-entry knowledge base).
 pub struct FaqBot<'a> {
     entries: &'a [FaqEntry],
-    index: Index,
+    index: Rc<Index>,
+}
+
+/// How the bot ranked the entries for a message, for evaluation and calibration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ranking {
+    /// Entries sharing anything with the message, best first.
+    pub entries: Vec<usize>,
+    pub features: Features,
+    pub confidence: f32,
 }
 
 impl<'a> FaqBot<'a> {
     pub fn new(entries: &'a [FaqEntry]) -> Self {
+        let key = knowledge_base_hash(entries);
+        let cached = INDEXES.with_borrow_mut(|cache| {
+            let at = cache.iter().position(|(k, _)| *k == key)?;
+            let hit = cache.remove(at);
+            let index = Rc::clone(&hit.1);
+            cache.insert(0, hit);
+            Some(index)
+        });
+        let index = cached.unwrap_or_else(|| {
+            let index = Rc::new(Index::new(entries));
+            INDEXES.with_borrow_mut(|cache| {
+                cache.insert(0, (key, Rc::clone(&index)));
+                cache.truncate(CACHED);
+            });
+            index
+        });
+        Self { entries, index }
+    }
+
+    /// Builds the index without the cache, to measure what a first message costs.
+    pub fn uncached(entries: &'a [FaqEntry]) -> Self {
         Self {
             entries,
-            index: Index::new(entries),
+            index: Rc::new(Index::new(entries)),
         }
     }
 
-    fn confident(found: &Match) -> bool {
-        found.coverage >= MIN_COVERAGE
-            && found.score >= MIN_SCORE
-            && (found.coverage >= CLEAR_COVERAGE || found.score >= STRONG_SCORE)
+    /// The entries ranked for the retrieval part of `text` (small talk removed); `None` when
+    /// no entry shares anything with it.
+    pub fn rank(&self, text: &str) -> Option<Ranking> {
+        let talk = scan(&tokens(text));
+        self.rank_words(&talk.rest)
+    }
+
+    fn rank_words(&self, words: &[String]) -> Option<Ranking> {
+        let terms = self.index.query(words);
+        let scores = self.index.scores(&terms);
+        let fused = fused(&scores);
+        let mut ranked: Vec<usize> = (0..fused.len()).filter(|e| fused[*e] > 0.0).collect();
+        ranked.sort_by(|a, b| fused[*b].total_cmp(&fused[*a]).then(a.cmp(b)));
+        let best = *ranked.first()?;
+        let phrasing = self.index.phrasing_match(best, &terms);
+        let features = features(&scores, &fused, best, ranked.get(1).copied(), phrasing);
+        let share = fused[best] * SUGGEST_SHARE;
+        ranked.retain(|e| fused[*e] >= share.min(fused[best]));
+        Some(Ranking {
+            entries: ranked,
+            confidence: confidence(&features, &WEIGHTS),
+            features,
+        })
+    }
+
+    /// The answer of the entry whose first question is `question` (a "Did you mean…?" button).
+    pub fn entry_answer(&self, question: &str) -> Option<&'a str> {
+        self.entries
+            .iter()
+            .find(|e| e.questions.first().is_some_and(|q| q == question))
+            .map(|e| e.answer.as_str())
     }
 }
 
@@ -47,6 +128,7 @@ fn reply(text: &str, understood: bool, wants_human: bool) -> BotReply {
         text: text.to_string(),
         understood,
         wants_human,
+        suggestions: Vec::new(),
     }
 }
 
@@ -71,16 +153,39 @@ impl Bot for FaqBot<'_> {
                 return small_talk(found);
             }
         }
-        let terms = self.index.query(&talk.rest);
-        let best = self.index.search(&terms).filter(Self::confident);
-        if let Some(entry) = best.and_then(|found| self.entries.get(found.entry)) {
-            return reply(&entry.answer, true, false);
+        let ranking = self.rank_words(&talk.rest);
+        if let Some(ranking) = &ranking {
+            let best = ranking.entries.first().and_then(|e| self.entries.get(*e));
+            if let (Some(entry), true) = (best, ranking.confidence >= ANSWER_AT) {
+                return reply(&entry.answer, true, false);
+            }
+            if ranking.confidence >= SUGGEST_AT {
+                let suggestions: Vec<String> = ranking
+                    .entries
+                    .iter()
+                    .take(MAX_SUGGESTIONS)
+                    .filter_map(|e| self.entries.get(*e)?.questions.first().cloned())
+                    .collect();
+                if !suggestions.is_empty() {
+                    return BotReply {
+                        suggestions,
+                        ..reply(replies::did_you_mean(lang), false, false)
+                    };
+                }
+            }
         }
         // "Hi there, I have a question": a greeting with nothing to look up.
-        if let (true, Some(found)) = (terms.is_empty(), talk.kind) {
+        if let (None, Some(found)) = (&ranking, talk.kind) {
             return small_talk(found);
         }
         reply(replies::fallback(lang, hash), false, false)
+    }
+
+    fn choose(&self, question: &str) -> BotReply {
+        match self.entry_answer(question) {
+            Some(answer) => reply(answer, true, false),
+            None => self.answer(question),
+        }
     }
 }
 
@@ -213,6 +318,53 @@ mod tests {
         let lost = bot.answer("Was ist die Hauptstadt von Peru?");
         let german = (0..3).any(|h| replies::fallback(Lang::De, h) == lost.text);
         assert!(!lost.understood && german, "{}", lost.text);
+    }
+
+    /// The knowledge base of the widget's "Did you mean…?" browser test.
+    fn shop() -> Vec<FaqEntry> {
+        let entry = |qs: &[&str], a: &str| FaqEntry {
+            questions: qs.iter().map(|q| (*q).to_string()).collect(),
+            answer: a.to_string(),
+        };
+        vec![
+            entry(
+                &["How long does delivery take?"],
+                "Delivery takes 2 to 4 working days.",
+            ),
+            entry(
+                &["How much is shipping?", "Is delivery free?"],
+                "Shipping is free over 60 EUR.",
+            ),
+            entry(
+                &["Do you ship outside the EU?"],
+                "We ship to the UK, Switzerland and the US.",
+            ),
+            entry(
+                &["What are your opening hours?"],
+                "We are open from 9 to 17.",
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_unclear_message_offers_the_closest_entries_and_a_click_answers() {
+        let kb = shop();
+        let bot = FaqBot::new(&kb);
+        let got = bot.answer("delivery?");
+        assert!(!got.understood && !got.wants_human, "{got:?}");
+        assert_eq!(
+            got.suggestions,
+            vec!["How long does delivery take?", "How much is shipping?"],
+            "{got:?}"
+        );
+        assert!(replies::did_you_mean(Lang::En) == got.text);
+        let chosen = bot.choose("How long does delivery take?");
+        assert_eq!(
+            (chosen.text.as_str(), chosen.understood),
+            ("Delivery takes 2 to 4 working days.", true)
+        );
+        // A question that is no longer an entry's first is answered like a message.
+        assert!(bot.choose("What are your opening hours?").understood);
     }
 
     #[test]

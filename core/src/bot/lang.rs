@@ -1,11 +1,13 @@
-//! The four languages the bot knows: stopwords, a rough detector and light stemmers.
+//! The seven languages the bot knows: stopwords, a rough detector, and Snowball stemmers
+//! (`rust-stemmers`) for each.
 //!
-//! The stemmers are deliberately light (plural and common verb/noun endings only): they must map
-//! "bookings"/"booking"/"book" together without conflating unrelated words, and the same stemmer
-//! runs over the knowledge base and the visitor's message, so consistency matters more than
-//! linguistic accuracy.
+//! Words reach the stemmer already folded to ASCII ("réservation" → "reservation"), on the
+//! knowledge base and on the visitor's message alike: visitors often type without accents, and
+//! the same pipeline on both sides matters more than the stemmer's view of accents.
 
 use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
 
 use super::text::FastMap;
 
@@ -15,10 +17,21 @@ pub(crate) enum Lang {
     De,
     Fr,
     Es,
+    It,
+    Pt,
+    Nl,
 }
 
 impl Lang {
-    pub(crate) const ALL: [Lang; 4] = [Lang::En, Lang::De, Lang::Fr, Lang::Es];
+    pub(crate) const ALL: [Lang; 7] = [
+        Lang::En,
+        Lang::De,
+        Lang::Fr,
+        Lang::Es,
+        Lang::It,
+        Lang::Pt,
+        Lang::Nl,
+    ];
 
     fn bit(self) -> u8 {
         1 << (self as u8)
@@ -29,18 +42,25 @@ impl Lang {
         stopword_languages(word) & self.bit() != 0
     }
 
-    /// Reduces a word to a stem shared with its inflections.
+    fn algorithm(self) -> Algorithm {
+        match self {
+            Lang::En => Algorithm::English,
+            Lang::De => Algorithm::German,
+            Lang::Fr => Algorithm::French,
+            Lang::Es => Algorithm::Spanish,
+            Lang::It => Algorithm::Italian,
+            Lang::Pt => Algorithm::Portuguese,
+            Lang::Nl => Algorithm::Dutch,
+        }
+    }
+
+    /// Reduces a word to the Snowball stem it shares with its inflections.
     pub(crate) fn stem(self, word: &str) -> String {
         // Digits and short words carry no inflection worth removing.
         if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
             return word.to_string();
         }
-        match self {
-            Lang::En => stem_en(word),
-            Lang::De => strip_one(word, DE_SUFFIXES, 3),
-            Lang::Fr => strip_one(word, FR_SUFFIXES, 3),
-            Lang::Es => strip_one(word, ES_SUFFIXES, 3),
-        }
+        Stemmer::create(self.algorithm()).stem(word).into_owned()
     }
 }
 
@@ -50,10 +70,10 @@ fn stopword_languages(word: &str) -> u8 {
     static MAP: OnceLock<FastMap<&'static str, u8>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
         let mut map: FastMap<&'static str, u8> = FastMap::default();
-        for (lang, lines) in Lang::ALL
-            .into_iter()
-            .zip([EN_STOP, DE_STOP, FR_STOP, ES_STOP])
-        {
+        let lists = [
+            EN_STOP, DE_STOP, FR_STOP, ES_STOP, IT_STOP, PT_STOP, NL_STOP,
+        ];
+        for (lang, lines) in Lang::ALL.into_iter().zip(lists) {
             for word in lines.iter().flat_map(|line| line.split_whitespace()) {
                 *map.entry(word).or_default() |= lang.bit();
             }
@@ -66,7 +86,7 @@ fn stopword_languages(word: &str) -> u8 {
 /// The language with the most stopwords in `words`; `fallback` unless another one clearly wins,
 /// because short messages ("kayak prices?") have no stopwords at all.
 pub(crate) fn detect<'a>(words: impl IntoIterator<Item = &'a String>, fallback: Lang) -> Lang {
-    let mut counts = [0usize; 4];
+    let mut counts = [0usize; 7];
     for word in words {
         let bits = stopword_languages(word);
         for lang in Lang::ALL {
@@ -83,90 +103,25 @@ pub(crate) fn detect<'a>(words: impl IntoIterator<Item = &'a String>, fallback: 
     best.0
 }
 
-fn has_vowel(s: &str) -> bool {
-    s.bytes()
-        .any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
-}
-
-/// A small Porter-like English stemmer: plurals, -ing, -ed, -ation, final -e and -y.
-fn stem_en(word: &str) -> String {
-    let mut s = word.to_string();
-    if s.ends_with("sses") {
-        s.truncate(s.len() - 2);
-    } else if s.ends_with("ies") && s.len() > 4 {
-        s.truncate(s.len() - 3);
-        s.push('y');
-    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
-        s.pop();
-    }
-    for suffix in ["ation", "ing", "ed"] {
-        if let Some(base) = s.strip_suffix(suffix) {
-            let min = if suffix == "ation" { 4 } else { 3 };
-            if base.len() >= min && has_vowel(base) {
-                s.truncate(base.len());
-            }
-            break;
-        }
-    }
-    // Always, so that both sides agree: cancelled/cancel, swimming/swim, reselling/resell.
-    let bytes = s.as_bytes();
-    if bytes.len() >= 4 {
-        let (a, b) = (bytes[bytes.len() - 1], bytes[bytes.len() - 2]);
-        if a == b && !matches!(a, b's' | b'a' | b'e' | b'i' | b'o' | b'u') {
-            s.pop();
-        }
-    }
-    if s.ends_with('e') && s.len() > 3 {
-        s.pop();
-    }
-    if s.ends_with('y') && s.len() > 3 {
-        s.pop();
-        s.push('i');
-    }
-    s
-}
-
-const DE_SUFFIXES: &[&str] = &[
-    "ungen", "innen", "heit", "keit", "ung", "ern", "em", "en", "er", "es", "e", "s", "n",
-];
-const FR_SUFFIXES: &[&str] = &[
-    "ements", "ement", "ations", "ation", "euses", "euse", "eurs", "eur", "ees", "ee", "es", "er",
-    "ez", "e", "s", "x",
-];
-const ES_SUFFIXES: &[&str] = &[
-    "aciones", "acion", "amente", "mente", "ciones", "cion", "es", "as", "os", "ar", "er", "ir",
-    "a", "o", "e", "s",
-];
-
-/// Strips the first (longest-listed-first) matching suffix that leaves at least `min` bytes.
-fn strip_one(word: &str, suffixes: &[&str], min: usize) -> String {
-    for suffix in suffixes {
-        if let Some(base) = word.strip_suffix(suffix) {
-            if base.len() >= min {
-                return base.to_string();
-            }
-        }
-    }
-    word.to_string()
-}
-
 // Stopwords are stored folded (no accents), as the tokeniser produces them. The English list
-// also holds conversational filler ("please", "tell", "know") that visitors add to questions.
+// also holds conversational filler ("please", "tell", "know", "wondering") that visitors wrap
+// around a question, and words for who and when ("my dad", "tomorrow"), which rarely decide
+// which answer is meant.
 const EN_STOP: &[&str] = &[
     "a about above after again all also am an and any anybody anyone anything are as at",
     "available be been before being both but by can cant could couldnt did didnt do does doesnt",
     "doing dont each else etc even ever every for from further get gets getting go going got had",
     "has have having he hello her here hey hi him his how however i id if im in into is isnt it",
-    "its ive just know let lets like many me might mine more most much must my myself need needs",
+    "its ive just know let lets like me might mine more most much must my myself need needs",
     "needed no nor not now of off ok okay on once one only or other our ours out over own please",
     "pls plz possible really same shall she should so some something such tell than thank thanks",
     "that thats the their them then there theres these they this those thx to too u under until",
     "up us very want wanted wants was we were what whats which while who whom whose why will",
     "with wont would wouldnt you youre your yours yourself able way question questions ask",
-    "asking wondering help information info option options along still next previous somewhere anywhere",
-    // Who and when rarely decide which answer is meant: "a gift card for my dad", "for Saturday".
+    "asking wondering wonder help information info along still somewhere anywhere",
+    "hoping hope thinking planning looking guys anyway actually maybe perhaps probably",
     "dad mum mom mother father wife husband friend friends girlfriend boyfriend brother sister",
-    "monday tuesday wednesday thursday friday saturday sunday",
+    "today tomorrow yesterday tonight without take takes taking took make makes making",
 ];
 const DE_STOP: &[&str] = &[
     "aber alle als also am an auch auf aus bei bin bis bitte da damit dann das dass dem den der",
@@ -188,6 +143,21 @@ const ES_STOP: &[&str] = &[
     "esta este esto hay la las lo los me mi mis muy no nos o para pero por puedo puede que se si",
     "sin su sus te tengo tiene un una unos y yo",
 ];
+const IT_STOP: &[&str] = &[
+    "a ad al alla alle agli ai anche che chi ci come con cosa da dal dalla dei del della delle",
+    "di e ed gli ha hai ho i il in io la le lo ma mi mia mio nel nella non o per perche piu",
+    "posso puo quale quali quando quanto quanti se si sono su sua suo ti tu un una uno vi voi",
+];
+const PT_STOP: &[&str] = &[
+    "a ao aos as com como da das de do dos e ela ele em eu ha isso mais mas me meu minha na nas",
+    "no nos o os ou para pela pelo por pode posso qual quando quanto que se sem seu sua tem um",
+    "uma voce voces",
+];
+const NL_STOP: &[&str] = &[
+    "aan als bij dan dat de die dit doen een en er geen heb hebben heeft het hoe ik in is je",
+    "jij jullie kan kunnen kun maar me met mij mijn na naar niet nog nu of om onze ook op over",
+    "te tot u uw van voor waar wanneer wat we wel welke wij worden wordt zijn zo",
+];
 
 #[cfg(test)]
 mod tests {
@@ -195,29 +165,21 @@ mod tests {
     use crate::bot::text::tokens;
 
     #[test]
-    fn english_stems_join_inflections() {
-        let same = |a: &str, b: &str| assert_eq!(Lang::En.stem(a), Lang::En.stem(b), "{a} / {b}");
-        same("booking", "book");
-        same("bookings", "books");
-        same("cancelled", "cancel");
-        same("cancellation", "cancel");
-        same("cancelation", "cancel");
-        same("hiking", "hike");
-        same("hikes", "hike");
-        same("swimming", "swim");
-        same("families", "family");
-        same("paddling", "paddle");
-        same("buses", "bus");
-        same("reselling", "resell");
-        assert_eq!(Lang::En.stem("station"), "station");
-        assert_eq!(Lang::En.stem("bring"), "bring");
-    }
-
-    #[test]
-    fn other_stemmers_strip_plurals() {
-        assert_eq!(Lang::De.stem("menschen"), Lang::De.stem("mensch"));
-        assert_eq!(Lang::Fr.stem("personnes"), Lang::Fr.stem("personne"));
-        assert_eq!(Lang::Es.stem("personas"), Lang::Es.stem("persona"));
+    fn snowball_stems_join_inflections() {
+        let same = |lang: Lang, a: &str, b: &str| {
+            assert_eq!(lang.stem(a), lang.stem(b), "{lang:?} {a} / {b}")
+        };
+        same(Lang::En, "booking", "book");
+        same(Lang::En, "bookings", "books");
+        same(Lang::En, "cancelled", "cancel");
+        same(Lang::En, "families", "family");
+        assert_eq!(Lang::En.stem("small"), "small");
+        same(Lang::De, "menschen", "mensch");
+        same(Lang::Fr, "personnes", "personne");
+        same(Lang::Es, "personas", "persona");
+        same(Lang::It, "prenotazioni", "prenotazione");
+        same(Lang::Pt, "reservas", "reserva");
+        same(Lang::Nl, "boekingen", "boeking");
     }
 
     #[test]
@@ -226,6 +188,9 @@ mod tests {
         assert_eq!(d("Wie viel kostet die Tour pro Person?"), Lang::De);
         assert_eq!(d("Combien de personnes par kayak ?"), Lang::Fr);
         assert_eq!(d("¿Cuánto cuesta por persona y por día?"), Lang::Es);
+        assert_eq!(d("Quanto costa il tour per una persona?"), Lang::It);
+        assert_eq!(d("Quanto custa o passeio para uma pessoa?"), Lang::Pt);
+        assert_eq!(d("Hoeveel kost de tour voor een persoon?"), Lang::Nl);
         assert_eq!(d("kayak prices?"), Lang::En);
         assert_eq!(d("do you have a discount for students?"), Lang::En);
     }

@@ -1,9 +1,12 @@
-//! Domain vocabulary that plain word overlap misses: multi-word phrases that mean one thing
-//! ("how much" is a price question) and synonyms ("hire" is "rent", "kids" are "children").
+//! General customer-service vocabulary that plain word overlap misses: phrases that mean one
+//! thing ("how much" asks for a price, "money back" is a refund), synonyms every business's
+//! visitors use (cost/fee/price, ship/deliver, kids/children) and irregular English verb forms
+//! ("bought" is "buy") that a stemmer leaves alone.
 //!
-//! The table is English (the knowledge bases seen so far are) and written for small tour and
-//! service businesses; it is applied to the knowledge base and to the visitor's message alike,
-//! so a synonym only ever widens what matches.
+//! Nothing here may belong to one line of business: what a kayak, a sneaker or an invoice is
+//! called comes from the site's own knowledge base, never from this table. It is English (the
+//! other languages get their stemmer only) and is applied to the knowledge base and to the
+//! visitor's message alike, so a synonym only ever widens what matches.
 
 use std::sync::OnceLock;
 
@@ -13,91 +16,130 @@ use super::text::{FastMap, FastSet};
 /// Phrases replaced by one token before stopwords are removed (several are made of stopwords).
 const PHRASES: &[(&[&str], &str)] = &[
     (&["how", "much"], "price"),
-    (&["how", "many", "hours"], "duration"),
-    (&["how", "many", "people"], "capacity"),
-    (&["how", "many", "persons"], "capacity"),
-    (&["email", "address"], "email"),
-    (&["how", "old"], "age"),
     (&["how", "long"], "duration"),
+    (&["how", "old"], "age"),
     (&["money", "back"], "refund"),
-    (&["sign", "up"], "book"),
-    (&["life", "jacket"], "lifejacket"),
-    (&["life", "jackets"], "lifejacket"),
-    (&["life", "vest"], "lifejacket"),
-    (&["life", "vests"], "lifejacket"),
-    (&["wet", "suit"], "wetsuit"),
-    (&["wet", "suits"], "wetsuit"),
+    (&["send", "back"], "return"),
+    (&["sent", "back"], "return"),
+    (&["bring", "back"], "return"),
+    (&["take", "back"], "return"),
+    (&["sign", "up"], "register"),
+    (&["signing", "up"], "register"),
+    (&["log", "in"], "login"),
+    (&["logging", "in"], "login"),
+    (&["sign", "in"], "login"),
     (&["e", "mail"], "email"),
-    (&["changing", "room"], "changeroom"),
-    (&["changing", "rooms"], "changeroom"),
-    (&["change", "clothes"], "changeroom"),
-    (&["get", "changed"], "changeroom"),
+    (&["email", "address"], "email"),
+    (&["phone", "number"], "phone"),
+    (&["telephone", "number"], "phone"),
+    (&["opening", "hours"], "hours"),
+    (&["opening", "times"], "hours"),
+    (&["business", "hours"], "hours"),
+    (&["office", "hours"], "hours"),
+    (&["credit", "card"], "card"),
+    (&["debit", "card"], "card"),
+    (&["gift", "card"], "gift"),
+    (&["gift", "cards"], "gift"),
+    (&["gift", "certificate"], "gift"),
+    (&["gift", "voucher"], "gift"),
+    (&["gift", "vouchers"], "gift"),
+    (&["free", "of", "charge"], "free"),
+    (&["no", "charge"], "free"),
+    (&["wi", "fi"], "wifi"),
+    (&["car", "park"], "parking"),
     (&["public", "transport"], "transport"),
     (&["public", "transportation"], "transport"),
-    (&["without", "a", "car"], "transport"),
-    (&["first", "timer"], "beginner"),
-    (&["first", "timers"], "beginner"),
-    (&["first", "time"], "beginner"),
-    (&["team", "building"], "teambuilding"),
-    (&["car", "park"], "parking"),
-    (&["camper", "van"], "camper"),
+    (&["customer", "service"], "support"),
+    (&["customer", "support"], "support"),
+    (&["customer", "care"], "support"),
 ];
 
 /// Synonym groups, one per string; the first word of each group is the canonical one.
 const SYNONYMS: &[&str] = &[
-    "price cost costs fee charge pricing priced expensive cheap",
-    "book reserve reservation register registration enrol enroll",
+    "price cost costs fee fees charge charged pricing priced expensive cheap tariff",
     "refund reimburse reimbursement repay repayment",
-    "kayak canoe canoeing",
-    "child children kid kiddo daughter son toddler teen teenager baby infant minor \
-        grandchild grandchildren youngster",
-    "person people persons guest participant pax",
-    "rent rental hire lease",
-    "photo picture pic foto image photograph photography selfie",
-    "pet dog puppy doggy cat",
-    "safe safety danger dangerous risk risky secure",
-    "gift voucher present giftcard certificate",
-    "discount reduced reduction concession cheaper deal rate",
-    "food lunch meal eat dinner breakfast picnic",
-    "vegetarian vegan veggie gluten allergy allergic diet dietary intolerance",
-    "difficult difficulty hard tough strenuous demanding challenging exhausting tiring easy",
-    "fit fitness shape athletic",
-    "start begin beginning depart departure",
-    "tour trip excursion",
-    "company business corporate firm corporation colleague coworker employee workplace",
-    "swim swimmer",
-    "lifejacket pfd buoyancy",
-    "wetsuit drysuit neoprene",
-    "email mail",
-    "phone telephone mobile cell",
-    "wildlife animal creature bird",
-    "insurance insure insured insurer",
-    "liable liability responsible responsibility",
-    "injury injure injured hurt",
-    "pay payment paid",
-    "card visa mastercard amex creditcard",
-    "propose proposal engagement engaged marry",
-    "late delay delayed tardy",
-    "camper campervan motorhome rv caravan",
-    "accessible accessibility disabled disability handicap handicapped impaired mobility",
-    "beginner novice newbie inexperienced amateur firsttimer",
-    "open close closing closed",
-    "month january february april june july august september october november december",
-    "season winter summer autumn spring seasonal",
-    "weather rain rainy wind windy storm stormy thunder lightning fog foggy gale",
+    "book reserve reservation booking appointment",
+    "register registration enrol enroll signup",
+    "cancel cancellation cancelation",
+    "change modify alter amend update",
+    "ship shipping deliver delivery dispatch shipment postage courier",
+    "parcel package",
+    "pay payment paid paying",
+    "card visa mastercard amex",
+    "discount reduction reduced concession promo promotion coupon",
+    "gift giftcard voucher",
+    "child children kid kids son daughter toddler teen teenager baby infant minor",
+    "person people persons",
     "address location located",
-    "bring pack",
-    "clothes clothing wear outfit",
-    "locker luggage suitcase",
-    // Not "train": "training" would stem to it.
-    "transport transportation bus ferry taxi transit shuttle",
-    "hike trek trekking",
-    "equipment gear",
-    "include provide supply supplied",
     "contact reach",
-    "agent agency operator reseller",
+    "phone telephone call ring mobile smartphone cell cellphone",
+    "email mail",
+    "hours",
+    "open opening close closing closed",
+    "weekday monday tuesday wednesday thursday friday saturday sunday weekend weekends",
     "duration length",
     "age old aged",
+    "damage damaged broken faulty defect defective",
+    "wrong incorrect mistake",
+    "exchange swap",
+    "late delay delayed",
+    "free complimentary",
+    "login signin",
+    "problem issue trouble",
+    "buy purchase",
+    "delete remove erase",
+    "safe safety secure security danger dangerous risk risky",
+    "photo photos picture pictures pic pics image images foto fotos photograph",
+    "pet pets dog dogs puppy cat cats",
+    "start begin beginning starting",
+];
+
+/// Irregular English forms a stemmer cannot join with their base.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("bought", "buy"),
+    ("paid", "pay"),
+    ("sent", "send"),
+    ("went", "go"),
+    ("gone", "go"),
+    ("came", "come"),
+    ("took", "take"),
+    ("taken", "take"),
+    ("gave", "give"),
+    ("given", "give"),
+    ("brought", "bring"),
+    ("left", "leave"),
+    ("lost", "lose"),
+    ("broke", "broken"),
+    ("wore", "wear"),
+    ("worn", "wear"),
+    ("chose", "choose"),
+    ("chosen", "choose"),
+    ("spent", "spend"),
+    ("ran", "run"),
+    ("told", "tell"),
+    ("made", "make"),
+    ("found", "find"),
+    ("ate", "eat"),
+    ("eaten", "eat"),
+    ("drove", "drive"),
+    ("driven", "drive"),
+    ("flew", "fly"),
+    ("forgot", "forget"),
+    ("forgotten", "forget"),
+    ("held", "hold"),
+    ("kept", "keep"),
+    ("met", "meet"),
+    ("stole", "steal"),
+    ("stolen", "steal"),
+    ("sold", "sell"),
+    ("wrote", "write"),
+    ("written", "write"),
+    ("children", "child"),
+    ("feet", "foot"),
+    ("teeth", "tooth"),
+    ("women", "woman"),
+    ("men", "man"),
+    ("mice", "mouse"),
 ];
 
 /// Replaces known phrases in `words` by their single token.
@@ -133,6 +175,17 @@ pub(crate) fn join_phrases(words: Vec<String>) -> Vec<String> {
     out
 }
 
+/// The base form of an irregular English word, if it is one.
+pub(crate) fn regular(lang: Lang, word: &str) -> Option<&'static str> {
+    static MAP: OnceLock<FastMap<&'static str, &'static str>> = OnceLock::new();
+    if lang != Lang::En {
+        return None;
+    }
+    MAP.get_or_init(|| IRREGULAR.iter().copied().collect())
+        .get(word)
+        .copied()
+}
+
 /// English stem -> canonical stem.
 fn synonym_map() -> &'static FastMap<String, String> {
     static MAP: OnceLock<FastMap<String, String>> = OnceLock::new();
@@ -161,8 +214,8 @@ pub(crate) fn canonical(lang: Lang, stem: String) -> String {
     }
 }
 
-/// Every synonym with its term, so a misspelt "vouchr" can be recognised even when the
-/// knowledge base itself only says "gift card".
+/// Every synonym with its term, so a misspelt "cancelation" or "refnd" is recognised even when
+/// the knowledge base says it another way.
 pub(crate) fn known_words() -> &'static [(&'static str, String)] {
     static WORDS: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
     WORDS.get_or_init(|| {
@@ -180,32 +233,33 @@ mod tests {
     use crate::bot::text::tokens;
 
     fn term(word: &str) -> String {
+        let word = regular(Lang::En, word).unwrap_or(word);
         canonical(Lang::En, Lang::En.stem(word))
     }
 
     #[test]
     fn phrases_become_one_token() {
         let joined = join_phrases(tokens(
-            "How much is a life jacket, and how old must kids be?",
+            "How much is a gift card, and can I get my money back?",
         ));
-        assert_eq!(
-            joined.join(" "),
-            "price is a lifejacket and age must kids be"
-        );
+        assert_eq!(joined.join(" "), "price is a gift and can i get my refund");
     }
 
     #[test]
     fn synonyms_share_a_canonical_term() {
-        assert_eq!(term("hire"), term("rental"));
+        assert_eq!(term("fees"), term("prices"));
         assert_eq!(term("kids"), term("children"));
-        assert_eq!(term("vouchers"), term("gift"));
-        assert_eq!(term("costs"), term("prices"));
-        assert_eq!(term("storm"), term("weather"));
-        assert_ne!(term("kayak"), term("price"));
+        assert_eq!(term("shipping"), term("delivery"));
+        assert_eq!(term("bought"), term("purchases"));
+        assert_eq!(term("cancellation"), term("cancelled"));
+        assert_ne!(term("price"), term("refund"));
     }
 
     #[test]
-    fn other_languages_are_left_alone() {
+    fn no_line_of_business_is_assumed() {
+        // A tour operator's "hire" is not every business's "rent"; "register" is not "book".
+        assert_ne!(term("hire"), term("rent"));
+        assert_ne!(term("register"), term("book"));
         assert_eq!(canonical(Lang::De, "kind".into()), "kind");
     }
 }

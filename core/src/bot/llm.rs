@@ -98,6 +98,7 @@ pub fn parse_reply(response_body: &str, visitor_text: &str) -> Option<BotReply> 
         text: verdict.answer.trim().to_string(),
         understood: verdict.understood,
         wants_human: verdict.wants_human || wants_human(visitor_text),
+        suggestions: Vec::new(),
     })
 }
 
@@ -129,7 +130,8 @@ mod tests {
             Some(BotReply {
                 text: "We open at 8.".into(),
                 understood: true,
-                wants_human: false
+                wants_human: false,
+                suggestions: Vec::new(),
             })
         );
     }

@@ -2,35 +2,48 @@
 //! it: an answer, whether it understood, and whether the visitor asked for a human.
 //!
 //! The embedded bot is retrieval, not generation: it normalises the message (accents, contractions,
-//! light stemming, synonyms, typo correction), ranks the site's FAQ entries with BM25 and quotes the
-//! best entry's answer only when it explains enough of the message. It never invents an answer and
-//! needs no model download, network or clock.
+//! Snowball stemming, general customer-service synonyms, typo correction, compounds), ranks the
+//! site's FAQ entries by word BM25 fused with character-trigram similarity, and quotes the best
+//! entry's answer only when a calibrated confidence says so; when the match is plausible but
+//! unclear it offers the best entries as "Did you mean…?". It never invents an answer and needs
+//! no model download, network or clock.
 
+mod confidence;
 mod faq;
 mod human;
 mod index;
 mod lang;
 mod lexicon;
 pub mod llm;
+mod ngram;
 mod replies;
 mod smalltalk;
 mod text;
 
-pub use faq::FaqBot;
+pub use confidence::{confidence, Features, ANSWER_AT, SUGGEST_AT, WEIGHTS};
+pub use faq::{FaqBot, Ranking};
 pub use human::wants_human;
 
 /// A bot's answer to one visitor message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BotReply {
     pub text: String,
     /// False feeds the consecutive not-understood counter (handoff trigger 3).
     pub understood: bool,
     /// The visitor asked for a person (handoff trigger 2).
     pub wants_human: bool,
+    /// "Did you mean…?": entries offered (by their first question) when the bot is unsure.
+    /// Such a reply is not understood, but counts as such only if the visitor ignores it.
+    pub suggestions: Vec<String>,
 }
 
 /// Anything that can answer a visitor: the embedded knowledge-base bot, or an LLM whose answer
 /// the edge fetched beforehand.
 pub trait Bot {
     fn answer(&self, text: &str) -> BotReply;
+
+    /// The visitor pressed a "Did you mean…?" button: the entry whose first question it is.
+    fn choose(&self, question: &str) -> BotReply {
+        self.answer(question)
+    }
 }

@@ -38,8 +38,37 @@ pub(crate) fn fallback(lang: Lang, hash: u64) -> &'static str {
             "No estoy seguro de haberle entendido. Pruebe con otras palabras, o pida hablar con alguien del equipo.",
             "No tengo respuesta para eso. Reformule la pregunta, o pida una persona y le atenderá alguien.",
         ],
+        Lang::It => &[
+            "Mi scusi, non ho capito. Può dirlo con altre parole? Se preferisce, può chiedere di parlare con una persona.",
+            "Non sono sicuro di aver capito. Provi a riformulare, oppure chieda di parlare con qualcuno del team.",
+        ],
+        Lang::Pt => &[
+            "Desculpe, não entendi. Pode dizer de outra forma? Também pode pedir para falar com uma pessoa.",
+            "Não tenho certeza de ter entendido. Tente com outras palavras, ou peça para falar com alguém da equipe.",
+        ],
+        Lang::Nl => &[
+            "Sorry, dat begreep ik niet. Kunt u het anders zeggen? U kunt ook vragen om een medewerker.",
+            "Ik weet niet zeker of ik het begrijp. Probeer het met andere woorden, of vraag naar iemand van het team.",
+        ],
     };
     pick(options, hash)
+}
+
+/// Plausible but unclear: the entries offered as buttons follow this line.
+pub(crate) fn did_you_mean(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "I'm not sure I understood. Did you mean one of these?",
+        Lang::De => {
+            "Ich bin nicht sicher, ob ich Sie richtig verstehe. Meinten Sie eine dieser Fragen?"
+        }
+        Lang::Fr => {
+            "Je ne suis pas sûr d'avoir compris. Vouliez-vous dire l'une de ces questions ?"
+        }
+        Lang::Es => "No estoy seguro de haberle entendido. ¿Quería decir una de estas?",
+        Lang::It => "Non sono sicuro di aver capito. Intendeva una di queste?",
+        Lang::Pt => "Não tenho certeza de ter entendido. Você quis dizer uma destas?",
+        Lang::Nl => "Ik weet niet zeker of ik het begrijp. Bedoelde u een van deze?",
+    }
 }
 
 /// The visitor asked for a person; the conversation starts the handoff.
@@ -49,6 +78,9 @@ pub(crate) fn handoff(lang: Lang) -> &'static str {
         Lang::De => "Gern, ich suche eine Person für Sie.",
         Lang::Fr => "Bien sûr, je vous mets en relation avec une personne.",
         Lang::Es => "Por supuesto, busco a una persona para usted.",
+        Lang::It => "Certo, cerco una persona per lei.",
+        Lang::Pt => "Claro, vou chamar uma pessoa para você.",
+        Lang::Nl => "Natuurlijk, ik zoek een medewerker voor u.",
     }
 }
 
@@ -94,6 +126,24 @@ pub(crate) fn small_talk(kind: Kind, lang: Lang, hash: u64) -> &'static str {
         (Ack, Lang::De) => &["Gut. Kann ich sonst noch helfen?"],
         (Ack, Lang::Fr) => &["Très bien. Autre chose ?"],
         (Ack, Lang::Es) => &["Muy bien. ¿Algo más?"],
+        (Greeting, Lang::It) => &["Salve! Cosa vorrebbe sapere?"],
+        (Greeting, Lang::Pt) => &["Olá! O que gostaria de saber?"],
+        (Greeting, Lang::Nl) => &["Hallo! Wat wilt u weten?"],
+        (Thanks, Lang::It) => &["Prego! Posso aiutarla in altro?"],
+        (Thanks, Lang::Pt) => &["De nada! Posso ajudar em mais alguma coisa?"],
+        (Thanks, Lang::Nl) => &["Graag gedaan! Kan ik nog ergens mee helpen?"],
+        (Goodbye, Lang::It) => &["Arrivederci, e grazie della visita!"],
+        (Goodbye, Lang::Pt) => &["Até logo, e obrigado pela visita!"],
+        (Goodbye, Lang::Nl) => &["Tot ziens, en bedankt voor uw bezoek!"],
+        (HowAreYou, Lang::It) => &["Bene, grazie! Come posso aiutarla?"],
+        (HowAreYou, Lang::Pt) => &["Muito bem, obrigado! Como posso ajudar?"],
+        (HowAreYou, Lang::Nl) => &["Goed, dank u! Waarmee kan ik helpen?"],
+        (Identity, Lang::It) => &["Sono un assistente automatico. Rispondo alle domande frequenti e posso chiamare una persona del team."],
+        (Identity, Lang::Pt) => &["Sou um assistente automático. Respondo às perguntas frequentes e posso chamar uma pessoa da equipe."],
+        (Identity, Lang::Nl) => &["Ik ben een automatische assistent. Ik beantwoord veelgestelde vragen en kan een medewerker erbij halen."],
+        (Ack, Lang::It) => &["Bene. Altro?"],
+        (Ack, Lang::Pt) => &["Certo. Mais alguma coisa?"],
+        (Ack, Lang::Nl) => &["Prima. Nog iets?"],
     };
     pick(options, hash)
 }

@@ -196,6 +196,11 @@ pub struct Conversation {
     /// When the site's list row was last sent (phase change or message).
     #[serde(default)]
     pub list_synced_at: Millis,
+    /// The questions the bot's last answer offered as "Did you mean…?". The offer counts as not
+    /// understood only if the visitor writes something else; writing (or clicking) one of them
+    /// chooses it.
+    #[serde(default)]
+    pub offered: Vec<String>,
 }
 
 /// Messages refresh the site's list row at most this often (the last one by the alarm).
@@ -242,6 +247,7 @@ impl Conversation {
             recent_visitor_messages: Vec::new(),
             outbox: Outbox::default(),
             list_synced_at: now,
+            offered: Vec::new(),
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -251,6 +257,7 @@ impl Conversation {
                 EventKind::BotMessage {
                     text: greeting,
                     offer_human: false,
+                    suggestions: Vec::new(),
                 },
             );
         }

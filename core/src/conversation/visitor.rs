@@ -12,13 +12,25 @@ use crate::{validate, Millis, Seq};
 
 impl Conversation {
     /// A visitor's chat message. In a bot phase the bot answers, and a handoff may start
-    /// (straight to live, asked for a human, or not understood too often).
+    /// (straight to live, asked for a human, or not understood too often). A message that is
+    /// one of the questions the bot just offered ("Did you mean…?" buttons send them) chooses
+    /// that entry.
     pub fn visitor_message(
         &mut self,
         text: &str,
         client_id: Option<String>,
         bot: &dyn Bot,
         now: Millis,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        self.visitor_says(text, client_id, now, bot)
+    }
+
+    fn visitor_says(
+        &mut self,
+        text: &str,
+        client_id: Option<String>,
+        now: Millis,
+        bot: &dyn Bot,
     ) -> Result<Vec<Effect>, ConversationError> {
         let text = validate::message_text(text, self.settings.max_message_bytes)?;
         let mut effects = Vec::new();
@@ -45,20 +57,35 @@ impl Conversation {
             self.handoff(&mut effects, now);
             return Ok(effects);
         }
-        let reply = bot.answer(&text);
+        // An offer the visitor wrote past counts as not understood; choosing from it does not.
+        let offered = std::mem::take(&mut self.offered);
+        let chose = offered.contains(&text);
+        if !offered.is_empty() && !chose {
+            self.not_understood += 1;
+        }
+        let reply = if chose {
+            bot.choose(&text)
+        } else {
+            bot.answer(&text)
+        };
         if reply.wants_human {
             self.not_understood = 0;
             self.handoff(&mut effects, now);
             return Ok(effects);
         }
+        let offered = !reply.understood && !reply.suggestions.is_empty();
         if reply.understood {
             self.not_understood = 0;
-        } else {
+        } else if !offered {
             self.not_understood += 1;
+        }
+        if offered {
+            self.offered.clone_from(&reply.suggestions);
         }
         let may_hand_over = self.settings.live_chat && self.blocked.is_none();
         let limit = self.settings.not_understood_limit;
-        if !reply.understood && may_hand_over && limit > 0 && self.not_understood >= limit {
+        let gave_up = !reply.understood && !offered;
+        if gave_up && may_hand_over && limit > 0 && self.not_understood >= limit {
             self.not_understood = 0;
             self.handoff(&mut effects, now);
             return Ok(effects);
@@ -69,6 +96,7 @@ impl Conversation {
             EventKind::BotMessage {
                 text: reply.text,
                 offer_human: !reply.understood && may_hand_over,
+                suggestions: reply.suggestions,
             },
         );
         Ok(effects)
@@ -132,6 +160,7 @@ impl Conversation {
                 EventKind::BotMessage {
                     text,
                     offer_human: false,
+                    suggestions: Vec::new(),
                 },
             );
             return;

@@ -4,7 +4,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use baton_core::bot::FaqBot;
+use baton_core::bot::{Bot, FaqBot};
 use baton_core::{
     AgentAction, AgentRef, Conversation, ConversationError, Delivery, Effect, EventKind, FaqEntry,
     Millis, Phase, SiteSettings, VisitorProfile,
@@ -154,6 +154,15 @@ impl Sim {
         let effects = self
             .conversation
             .visitor_message(text, None, &bot, self.now)?;
+        self.absorb(effects);
+        Ok(())
+    }
+
+    /// A message answered by `bot` instead of the knowledge base.
+    pub fn say_to(&mut self, bot: &dyn Bot, text: &str) -> Result<(), ConversationError> {
+        let effects = self
+            .conversation
+            .visitor_message(text, None, bot, self.now)?;
         self.absorb(effects);
         Ok(())
     }

@@ -211,3 +211,20 @@ fn history_of_an_earlier_claim_is_not_a_lost_race() {
     assert_eq!(replayed.taken_by, None);
     assert_eq!(replayed.status_line(), "Held by Ann — read only");
 }
+
+#[test]
+fn the_history_shows_what_the_bot_offered() {
+    let offer = event(
+        1,
+        EventKind::BotMessage {
+            text: "Did you mean one of these?".into(),
+            offer_human: true,
+            suggestions: vec!["Is there parking?".into(), "Where are you?".into()],
+        },
+    );
+    let line = crate::model::transcript::line(&offer);
+    assert_eq!(
+        line.text,
+        "Did you mean one of these? [Offered: Is there parking? · Where are you?]"
+    );
+}

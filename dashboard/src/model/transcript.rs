@@ -50,6 +50,13 @@ impl Speaker {
 pub fn line(event: &Event) -> Line {
     let (speaker, text) = match &event.kind {
         EventKind::VisitorMessage { text, .. } => (Speaker::Visitor, text.clone()),
+        // "Did you mean…?" offers show what the visitor could pick from.
+        EventKind::BotMessage {
+            text, suggestions, ..
+        } if !suggestions.is_empty() => (
+            Speaker::Bot,
+            format!("{text} [Offered: {}]", suggestions.join(" · ")),
+        ),
         EventKind::BotMessage { text, .. } => (Speaker::Bot, text.clone()),
         EventKind::AgentMessage { agent, text, .. } => {
             (Speaker::Agent(agent.name.clone()), text.clone())

@@ -271,6 +271,12 @@ impl Bot for LazyBot<'_> {
             .get_or_init(|| FaqBot::new(self.entries))
             .answer(text)
     }
+
+    fn choose(&self, question: &str) -> BotReply {
+        self.bot
+            .get_or_init(|| FaqBot::new(self.entries))
+            .choose(question)
+    }
 }
 
 fn claim_refusal(conversation_id: &str, error: ConversationError) -> ServerFrame {

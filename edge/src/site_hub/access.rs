@@ -64,6 +64,12 @@ impl SiteHub {
              PRIMARY KEY (session, conversation_id))",
             None,
         )?;
+        for index in [
+            "CREATE INDEX IF NOT EXISTS watches_by_agent ON watches (agent_id)",
+            "CREATE INDEX IF NOT EXISTS watches_by_age ON watches (opened_at)",
+        ] {
+            self.sql().exec(index, None)?;
+        }
         Ok(())
     }
 

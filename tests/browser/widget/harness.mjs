@@ -157,7 +157,10 @@ export class Agent {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** Host pages on their own origin: /plain, /hostile, /csp, /trusted-types (strict policies), /blank. */
+/**
+ * Host pages on their own origin: /plain, /hostile, /csp, /trusted-types (strict policies),
+ * /blank, and /notag (the plain page without the widget, for comparisons).
+ */
 export async function startHostServer() {
   const edgeOrigin = new URL(EDGE).origin;
   const strictCsp = [
@@ -174,7 +177,10 @@ export async function startHostServer() {
     const site = url.searchParams.get("site") || "";
     const kind = url.pathname.slice(1);
     const hostile = kind === "hostile" ? "<style>* { all: unset } div { display: none !important }</style>" : "";
-    const tag = `<script src="${EDGE}/widget.js" data-site="${site}" async></script>`;
+    // ?preload=idle sets the tag's data-preload attribute; /notag is the same page without it.
+    const preload = url.searchParams.get("preload");
+    const attr = preload ? ` data-preload="${preload.replace(/[^a-z]/g, "")}"` : "";
+    const tag = kind === "notag" ? "" : `<script src="${EDGE}/widget.js" data-site="${site}"${attr} async></script>`;
     const links = kind === "blank" ? "" : '<p><a href="#top">Back to top</a></p>';
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Fjord Shop</title>${hostile}</head>
 <body><header><p>Fjord Shop</p></header><main><h1>Kayaks and tours</h1><div><p>Rent a kayak for the day.</p></div>${links}</main>

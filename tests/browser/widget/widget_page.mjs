@@ -17,8 +17,9 @@ export class WidgetPage {
   }
 
   /** Loads a host page (`plain`, `hostile`, `csp`, `blank`) embedding this site's widget. */
-  async goto(kind = "plain") {
-    await this.page.goto(`${this.host}/${kind}?site=${encodeURIComponent(this.site)}`);
+  async goto(kind = "plain", { preload } = {}) {
+    const extra = preload ? `&preload=${preload}` : "";
+    await this.page.goto(`${this.host}/${kind}?site=${encodeURIComponent(this.site)}${extra}`);
     return this;
   }
 
@@ -26,6 +27,12 @@ export class WidgetPage {
   async ready() {
     await this.root.locator("aside.bw").waitFor({ state: "attached" });
     return this;
+  }
+
+  /** The visitor shows intent (the pointer over the launcher); the widget then loads. */
+  async intent() {
+    await this.launcher.hover();
+    return this.ready();
   }
 
   async open() {

@@ -70,13 +70,21 @@ fn describe(frame: &ServerFrame) -> String {
         ServerFrame::Event { event } => {
             let text = match &event.kind {
                 EventKind::VisitorMessage { text, .. } => format!("visitor: {text}"),
-                EventKind::BotMessage { text, offer_human } => {
+                EventKind::BotMessage {
+                    text,
+                    offer_human,
+                    suggestions,
+                } => {
                     let offer = if *offer_human {
                         "   [/human: Talk to a person]"
                     } else {
                         ""
                     };
-                    format!("bot: {text}{offer}")
+                    let options: String = suggestions
+                        .iter()
+                        .map(|q| format!("\n   [did you mean] {q}"))
+                        .collect();
+                    format!("bot: {text}{offer}{options}")
                 }
                 EventKind::AgentMessage { agent, text, .. } => format!("{}: {text}", agent.name),
                 EventKind::InternalComment { agent, text } => {

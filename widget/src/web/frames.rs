@@ -108,6 +108,11 @@ fn fresh(ctx: Ctx, index: usize) {
     let lang = ctx.lang.get_untracked();
     let text = match &item.body {
         Body::Message { author, text } => {
+            // "Did you mean…?" buttons are read out with the message that offers them.
+            let offered = match author {
+                Author::Bot { suggestions, .. } => suggestions.join(". "),
+                _ => String::new(),
+            };
             let (who, name) = match author {
                 Author::Agent(name) => ("agent", name.clone()),
                 _ => ("bot", lang.t(T::Assistant).to_string()),
@@ -120,7 +125,7 @@ fn fresh(ctx: Ctx, index: usize) {
                     ("name", name.as_str().into()),
                 ],
             );
-            format!("{name}: {text}")
+            format!("{name}: {text} {offered}")
         }
         Body::Notice(notice) => {
             if matches!(notice, Notice::TicketCreated(_)) {

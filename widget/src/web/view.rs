@@ -209,15 +209,20 @@ fn linkify(text: &str) -> Vec<AnyView> {
         .collect()
 }
 
-/// "Talk to a person" under an answer that did not help; "Leave a message" when offered.
+/// "Did you mean…?" buttons and "Talk to a person" under an answer that did not help; "Leave a
+/// message" when offered.
 fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
     let talk = move || ctx.ui.with(|u| u.live_chat) && ctx.chat.with(Chat::offers_human);
+    let suggested = move || ctx.chat.with(|c| !c.suggestions().is_empty());
     let leave = move || {
         !ctx.ui.with(|u| u.leave_form)
             && ctx.chat.with(|c| c.leave_offered && c.phase != Phase::Live)
     };
     view! {
-        <div class="offers" hidden=move || !(talk() || leave())>
+        <div class="offers" hidden=move || !(talk() || leave() || suggested())>
+            {suggestion(ctx, 0)}
+            {suggestion(ctx, 1)}
+            {suggestion(ctx, 2)}
             <button type="button" class="offer" hidden=move || !talk()
                 on:click=move |_| super::send_command(VisitorCommand::RequestHuman)>
                 {l.t(T::TalkToPerson)}
@@ -230,6 +235,23 @@ fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
                 {l.t(T::LeaveButton)}
             </button>
         </div>
+    }
+}
+
+/// The `i`-th "Did you mean…?" button (the bot offers at most three): one fixed button each,
+/// hidden when unused, which costs fewer bytes than a keyed list. It sends the question as the
+/// visitor's message (shown at once, resent after a reconnect); the edge knows it was offered.
+fn suggestion(ctx: Ctx, i: usize) -> impl IntoView {
+    let question = move || ctx.chat.with(|c| c.suggestions().get(i).cloned());
+    view! {
+        <button type="button" class="offer" hidden=move || question().is_none()
+            on:click=move |_| {
+                if let Some(question) = question() {
+                    super::send_text(&question);
+                }
+            }>
+            {move || question().unwrap_or_default()}
+        </button>
     }
 }
 
