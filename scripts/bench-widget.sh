@@ -19,7 +19,10 @@ LOADER_CAP=1500
 # 101000 → 101600 (issue 11): the "Did you mean…?" buttons and their live-region announcement
 # cost ~400 B brotli after trimming (fixed buttons, no extra frame); with main as of da223ac the
 # whole widget is 101564 B (99.2 KiB).
-WIDGET_CAP=101600
+# 101600 → 102000 (merge of issues 9, 10, 11, 15): the core protocol the widget links grew (new
+# event kinds and close codes); 101764 B (99.4 KiB). Still under 100 KiB, but over a decimal
+# 100 KB: winning bytes back is issue 15's item 6.
+WIDGET_CAP=102000
 
 manifest="edge/public/widget/manifest.json"
 [[ -f "$manifest" ]] || { echo "bench-widget: no $manifest; run scripts/build-widget.sh" >&2; exit 1; }
