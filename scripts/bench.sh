@@ -22,7 +22,7 @@ source scripts/start-edge.sh
 start_edge "$port" "$state/data" "$state/wrangler.log"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrangler $("$WRANGLER_BIN" --version 2>/dev/null | tail -1)"
 ulimit -n 65536 2>/dev/null || true
-target/release/baton-bench "$@"
+"${CARGO_TARGET_DIR:-target}/release/baton-bench" "$@"
 echo
 echo "== widget: bytes shipped, host-page impact (Chromium), Lighthouse with vs without the tag"
 bash scripts/bench-widget.sh

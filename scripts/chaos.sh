@@ -11,4 +11,4 @@ cd "$BATON_ROOT"
 [[ "${BATON_PREBUILT:-}" == 1 ]] || bash scripts/build-edge.sh >/dev/null
 cargo build -q -p baton-tests --bin baton-chaos
 export BATON_BOOTSTRAP_TOKEN="${BATON_BOOTSTRAP_TOKEN:-chaos-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
-target/debug/baton-chaos "$@"
+"${CARGO_TARGET_DIR:-target}/debug/baton-chaos" "$@"
