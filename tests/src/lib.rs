@@ -3,6 +3,7 @@
 //!
 //! Waiting is always for an event with a deadline, never a sleep.
 
+pub mod api;
 pub mod bench;
 pub mod chaos;
 pub mod clients;
