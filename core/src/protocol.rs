@@ -160,6 +160,13 @@ pub enum ServerFrame {
         message: String,
     },
     Pong,
+    /// Visitor socket, while waiting: where the chat stands in the queue (1 is next) and the
+    /// site's usual wait around this hour, when there is enough history to tell.
+    QueuePlace {
+        position: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        estimate_ms: Option<crate::Millis>,
+    },
 }
 
 /// Why a frame from a client was refused before reaching any rule.

@@ -156,6 +156,20 @@ fn server_frames() {
         &ServerFrame::error(ErrorCode::InvalidEmail, "bad"),
         r#"{"type":"error","code":"invalid_email","message":"bad"}"#,
     );
+    roundtrip(
+        &ServerFrame::QueuePlace {
+            position: 2,
+            estimate_ms: Some(180_000),
+        },
+        r#"{"type":"queue_place","position":2,"estimate_ms":180000}"#,
+    );
+    roundtrip(
+        &ServerFrame::QueuePlace {
+            position: 1,
+            estimate_ms: None,
+        },
+        r#"{"type":"queue_place","position":1}"#,
+    );
 }
 
 #[test]

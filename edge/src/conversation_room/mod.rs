@@ -9,6 +9,7 @@ mod effects;
 mod llm;
 mod outbox;
 mod outbox_store;
+mod queue;
 mod store;
 
 use std::cell::{Cell, RefCell};
@@ -185,6 +186,10 @@ impl ConversationRoom {
                 json_response(&self.store().events_after(after, true)?, 200)
             }
             (Method::Get, "/agent/ws") => self.agent_socket(&req),
+            (Method::Post, "/queue") => {
+                self.queue_place(req).await?;
+                json_response(&crate::site_client::Ack { ok: true }, 200)
+            }
             (Method::Post, "/agent/revoke") => {
                 let mut req = req;
                 let revoke: crate::site_hub::access::Revoke =
@@ -333,6 +338,12 @@ impl ConversationRoom {
         );
         for event in self.store().events_after(after, visitor_only)? {
             send(&pair.server, &ServerFrame::Event { event });
+        }
+        if let Some(place) = self
+            .current_place(conversation.phase)
+            .filter(|_| visitor_only)
+        {
+            send(&pair.server, &place);
         }
         Ok(Response::from_websocket(pair.client)?)
     }

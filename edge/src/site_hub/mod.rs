@@ -7,6 +7,7 @@
 
 pub mod access;
 mod apply;
+pub mod queue;
 mod store;
 
 use baton_core::protocol::{parse_frame, ServerFrame, SiteCommand};
@@ -59,7 +60,7 @@ impl DurableObject for SiteHub {
             }
         }
         let hub = Self { state, env };
-        if let Err(error) = hub.migrate_access() {
+        if let Err(error) = hub.migrate_access().and_then(|()| hub.migrate_queue()) {
             worker::console_error!("site migrate failed: {error}");
         }
         hub
@@ -127,10 +128,16 @@ impl SiteHub {
             }
             (Method::Post, "/conversation") => {
                 let changed: ConversationChanged = json_body(&mut req).await?;
+                let now = crate::util::now();
+                let before = self.queue_before(&changed.summary.id, now)?;
                 let effects = self
                     .site()?
                     .conversation_changed(&changed.summary, changed.notify);
                 self.apply(effects)?;
+                // The list is right already; a place that could not be sent is logged.
+                if let Err(error) = self.queue_after(before, &changed.summary, now).await {
+                    worker::console_error!("queue: {}", error.message);
+                }
                 json_response(&Ack { ok: true }, 200)
             }
             (Method::Post, "/reserve") => {
