@@ -69,6 +69,19 @@ impl Lang {
     }
 }
 
+/// "You are number 2 in line. Usually answered within 3 min.": the estimate rounded up to
+/// whole minutes, and only when the edge gave one.
+pub fn queue_text(lang: Lang, position: u32, estimate_ms: Option<i64>) -> String {
+    let place = lang.fill(T::QueuePlace, &position.to_string());
+    match estimate_ms {
+        Some(ms) => {
+            let minutes = ((ms + 59_999) / 60_000).max(1);
+            format!("{place} {}", lang.fill(T::QueueWait, &minutes.to_string()))
+        }
+        None => place,
+    }
+}
+
 /// Keys of the string tables, in table order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum T {
@@ -114,9 +127,11 @@ pub enum T {
     Unavailable,
     Failed,
     Messages,
+    QueuePlace,
+    QueueWait,
 }
 
-const COUNT: usize = T::Messages as usize + 1;
+const COUNT: usize = T::QueueWait as usize + 1;
 
 const EN: [&str; COUNT] = [
     "Open chat",
@@ -161,6 +176,8 @@ const EN: [&str; COUNT] = [
     "The chat is not available right now.",
     "Something went wrong. Please try again.",
     "Messages",
+    "You are number {} in line.",
+    "Usually answered within {} min.",
 ];
 
 const DE: [&str; COUNT] = [
@@ -206,6 +223,8 @@ const DE: [&str; COUNT] = [
     "Der Chat ist gerade nicht verfügbar.",
     "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.",
     "Nachrichten",
+    "Sie sind Nummer {} in der Warteschlange.",
+    "Antwort meist innerhalb von {} Min.",
 ];
 
 const FR: [&str; COUNT] = [
@@ -251,6 +270,8 @@ const FR: [&str; COUNT] = [
     "Le chat n’est pas disponible pour le moment.",
     "Une erreur s’est produite. Veuillez réessayer.",
     "Messages",
+    "Vous êtes numéro {} dans la file d’attente.",
+    "Réponse habituelle en moins de {} min.",
 ];
 
 const ES: [&str; COUNT] = [
@@ -296,6 +317,8 @@ const ES: [&str; COUNT] = [
     "El chat no está disponible en este momento.",
     "Algo salió mal. Inténtalo de nuevo.",
     "Mensajes",
+    "Eres el número {} en la cola.",
+    "Respuesta habitual en menos de {} min.",
 ];
 
 #[cfg(test)]
@@ -312,6 +335,19 @@ mod tests {
         assert_eq!(Lang::parse("english"), None);
         assert_eq!(Lang::choose(["", "nl", "fr-CA", "de"]), Lang::Fr);
         assert_eq!(Lang::choose(["nl"]), Lang::En);
+    }
+
+    #[test]
+    fn queue_place_says_the_wait_in_whole_minutes_when_known() {
+        assert_eq!(queue_text(Lang::En, 2, None), "You are number 2 in line.");
+        assert_eq!(
+            queue_text(Lang::En, 2, Some(120_001)),
+            "You are number 2 in line. Usually answered within 3 min."
+        );
+        assert_eq!(
+            queue_text(Lang::De, 1, Some(5_000)),
+            "Sie sind Nummer 1 in der Warteschlange. Antwort meist innerhalb von 1 Min."
+        );
     }
 
     #[test]

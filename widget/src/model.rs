@@ -145,6 +145,8 @@ pub struct Chat {
     pub seen_seq: Seq,
     /// Name and email the visitor gave in this conversation (prefills the leave-a-message form).
     pub contact: Option<(String, String)>,
+    /// While waiting: the place in the queue (1 is next) and the usual wait in ms, if known.
+    pub queue: Option<(u32, Option<i64>)>,
     /// Events up to here existed before this page loaded: history, not news.
     history_mark: Option<Seq>,
     target: Option<Target>,
@@ -165,6 +167,7 @@ impl Chat {
             leave_offered: false,
             seen_seq,
             contact: None,
+            queue: None,
             history_mark: None,
             target: None,
             next_client: 0,
@@ -201,6 +204,10 @@ impl Chat {
                 seq,
             } => self.agent_read = self.agent_read.max(seq),
             ServerFrame::Error { code, message } => out.push(Outcome::Error(code, message)),
+            ServerFrame::QueuePlace {
+                position,
+                estimate_ms,
+            } => self.queue = Some((position, estimate_ms)),
             _ => {}
         }
         out
@@ -288,6 +295,9 @@ impl Chat {
         self.phase = phase;
         if phase != Phase::Live {
             self.agent_typing = false;
+        }
+        if phase != Phase::Waiting {
+            self.queue = None;
         }
     }
 

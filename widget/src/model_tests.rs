@@ -291,3 +291,33 @@ fn did_you_mean_buttons_stand_until_the_visitor_moves_on() {
     ));
     assert!(chat.suggestions().is_empty());
 }
+
+#[test]
+fn the_queue_place_stands_while_waiting_and_goes_with_the_queue() {
+    let mut chat = fresh_chat();
+    chat.apply(welcome(Phase::Bot, 0, None));
+    chat.apply(ev(1, EventKind::Waiting { group: None }));
+    let place = |position, estimate_ms| ServerFrame::QueuePlace {
+        position,
+        estimate_ms,
+    };
+    chat.apply(place(2, None));
+    assert_eq!(chat.queue, Some((2, None)));
+    chat.apply(place(1, Some(60_000)));
+    assert_eq!(chat.queue, Some((1, Some(60_000))));
+    chat.apply(ev(
+        2,
+        EventKind::AgentJoined {
+            agent: agent("Ann"),
+        },
+    ));
+    assert_eq!(chat.queue, None);
+    // Forwarded: waiting again, with no place until the site sends one.
+    chat.apply(ev(
+        3,
+        EventKind::Forwarded {
+            group: "sales".into(),
+        },
+    ));
+    assert_eq!((chat.phase, chat.queue), (Phase::Waiting, None));
+}

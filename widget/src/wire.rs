@@ -67,6 +67,10 @@ pub fn frame<J: Json>(json: &J) -> Option<ServerFrame> {
             message: text(json, "message").unwrap_or_default(),
         },
         "pong" => ServerFrame::Pong,
+        "queue_place" => ServerFrame::QueuePlace {
+            position: uint(json, "position")? as u32,
+            estimate_ms: uint(json, "estimate_ms").map(|ms| ms as i64),
+        },
         _ => return None,
     })
 }

@@ -116,6 +116,14 @@ fn control_frames_read_back() {
             seq: 7,
         },
         ServerFrame::Pong,
+        ServerFrame::QueuePlace {
+            position: 3,
+            estimate_ms: Some(95_000),
+        },
+        ServerFrame::QueuePlace {
+            position: 1,
+            estimate_ms: None,
+        },
     ] {
         assert_eq!(round_trip(&frame).as_ref(), Some(&frame));
     }

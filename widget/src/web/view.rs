@@ -81,9 +81,12 @@ fn launcher(ctx: Ctx, l: Lang) -> impl IntoView {
 
 fn panel(ctx: Ctx, l: Lang) -> impl IntoView {
     let status = move || {
-        ctx.chat.with(|c| match c.phase {
-            Phase::Contact | Phase::Waiting => l.t(T::StatusWaiting).to_string(),
-            Phase::Live => l.fill(T::StatusLive, c.agent.as_deref().unwrap_or("")),
+        ctx.chat.with(|c| match (c.phase, c.queue) {
+            (Phase::Waiting, Some((position, estimate))) => {
+                crate::i18n::queue_text(l, position, estimate)
+            }
+            (Phase::Contact | Phase::Waiting, _) => l.t(T::StatusWaiting).to_string(),
+            (Phase::Live, _) => l.fill(T::StatusLive, c.agent.as_deref().unwrap_or("")),
             _ => l.t(T::StatusBot).to_string(),
         })
     };
