@@ -61,6 +61,9 @@ pub enum ConversationError {
     /// A read receipt for a message that does not exist (yet).
     #[error("there is no event {seq}; the last one is {last}")]
     UnknownSeq { seq: u64, last: u64 },
+    /// A rating outside the site's scale (1–5; thumbs: 1 or 5).
+    #[error("a rating of {score} is not on this site's scale")]
+    InvalidRating { score: u8 },
     /// Typing frames far faster than anyone types.
     #[error("too many typing frames; at most {per_second} a second are relayed")]
     TypingFlood { per_second: u32 },
@@ -77,7 +80,7 @@ impl ConversationError {
             Self::AlreadyClaimed { .. } => ErrorCode::AlreadyClaimed,
             Self::NotHolder { .. } => ErrorCode::NotHolder,
             Self::RateLimited | Self::TypingFlood { .. } => ErrorCode::RateLimited,
-            Self::UnknownSeq { .. } => ErrorCode::BadRequest,
+            Self::UnknownSeq { .. } | Self::InvalidRating { .. } => ErrorCode::BadRequest,
         }
     }
 }

@@ -97,6 +97,16 @@ pub enum EventKind {
     Archived {
         agent: AgentRef,
     },
+    /// The widget asks "How was your chat?" on this scale.
+    RatingRequested {
+        scale: crate::settings::RatingScale,
+    },
+    /// The visitor's rating: 1–5 (thumbs: 1 down, 5 up), with an optional comment.
+    Rated {
+        score: u8,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        comment: String,
+    },
 }
 
 impl EventKind {

@@ -40,6 +40,12 @@ pub enum VisitorCommand {
         seq: Seq,
     },
     Ping,
+    /// The answer to "How was your chat?": 1–5 (thumbs: 1 or 5), optional comment.
+    Rate {
+        score: u8,
+        #[serde(default)]
+        comment: String,
+    },
 }
 
 /// Agent → edge, on a conversation socket.

@@ -58,6 +58,18 @@ pub struct SiteSettings {
     pub webhook_secret: String,
     /// Visitor messages allowed per [`RATE_WINDOW_MS`] before further ones are refused.
     pub visitor_messages_per_window: u32,
+    /// How the widget asks for a rating after a chat with a person.
+    pub rating: RatingScale,
+}
+
+/// The rating the widget asks for after a chat: 1–5 stars, thumbs up or down, or none.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingScale {
+    Off,
+    #[default]
+    Stars,
+    Thumbs,
 }
 
 /// The window of the visitor message rate limit.
@@ -87,6 +99,7 @@ impl Default for SiteSettings {
             webhook_secret: String::new(),
             llm: None,
             visitor_messages_per_window: 20,
+            rating: RatingScale::default(),
         }
     }
 }

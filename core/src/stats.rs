@@ -17,6 +17,9 @@ pub struct Facts {
     pub queued_at: Option<Millis>,
     pub accepted_at: Option<Millis>,
     pub missed: bool,
+    /// The visitor's rating after the chat (1–5; thumbs 1 or 5), if they gave one.
+    #[serde(default)]
+    pub rating: Option<u8>,
 }
 
 /// What happened in a conversation: when it first went to a person (asked, queued, or taken
@@ -49,6 +52,7 @@ pub fn facts_from(summary: &ConversationSummary, events: &[Event]) -> Facts {
                 facts.accepted_at = Some(event.at);
             }
             EventKind::Missed { .. } => facts.missed = true,
+            EventKind::Rated { score, .. } => facts.rating = Some(*score),
             _ => {}
         }
     }
@@ -121,6 +125,21 @@ mod tests {
         let facts = facts_from(&summary(Phase::Live), &events);
         assert!(facts.missed);
         assert_eq!(facts.accepted_at, None);
+    }
+
+    #[test]
+    fn a_rating_is_a_fact() {
+        let events = [at(
+            900,
+            EventKind::Rated {
+                score: 4,
+                comment: "kind".into(),
+            },
+        )];
+        assert_eq!(
+            facts_from(&summary(Phase::Archived), &events).rating,
+            Some(4)
+        );
     }
 
     #[test]

@@ -48,6 +48,13 @@ fn visitor_commands() {
         &VisitorCommand::Typing { typing: true },
         r#"{"type":"typing","typing":true}"#,
     );
+    roundtrip(
+        &VisitorCommand::Rate {
+            score: 4,
+            comment: "Quick".into(),
+        },
+        r#"{"type":"rate","score":4,"comment":"Quick"}"#,
+    );
     // client_id may be omitted.
     assert_eq!(
         serde_json::from_str::<VisitorCommand>(r#"{"type":"message","text":"hi"}"#).unwrap(),
@@ -155,6 +162,31 @@ fn server_frames() {
     roundtrip(
         &ServerFrame::error(ErrorCode::InvalidEmail, "bad"),
         r#"{"type":"error","code":"invalid_email","message":"bad"}"#,
+    );
+    roundtrip(
+        &ServerFrame::Event {
+            event: Event {
+                seq: 8,
+                at: 1003,
+                kind: EventKind::RatingRequested {
+                    scale: baton_core::settings::RatingScale::Thumbs,
+                },
+            },
+        },
+        r#"{"type":"event","event":{"seq":8,"at":1003,"type":"rating_requested","scale":"thumbs"}}"#,
+    );
+    roundtrip(
+        &ServerFrame::Event {
+            event: Event {
+                seq: 9,
+                at: 1004,
+                kind: EventKind::Rated {
+                    score: 5,
+                    comment: String::new(),
+                },
+            },
+        },
+        r#"{"type":"event","event":{"seq":9,"at":1004,"type":"rated","score":5}}"#,
     );
     roundtrip(
         &ServerFrame::QueuePlace {

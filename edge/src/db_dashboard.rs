@@ -123,6 +123,8 @@ struct FactsRow {
     queued_at: Option<f64>,
     accepted_at: Option<f64>,
     missed: f64,
+    #[serde(default)]
+    rating: Option<f64>,
 }
 
 /// An indexed conversation whose facts are missing or older than its index entry.
@@ -179,11 +181,11 @@ pub async fn save_facts(
     source_updated_at: i64,
 ) -> ApiResult<()> {
     db.prepare(
-        "INSERT INTO conversation_facts (id, site_id, started_at, handoff_at, queued_at, accepted_at, missed, source_updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO conversation_facts (id, site_id, started_at, handoff_at, queued_at, accepted_at, missed, source_updated_at, rating)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(id) DO UPDATE SET started_at = excluded.started_at, handoff_at = excluded.handoff_at,
          queued_at = excluded.queued_at, accepted_at = excluded.accepted_at, missed = excluded.missed,
-         source_updated_at = excluded.source_updated_at
+         source_updated_at = excluded.source_updated_at, rating = excluded.rating
          WHERE excluded.source_updated_at >= conversation_facts.source_updated_at",
     )
     .bind(&[
@@ -195,6 +197,7 @@ pub async fn save_facts(
         optional(facts.accepted_at),
         number(i64::from(facts.missed)),
         number(source_updated_at),
+        optional(facts.rating.map(i64::from)),
     ])?
     .run()
     .await?;
@@ -205,7 +208,7 @@ pub async fn save_facts(
 pub async fn facts(db: &D1Database, site_id: &str, from: i64, to: i64) -> ApiResult<Vec<Facts>> {
     let rows: Vec<FactsRow> = db
         .prepare(
-            "SELECT id, started_at, handoff_at, queued_at, accepted_at, missed FROM conversation_facts
+            "SELECT id, started_at, handoff_at, queued_at, accepted_at, missed, rating FROM conversation_facts
              WHERE site_id = ?1 AND started_at >= ?2 AND started_at < ?3 ORDER BY started_at LIMIT 20000",
         )
         .bind(&[text(site_id), number(from), number(to)])?
@@ -221,6 +224,7 @@ pub async fn facts(db: &D1Database, site_id: &str, from: i64, to: i64) -> ApiRes
             queued_at: r.queued_at.map(|v| v as i64),
             accepted_at: r.accepted_at.map(|v| v as i64),
             missed: r.missed != 0.0,
+            rating: r.rating.map(|v| v as u8),
         })
         .collect())
 }

@@ -313,7 +313,7 @@ pub async fn check(
         ),
     )?;
     let facts = d1(state, &format!(
-        "SELECT id, started_at, handoff_at, queued_at, accepted_at, missed, source_updated_at FROM conversation_facts WHERE site_id = '{site_id}'"
+        "SELECT id, started_at, handoff_at, queued_at, accepted_at, missed, rating, source_updated_at FROM conversation_facts WHERE site_id = '{site_id}'"
     ))?;
     let ticket_rows: Vec<(String, String)> = tickets
         .iter()
@@ -368,6 +368,7 @@ pub async fn check(
                     queued_at: row["queued_at"].as_i64(),
                     accepted_at: row["accepted_at"].as_i64(),
                     missed: row["missed"].as_i64() == Some(1),
+                    rating: row["rating"].as_u64().map(|r| r as u8),
                 };
                 let source = index_rows.get(id).and_then(|(_, at)| *at);
                 if got != want || source != row["source_updated_at"].as_i64() {

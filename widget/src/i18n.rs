@@ -14,18 +14,18 @@ pub enum Lang {
 impl Lang {
     /// `de`, `de-CH`, `FR_fr` … → the language; anything else → `None`.
     pub fn parse(tag: &str) -> Option<Self> {
-        let primary = tag.trim().get(..2)?.to_ascii_lowercase();
-        let rest = tag.trim().get(2..).unwrap_or("");
-        if !(rest.is_empty() || rest.starts_with(['-', '_'])) {
+        // Bytes, not str slices: no allocation and no char-boundary panics linked in.
+        let b = tag.trim().as_bytes();
+        if b.len() > 2 && !matches!(b[2], b'-' | b'_') {
             return None;
         }
-        match primary.as_str() {
-            "en" => Some(Self::En),
-            "de" => Some(Self::De),
-            "fr" => Some(Self::Fr),
-            "es" => Some(Self::Es),
-            _ => None,
-        }
+        let code = [
+            b.first()?.to_ascii_lowercase(),
+            b.get(1)?.to_ascii_lowercase(),
+        ];
+        [Self::En, Self::De, Self::Fr, Self::Es]
+            .into_iter()
+            .find(|lang| lang.code().as_bytes() == code)
     }
 
     /// The first supported language: an explicit choice, then the site's setting, then the
@@ -129,9 +129,11 @@ pub enum T {
     Messages,
     QueuePlace,
     QueueWait,
+    RateTitle,
+    Rated,
 }
 
-const COUNT: usize = T::QueueWait as usize + 1;
+const COUNT: usize = T::Rated as usize + 1;
 
 const EN: [&str; COUNT] = [
     "Open chat",
@@ -178,6 +180,8 @@ const EN: [&str; COUNT] = [
     "Messages",
     "You are number {} in line.",
     "Usually answered within {} min.",
+    "How was your chat? Pick a score below (what you type first is sent with it).",
+    "Thank you for your feedback!",
 ];
 
 const DE: [&str; COUNT] = [
@@ -225,6 +229,8 @@ const DE: [&str; COUNT] = [
     "Nachrichten",
     "Sie sind Nummer {} in der Warteschlange.",
     "Antwort meist innerhalb von {} Min.",
+    "Wie war Ihr Chat? Wählen Sie unten eine Bewertung; was Sie vorher tippen, wird mitgesendet.",
+    "Danke für Ihr Feedback!",
 ];
 
 const FR: [&str; COUNT] = [
@@ -272,6 +278,8 @@ const FR: [&str; COUNT] = [
     "Messages",
     "Vous êtes numéro {} dans la file d’attente.",
     "Réponse habituelle en moins de {} min.",
+    "Comment s’est passée votre discussion ? Choisissez une note ci-dessous ; ce que vous tapez avant est envoyé avec.",
+    "Merci pour votre avis !",
 ];
 
 const ES: [&str; COUNT] = [
@@ -319,6 +327,8 @@ const ES: [&str; COUNT] = [
     "Mensajes",
     "Eres el número {} en la cola.",
     "Respuesta habitual en menos de {} min.",
+    "¿Qué tal fue tu chat? Elige una puntuación abajo; lo que escribas antes se envía con ella.",
+    "¡Gracias por tu opinión!",
 ];
 
 #[cfg(test)]

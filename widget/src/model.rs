@@ -4,6 +4,7 @@
 //! replay, unread count) is tested natively.
 
 use baton_core::protocol::{Party, ServerFrame, VisitorCommand};
+use baton_core::settings::RatingScale;
 use baton_core::{AgentRef, ErrorCode, Event, EventKind, Phase, Seq};
 
 /// Who wrote a message.
@@ -31,6 +32,9 @@ pub enum Notice {
     Missed(String),
     Forwarded,
     TicketCreated(String),
+    /// "How was your chat?": the scores are offered as buttons.
+    RateAsked,
+    Rated,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -90,6 +94,8 @@ impl Item {
             EventKind::TicketCreated { ticket_id } => {
                 Body::Notice(Notice::TicketCreated(ticket_id.clone()))
             }
+            EventKind::Rated { .. } => Body::Notice(Notice::Rated),
+            EventKind::RatingRequested { .. } => Body::Notice(Notice::RateAsked),
             EventKind::ContactRequested
             | EventKind::ContactReceived { .. }
             | EventKind::InternalComment { .. }
@@ -145,6 +151,8 @@ pub struct Chat {
     pub seen_seq: Seq,
     /// Name and email the visitor gave in this conversation (prefills the leave-a-message form).
     pub contact: Option<(String, String)>,
+    /// "How was your chat?" is asked on this scale (until the visitor answers).
+    pub rating: Option<RatingScale>,
     /// While waiting: the place in the queue (1 is next) and the usual wait in ms, if known.
     pub queue: Option<(u32, Option<i64>)>,
     /// Events up to here existed before this page loaded: history, not news.
@@ -168,6 +176,7 @@ impl Chat {
             seen_seq,
             contact: None,
             queue: None,
+            rating: None,
             history_mark: None,
             target: None,
             next_client: 0,
@@ -287,6 +296,8 @@ impl Chat {
             EventKind::ContactReceived { name, email } => {
                 self.contact = Some((name.clone(), email.clone()));
             }
+            EventKind::RatingRequested { scale } => self.rating = Some(*scale),
+            EventKind::Rated { .. } => self.rating = None,
             _ => {}
         }
     }
@@ -387,6 +398,30 @@ impl Chat {
                 ..
             } if self.phase.bot_answers() => Some((*offer_human, suggestions)),
             _ => None,
+        }
+    }
+
+    /// The buttons under the transcript: the bot's "Did you mean…?" questions, else the scores
+    /// of a rating asked for (1–5, or thumbs up and down).
+    pub fn choices(&self) -> Vec<String> {
+        let suggestions = self.suggestions();
+        match self.rating {
+            Some(scale) if suggestions.is_empty() => match scale {
+                RatingScale::Thumbs => vec!["👍".into(), "👎".into()],
+                _ => ["1", "2", "3", "4", "5"].map(String::from).to_vec(),
+            },
+            _ => suggestions,
+        }
+    }
+
+    /// The score the `i`-th button gives, when the buttons are a rating's (thumbs: 5 and 1).
+    pub fn score_of(&self, i: usize) -> Option<u8> {
+        if !self.suggestions().is_empty() || i > 4 {
+            return None;
+        }
+        match self.rating? {
+            RatingScale::Thumbs => [5, 1].get(i).copied(),
+            _ => Some(i as u8 + 1),
         }
     }
 

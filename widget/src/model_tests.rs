@@ -321,3 +321,65 @@ fn the_queue_place_stands_while_waiting_and_goes_with_the_queue() {
     ));
     assert_eq!((chat.phase, chat.queue), (Phase::Waiting, None));
 }
+
+#[test]
+fn a_rating_is_asked_until_it_is_given_and_thanked_for() {
+    use baton_core::settings::RatingScale;
+    let mut chat = fresh_chat();
+    chat.apply(welcome(Phase::Live, 0, None));
+    chat.apply(ev(
+        1,
+        EventKind::AgentLeft {
+            agent: agent("Ann"),
+        },
+    ));
+    chat.apply(ev(
+        2,
+        EventKind::RatingRequested {
+            scale: RatingScale::Thumbs,
+        },
+    ));
+    assert_eq!(chat.rating, Some(RatingScale::Thumbs));
+    assert_eq!(chat.choices(), ["👍", "👎"]);
+    assert_eq!(
+        (chat.score_of(0), chat.score_of(1), chat.score_of(2)),
+        (Some(5), Some(1), None)
+    );
+    chat.apply(ev(
+        3,
+        EventKind::Rated {
+            score: 5,
+            comment: String::new(),
+        },
+    ));
+    assert_eq!(chat.rating, None);
+    assert_eq!(
+        chat.items.last().map(|i| &i.body),
+        Some(&Body::Notice(Notice::Rated))
+    );
+}
+
+#[test]
+fn stars_are_five_buttons_and_the_bots_questions_come_first() {
+    use baton_core::settings::RatingScale;
+    let mut chat = fresh_chat();
+    chat.apply(welcome(Phase::Archived, 0, None));
+    chat.apply(ev(
+        1,
+        EventKind::RatingRequested {
+            scale: RatingScale::Stars,
+        },
+    ));
+    assert_eq!(chat.choices(), ["1", "2", "3", "4", "5"]);
+    assert_eq!(chat.score_of(3), Some(4));
+    chat.apply(ev(
+        2,
+        EventKind::BotMessage {
+            text: "Did you mean?".into(),
+            offer_human: false,
+            suggestions: vec!["Parking?".into()],
+        },
+    ));
+    assert_eq!(chat.choices(), ["Parking?"]);
+    assert_eq!(chat.score_of(0), None);
+}

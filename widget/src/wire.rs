@@ -9,6 +9,7 @@
 //! Outgoing commands still use core's `Serialize` (cheap, no `Content`).
 
 use baton_core::protocol::{Party, ServerFrame};
+use baton_core::settings::RatingScale;
 use baton_core::{AgentRef, ErrorCode, Event, EventKind, Phase};
 
 /// A parsed JSON value, as much of it as the widget reads.
@@ -125,6 +126,17 @@ pub fn event<J: Json>(json: &J) -> Option<Event> {
         },
         "forwarded" => EventKind::Forwarded {
             group: details("group"),
+        },
+        "rating_requested" => EventKind::RatingRequested {
+            scale: if details("scale") == "thumbs" {
+                RatingScale::Thumbs
+            } else {
+                RatingScale::Stars
+            },
+        },
+        "rated" => EventKind::Rated {
+            score: uint(json, "score")? as u8,
+            comment: details("comment"),
         },
         "ticket_created" => EventKind::TicketCreated {
             ticket_id: text(json, "ticket_id")?,

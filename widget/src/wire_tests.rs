@@ -12,6 +12,20 @@ fn ann() -> AgentRef {
 /// Every event kind a visitor can receive, with optional fields both set and unset.
 fn visitor_kinds() -> Vec<EventKind> {
     vec![
+        EventKind::RatingRequested {
+            scale: baton_core::settings::RatingScale::Thumbs,
+        },
+        EventKind::RatingRequested {
+            scale: baton_core::settings::RatingScale::Stars,
+        },
+        EventKind::Rated {
+            score: 4,
+            comment: "Kind <i>".into(),
+        },
+        EventKind::Rated {
+            score: 1,
+            comment: String::new(),
+        },
         EventKind::VisitorMessage {
             text: "Hi <b>".into(),
             client_id: Some("w1-1".into()),

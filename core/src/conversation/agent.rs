@@ -144,6 +144,7 @@ impl Conversation {
                 agent: agent.clone(),
             },
         );
+        self.ask_rating(&mut effects, now);
         Ok(effects)
     }
 

@@ -6,6 +6,7 @@
 //! [`Conversation::next_deadline`].
 
 mod agent;
+mod rating;
 mod visitor;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use crate::settings::SiteSettings;
 use crate::{Millis, Seq};
 
 pub use agent::AgentAction;
+pub use rating::BAD_RATING;
 
 /// Where the conversation is in its lifecycle.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,6 +203,12 @@ pub struct Conversation {
     /// chooses it.
     #[serde(default)]
     pub offered: Vec<String>,
+    /// A rating was asked for (once per conversation).
+    #[serde(default)]
+    pub rating_asked: bool,
+    /// The visitor may rate now (asked, not yet answered).
+    #[serde(default)]
+    pub rating_open: bool,
 }
 
 /// Messages refresh the site's list row at most this often (the last one by the alarm).
@@ -248,6 +256,8 @@ impl Conversation {
             outbox: Outbox::default(),
             list_synced_at: now,
             offered: Vec::new(),
+            rating_asked: false,
+            rating_open: false,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {

@@ -20,6 +20,9 @@ pub struct Facts {
     pub accepted_at: Option<i64>,
     #[serde(default)]
     pub missed: bool,
+    /// The visitor's rating after the chat, 1–5 (thumbs: 1 or 5).
+    #[serde(default)]
+    pub rating: Option<u8>,
 }
 
 /// `GET /api/v1/sites/{site}/stats?from=&to=`.
@@ -53,6 +56,17 @@ pub struct Report {
     pub queued: u32,
     pub missed: u32,
     pub median_accept_ms: Option<i64>,
+    /// How many conversations were rated 1, 2, … 5.
+    pub ratings: [u32; 5],
+}
+
+impl Report {
+    /// The average rating, when any was given.
+    pub fn rating_average(&self) -> Option<f64> {
+        let count: u32 = self.ratings.iter().sum();
+        let sum: u32 = (1..=5).zip(self.ratings).map(|(score, n)| score * n).sum();
+        (count > 0).then(|| f64::from(sum) / f64::from(count))
+    }
 }
 
 const DAY_MS: i64 = 86_400_000;
@@ -165,6 +179,7 @@ impl Report {
             })
             .collect();
         let mut waits: Vec<Vec<i64>> = vec![Vec::new(); span];
+        let mut ratings = [0u32; 5];
         for fact in facts {
             let day = local_day(fact.started_at, zone) - first;
             let Some(slot) = usize::try_from(day).ok().filter(|d| *d < span) else {
@@ -175,6 +190,9 @@ impl Report {
             bucket.handoffs += u32::from(fact.handoff_at.is_some());
             bucket.queued += u32::from(fact.queued_at.is_some());
             bucket.missed += u32::from(fact.missed);
+            if let Some(score) = fact.rating.filter(|s| (1..=5).contains(s)) {
+                ratings[usize::from(score) - 1] += 1;
+            }
             if let (Some(queued), Some(accepted)) = (fact.queued_at, fact.accepted_at) {
                 waits[slot].push((accepted - queued).max(0));
             }
@@ -189,6 +207,7 @@ impl Report {
             queued: days.iter().map(|d| d.queued).sum(),
             missed: days.iter().map(|d| d.missed).sum(),
             median_accept_ms: median(all_waits),
+            ratings,
             days,
         }
     }
@@ -229,6 +248,7 @@ mod tests {
             queued_at: None,
             accepted_at: None,
             missed: false,
+            rating: None,
         }
     }
 
@@ -271,6 +291,21 @@ mod tests {
             fact("old", t - 1),
         ];
         let report = Report::build(&facts, day, day + 1, 0);
+        assert_eq!(report.rating_average(), None);
+        let rated: Vec<Facts> = [4, 5, 2, 9]
+            .iter()
+            .map(|score| Facts {
+                rating: Some(*score),
+                ..fact("r", t + 10)
+            })
+            .collect();
+        let with_ratings = Report::build(&rated, day, day, 0);
+        assert_eq!(
+            with_ratings.ratings,
+            [0, 1, 0, 1, 1],
+            "out-of-scale scores are ignored"
+        );
+        assert_eq!(with_ratings.rating_average(), Some(11.0 / 3.0));
         assert_eq!(report.days.len(), 2);
         assert_eq!((report.days[0].chats, report.days[1].chats), (2, 2));
         assert_eq!(report.days[0].median_accept_ms, Some(20_000));

@@ -94,6 +94,13 @@ fn note(kind: &EventKind) -> String {
             format!("Visitor blocked by {}: {reason}", agent.name)
         }
         EventKind::Archived { agent } => format!("Archived by {}", agent.name),
+        EventKind::RatingRequested { .. } => "Visitor was asked to rate the chat".into(),
+        EventKind::Rated { score, comment } if comment.is_empty() => {
+            format!("Visitor rated the chat {score}/5")
+        }
+        EventKind::Rated { score, comment } => {
+            format!("Visitor rated the chat {score}/5: {comment}")
+        }
         // Message kinds are handled by `line`; a new kind still shows something.
         _ => kind.preview().unwrap_or("Conversation updated").to_string(),
     }
@@ -138,6 +145,14 @@ mod tests {
             id: "a".into(),
             name: "Ann".into(),
         };
+        let rated = line(&event(
+            9,
+            EventKind::Rated {
+                score: 4,
+                comment: "Quick <b>".into(),
+            },
+        ));
+        assert_eq!(rated.text, "Visitor rated the chat 4/5: Quick <b>");
         let joined = line(&event(2, EventKind::AgentJoined { agent: ann.clone() }));
         assert_eq!(joined.text, "Ann joined the chat");
         let note = line(&event(

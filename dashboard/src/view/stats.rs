@@ -112,6 +112,19 @@ fn figures(report: Report, includes_bot_only: bool, pending: u32) -> impl IntoVi
             report.median_accept_ms.map_or("—".into(), duration),
         ),
         ("Missed rate", rate(percent(report.missed, report.queued))),
+        (
+            "Average rating",
+            report.rating_average().map_or("—".into(), |avg| {
+                format!(
+                    "{avg:.1} / 5 ({} rated)",
+                    report.ratings.iter().sum::<u32>()
+                )
+            }),
+        ),
+        (
+            "Ratings 1 · 2 · 3 · 4 · 5",
+            report.ratings.map(|n| n.to_string()).join(" · "),
+        ),
     ];
     let labels: Vec<String> = report.days.iter().map(|d| d.label.clone()).collect();
     let human: Vec<f64> = report.days.iter().map(|d| f64::from(d.handoffs)).collect();

@@ -110,6 +110,9 @@ impl ConversationRoom {
                 result
             }
             VisitorCommand::Ping => return send(ws, &ServerFrame::Pong),
+            VisitorCommand::Rate { score, comment } => {
+                self.transact(|c, now| c.rate(score, &comment, now)).await
+            }
         };
         match result {
             Ok(effects) => self.after(effects).await,

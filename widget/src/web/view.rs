@@ -216,7 +216,7 @@ fn linkify(text: &str) -> Vec<AnyView> {
 /// message" when offered.
 fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
     let talk = move || ctx.ui.with(|u| u.live_chat) && ctx.chat.with(Chat::offers_human);
-    let suggested = move || ctx.chat.with(|c| !c.suggestions().is_empty());
+    let suggested = move || ctx.chat.with(|c| !c.choices().is_empty());
     let leave = move || {
         !ctx.ui.with(|u| u.leave_form)
             && ctx.chat.with(|c| c.leave_offered && c.phase != Phase::Live)
@@ -226,6 +226,8 @@ fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
             {suggestion(ctx, 0)}
             {suggestion(ctx, 1)}
             {suggestion(ctx, 2)}
+            {suggestion(ctx, 3)}
+            {suggestion(ctx, 4)}
             <button type="button" class="offer" hidden=move || !talk()
                 on:click=move |_| super::send_command(VisitorCommand::RequestHuman)>
                 {l.t(T::TalkToPerson)}
@@ -244,12 +246,19 @@ fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
 /// The `i`-th "Did you mean…?" button (the bot offers at most three): one fixed button each,
 /// hidden when unused, which costs fewer bytes than a keyed list. It sends the question as the
 /// visitor's message (shown at once, resent after a reconnect); the edge knows it was offered.
+///
+/// While a rating is asked for, the same buttons are its scores (1–5, or 👍 👎): a click sends
+/// the score with the composer's text as the comment. Reusing them costs the widget far less
+/// than a form of its own (~2.5 KB brotli measured).
 fn suggestion(ctx: Ctx, i: usize) -> impl IntoView {
-    let question = move || ctx.chat.with(|c| c.suggestions().get(i).cloned());
+    let question = move || ctx.chat.with(|c| c.choices().get(i).cloned());
     view! {
         <button type="button" class="offer" hidden=move || question().is_none()
             on:click=move |_| {
-                if let Some(question) = question() {
+                if let Some(score) = ctx.chat.with_untracked(|c| c.score_of(i)) {
+                    super::send_command(VisitorCommand::Rate { score, comment: ctx.draft.get_untracked() });
+                    ctx.draft.set(String::new());
+                } else if let Some(question) = question() {
                     super::send_text(&question);
                 }
             }>
@@ -312,5 +321,7 @@ pub fn notice_text(lang: Lang, notice: &Notice) -> String {
         Notice::Missed(details) => with_details(T::Missed, details),
         Notice::Forwarded => lang.t(T::Forwarded).to_string(),
         Notice::TicketCreated(_) => lang.t(T::TicketCreated).to_string(),
+        Notice::RateAsked => lang.t(T::RateTitle).to_string(),
+        Notice::Rated => lang.t(T::Rated).to_string(),
     }
 }
