@@ -8,6 +8,7 @@
 
 pub mod bot;
 pub mod conversation;
+pub mod email;
 pub mod error;
 pub mod event;
 pub mod ladder;

@@ -44,6 +44,31 @@ fn a_left_message_becomes_a_ticket_and_a_webhook_through_the_outbox() {
 }
 
 #[test]
+fn with_a_ticket_address_the_team_is_emailed_through_the_outbox_once() {
+    let mut settings = fast_settings();
+    settings.ticket_email = "team@example.com".into();
+    let mut sim = Sim::new(settings);
+    let effects = sim
+        .conversation
+        .leave_message("t1".into(), "Vera", "vera@example.com", "Call me", sim.now)
+        .unwrap();
+    let emails: Vec<_> = effects
+        .iter()
+        .filter_map(|effect| match effect {
+            baton_core::Effect::Deliver(Delivery::Email { email, .. }) => Some(email.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].to, "team@example.com");
+    assert_eq!(emails[0].reply_to.as_deref(), Some("vera@example.com"));
+    assert!(emails[0].text.contains("Call me"));
+    sim.absorb(effects);
+    assert_eq!(keys(&sim.delivered), ["email:ticket:t1", "ticket:t1"]);
+    assert!(sim.conversation.outbox.is_empty());
+}
+
+#[test]
 fn without_a_webhook_url_only_the_ticket_is_delivered() {
     let mut sim = Sim::new(fast_settings());
     let effects = sim

@@ -111,6 +111,12 @@ pub enum Delivery {
     IndexRow { seq: Seq },
     /// The statistics facts (derived from the events when the shell writes the entry).
     Facts { seq: Seq },
+    /// An email, its content built in core; `key` is unique per conversation (the
+    /// Message-ID is derived from it, so a repeated send is recognisable as the same mail).
+    Email {
+        key: String,
+        email: crate::email::OutgoingEmail,
+    },
 }
 
 impl Delivery {
@@ -124,6 +130,7 @@ impl Delivery {
             Self::TicketWebhook { ticket_id } => format!("webhook:ticket:{ticket_id}"),
             Self::IndexRow { seq } => format!("index:{seq}"),
             Self::Facts { seq } => format!("facts:{seq}"),
+            Self::Email { key, .. } => format!("email:{key}"),
         }
     }
 
@@ -133,6 +140,7 @@ impl Delivery {
             Self::TicketWebhook { .. } => DeliveryKind::Webhook,
             Self::IndexRow { .. } => DeliveryKind::IndexRow,
             Self::Facts { .. } => DeliveryKind::Facts,
+            Self::Email { .. } => DeliveryKind::Email,
         }
     }
 }
