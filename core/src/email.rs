@@ -97,6 +97,42 @@ pub fn ticket_notice(site_id: &str, to: &str, ticket: &TicketDraft) -> OutgoingE
     }
 }
 
+/// An agent's answer to a ticket, to the visitor: replies go to `reply_address` (signed by the
+/// edge, so the answer threads back into this ticket).
+pub fn ticket_answer(
+    site_name: &str,
+    ticket: &TicketDraft,
+    agent_name: &str,
+    text: &str,
+    reply_address: &str,
+) -> OutgoingEmail {
+    let subject = one_line(&format!("Re: your message to {site_name}"), 150);
+    let quoted: String = ticket
+        .message
+        .lines()
+        .map(|line| format!("> {line}\n"))
+        .collect();
+    let body = format!(
+        "{text}\n\n{agent_name}, {site_name}\n\nYou wrote:\n{quoted}\n\
+         Reply to this email to answer; please keep this address.\n"
+    );
+    let html = format!(
+        "{answer}<p>{agent}, {site}</p><p>You wrote:</p><blockquote>{message}</blockquote>\
+         <p>Reply to this email to answer; please keep this address.</p>",
+        answer = html_paragraphs(text),
+        agent = escape_html(agent_name),
+        site = escape_html(site_name),
+        message = html_paragraphs(&ticket.message),
+    );
+    OutgoingEmail {
+        to: ticket.email.clone(),
+        subject,
+        text: body,
+        html: Some(html),
+        reply_to: Some(reply_address.to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

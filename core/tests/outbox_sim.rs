@@ -231,3 +231,56 @@ fn an_alarm_repeated_during_a_pending_handoff_does_nothing_extra() {
     assert_eq!(first.len(), 1);
     assert!(again.is_empty());
 }
+
+#[test]
+fn an_answer_to_a_ticket_queues_its_thread_row_and_the_email_to_the_visitor() {
+    let mut sim = Sim::new(fast_settings());
+    let ticket = baton_core::TicketDraft {
+        ticket_id: "t1".into(),
+        name: "Vera".into(),
+        email: "vera@example.com".into(),
+        message: "Can you call me?".into(),
+    };
+    let agent = baton_core::AgentRef {
+        id: "a1".into(),
+        name: "Ann".into(),
+    };
+    let answer = |text: &'static str| baton_core::TicketAnswer {
+        ticket: &ticket,
+        site_name: "Northwind",
+        agent: &agent,
+        text,
+        answer_id: "r1".into(),
+        reply_address: "ticket+t1.ab@reply.example".into(),
+    };
+    let refused = sim.conversation.answer_ticket(answer("  "), sim.now);
+    assert!(refused.is_err());
+    assert!(
+        sim.conversation.outbox.is_empty(),
+        "a refused answer queues nothing"
+    );
+
+    let effects = sim
+        .conversation
+        .answer_ticket(answer("Yes, tomorrow at 10."), sim.now)
+        .unwrap();
+    let email = effects
+        .iter()
+        .find_map(|effect| match effect {
+            baton_core::Effect::Deliver(Delivery::Email { email, .. }) => Some(email.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(email.to, "vera@example.com");
+    assert_eq!(
+        email.reply_to.as_deref(),
+        Some("ticket+t1.ab@reply.example")
+    );
+    assert!(email.text.starts_with("Yes, tomorrow at 10."));
+    assert!(email.text.contains("> Can you call me?"));
+    sim.absorb(effects);
+    assert_eq!(
+        keys(&sim.delivered),
+        ["ticket-message:r1", "email:answer:r1"]
+    );
+}

@@ -12,7 +12,7 @@ use mail_builder::MessageBuilder;
 use worker::{EmailMessage, Env};
 
 use crate::error::{ApiError, ApiResult};
-use crate::util::sha256_hex;
+use crate::util::{constant_time_eq, hex, sha256_hex};
 
 /// The sender when the deploy sets no `EMAIL_FROM` (wrangler.toml sets one for local use).
 const DEFAULT_FROM: &str = "baton@example.com";
@@ -76,4 +76,62 @@ pub async fn send(env: &Env, email: &OutgoingEmail, key: &str) -> ApiResult<()> 
         .await
         .map_err(|e| email_error("the binding refused it", e))?;
     Ok(())
+}
+
+/// The secret that signs reply addresses (`EMAIL_REPLY_SECRET`, a secret on deploy; the local
+/// scripts pass one). Without it, tickets cannot be answered by email.
+fn reply_secret(env: &Env) -> ApiResult<String> {
+    env.secret("EMAIL_REPLY_SECRET")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("EMAIL_REPLY_SECRET").map(|v| v.to_string()))
+        .ok()
+        .filter(|s| s.len() >= 16)
+        .ok_or_else(|| {
+            ApiError::new(
+                503,
+                ErrorCode::Internal,
+                "answering by email needs the EMAIL_REPLY_SECRET secret (16+ characters)",
+            )
+        })
+}
+
+fn reply_signature(secret: &str, ticket_id: &str) -> ApiResult<String> {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .map_err(|e| email_error("reply secret unusable", e))?;
+    mac.update(b"ticket-reply:");
+    mac.update(ticket_id.as_bytes());
+    Ok(hex(&mac.finalize().into_bytes()[..16]))
+}
+
+/// The domain replies are received on: `EMAIL_REPLY_DOMAIN`, else the sender's.
+fn reply_domain(env: &Env) -> String {
+    env.var("EMAIL_REPLY_DOMAIN")
+        .map(|v| v.to_string())
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| {
+            let from = from_address(env);
+            from.rsplit_once('@')
+                .map_or("example.com".to_owned(), |(_, domain)| domain.to_owned())
+        })
+}
+
+/// `ticket+<id>.<signature>@<domain>`: a visitor's reply to it threads into that ticket.
+pub fn reply_address(env: &Env, ticket_id: &str) -> ApiResult<String> {
+    let signature = reply_signature(&reply_secret(env)?, ticket_id)?;
+    Ok(baton_core::email_reply::reply_address(
+        ticket_id,
+        &signature,
+        &reply_domain(env),
+    ))
+}
+
+/// The ticket a reply address belongs to, if its signature is ours.
+pub fn verified_ticket(env: &Env, address: &str) -> ApiResult<Option<String>> {
+    let Some((ticket_id, signature)) = baton_core::email_reply::parse_reply_address(address) else {
+        return Ok(None);
+    };
+    let expected = reply_signature(&reply_secret(env)?, &ticket_id)?;
+    Ok(constant_time_eq(&expected, &signature).then_some(ticket_id))
 }

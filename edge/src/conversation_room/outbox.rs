@@ -95,6 +95,7 @@ impl ConversationRoom {
                     })?
                 }
                 Delivery::Email { email, .. } => serde_json::to_string(email)?,
+                Delivery::TicketMessage(message) => serde_json::to_string(message)?,
                 Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
                 Delivery::Facts { .. } => {
                     let summary = conversation.summary();
@@ -274,6 +275,12 @@ impl ConversationRoom {
                 let hook: WebhookPayload = serde_json::from_str(&payload)?;
                 let key = global_key(conversation, &entry.key);
                 post_webhook(&hook, &key, &conversation.settings.webhook_secret).await
+            }
+            DeliveryKind::TicketMessage => {
+                let message: baton_core::TicketMessage = serde_json::from_str(&payload)?;
+                crate::db_tickets::insert_message(&self.env.d1("DB")?, &message)
+                    .await
+                    .map(|_| ())
             }
             DeliveryKind::Email => {
                 let email: OutgoingEmail = serde_json::from_str(&payload)?;
