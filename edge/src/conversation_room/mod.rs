@@ -11,6 +11,7 @@ mod outbox;
 mod outbox_store;
 mod queue;
 mod store;
+mod tickets;
 
 use std::cell::{Cell, RefCell};
 
@@ -203,6 +204,7 @@ impl ConversationRoom {
                 }
                 json_response(&crate::site_hub::access::Revoked { closed }, 200)
             }
+            (Method::Post, "/agent/ticket-answer") => self.ticket_answer(req).await,
             (Method::Get, "/agent/state") => {
                 self.require_agent(&req)?;
                 let summary = self.loaded()?.summary();
