@@ -101,6 +101,10 @@ pub enum EventKind {
     RatingRequested {
         scale: crate::settings::RatingScale,
     },
+    /// The transcript was emailed to the visitor at `to`.
+    TranscriptSent {
+        to: String,
+    },
     /// The visitor's rating: 1–5 (thumbs: 1 down, 5 up), with an optional comment.
     Rated {
         score: u8,

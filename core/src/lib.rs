@@ -22,6 +22,7 @@ pub mod settings;
 pub mod settings_update;
 pub mod site;
 pub mod stats;
+pub mod transcript;
 pub mod validate;
 
 pub use bot::{Bot, BotReply};

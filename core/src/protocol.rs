@@ -40,6 +40,8 @@ pub enum VisitorCommand {
         seq: Seq,
     },
     Ping,
+    /// "Email me this conversation" (to the email the visitor gave).
+    EmailTranscript,
     /// The answer to "How was your chat?": 1–5 (thumbs: 1 or 5), optional comment.
     Rate {
         score: u8,

@@ -72,14 +72,13 @@ impl Lang {
 /// "You are number 2 in line. Usually answered within 3 min.": the estimate rounded up to
 /// whole minutes, and only when the edge gave one.
 pub fn queue_text(lang: Lang, position: u32, estimate_ms: Option<i64>) -> String {
-    let place = lang.fill(T::QueuePlace, &position.to_string());
-    match estimate_ms {
-        Some(ms) => {
-            let minutes = ((ms + 59_999) / 60_000).max(1);
-            format!("{place} {}", lang.fill(T::QueueWait, &minutes.to_string()))
-        }
-        None => place,
+    let mut text = lang.fill(T::QueuePlace, &position.to_string());
+    if let Some(ms) = estimate_ms {
+        let minutes = ((ms + 59_999) / 60_000).max(1);
+        text.push(' ');
+        text.push_str(&lang.fill(T::QueueWait, &minutes.to_string()));
     }
+    text
 }
 
 /// Keys of the string tables, in table order.
@@ -130,6 +129,8 @@ pub enum T {
     QueuePlace,
     QueueWait,
     RateTitle,
+    EmailTranscript,
+    TranscriptSent,
     Rated,
 }
 
@@ -180,7 +181,9 @@ const EN: [&str; COUNT] = [
     "Messages",
     "You are number {} in line.",
     "Usually answered within {} min.",
-    "How was your chat? Pick a score below (what you type first is sent with it).",
+    "How was your chat? Type a comment if you like, then pick a score.",
+    "Email me this conversation",
+    "We sent this conversation to your email.",
     "Thank you for your feedback!",
 ];
 
@@ -229,7 +232,9 @@ const DE: [&str; COUNT] = [
     "Nachrichten",
     "Sie sind Nummer {} in der Warteschlange.",
     "Antwort meist innerhalb von {} Min.",
-    "Wie war Ihr Chat? Wählen Sie unten eine Bewertung; was Sie vorher tippen, wird mitgesendet.",
+    "Wie war Ihr Chat? Gern mit Kommentar, dann eine Bewertung wählen.",
+    "Diesen Chat per E-Mail senden",
+    "Wir haben Ihnen diesen Chat per E-Mail gesendet.",
     "Danke für Ihr Feedback!",
 ];
 
@@ -278,7 +283,9 @@ const FR: [&str; COUNT] = [
     "Messages",
     "Vous êtes numéro {} dans la file d’attente.",
     "Réponse habituelle en moins de {} min.",
-    "Comment s’est passée votre discussion ? Choisissez une note ci-dessous ; ce que vous tapez avant est envoyé avec.",
+    "Comment était votre discussion ? Un commentaire si vous voulez, puis une note.",
+    "M’envoyer cette conversation",
+    "Nous vous avons envoyé cette conversation par e-mail.",
     "Merci pour votre avis !",
 ];
 
@@ -327,7 +334,9 @@ const ES: [&str; COUNT] = [
     "Mensajes",
     "Eres el número {} en la cola.",
     "Respuesta habitual en menos de {} min.",
-    "¿Qué tal fue tu chat? Elige una puntuación abajo; lo que escribas antes se envía con ella.",
+    "¿Qué tal fue tu chat? Escribe un comentario si quieres y elige una nota.",
+    "Enviarme esta conversación",
+    "Te enviamos esta conversación por correo.",
     "¡Gracias por tu opinión!",
 ];
 

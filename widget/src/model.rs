@@ -34,6 +34,8 @@ pub enum Notice {
     TicketCreated(String),
     /// "How was your chat?": the scores are offered as buttons.
     RateAsked,
+    /// The transcript went to the visitor's email.
+    TranscriptSent,
     Rated,
 }
 
@@ -96,6 +98,7 @@ impl Item {
             }
             EventKind::Rated { .. } => Body::Notice(Notice::Rated),
             EventKind::RatingRequested { .. } => Body::Notice(Notice::RateAsked),
+            EventKind::TranscriptSent { .. } => Body::Notice(Notice::TranscriptSent),
             EventKind::ContactRequested
             | EventKind::ContactReceived { .. }
             | EventKind::InternalComment { .. }
@@ -423,6 +426,16 @@ impl Chat {
             RatingScale::Thumbs => [5, 1].get(i).copied(),
             _ => Some(i as u8 + 1),
         }
+    }
+
+    /// "Email me this conversation" is offered once the visitor gave an email and talked to a
+    /// person, until a transcript covers the latest line.
+    pub fn offers_transcript(&self) -> bool {
+        let sent = matches!(
+            self.items.last().map(|i| &i.body),
+            Some(Body::Notice(Notice::TranscriptSent))
+        );
+        self.contact.is_some() && !sent && matches!(self.phase, Phase::Live | Phase::Archived)
     }
 
     /// "Talk to a person" is offered under the latest bot answer that could not help.

@@ -383,3 +383,31 @@ fn stars_are_five_buttons_and_the_bots_questions_come_first() {
     assert_eq!(chat.choices(), ["Parking?"]);
     assert_eq!(chat.score_of(0), None);
 }
+
+#[test]
+fn the_transcript_is_offered_after_a_chat_with_a_person_until_it_is_sent() {
+    let mut chat = fresh_chat();
+    chat.apply(welcome(Phase::Bot, 0, None));
+    assert!(!chat.offers_transcript());
+    chat.apply(ev(
+        1,
+        EventKind::ContactReceived {
+            name: "Vera".into(),
+            email: "vera@example.com".into(),
+        },
+    ));
+    chat.apply(ev(
+        2,
+        EventKind::AgentJoined {
+            agent: agent("Ann"),
+        },
+    ));
+    assert!(chat.offers_transcript());
+    chat.apply(ev(
+        3,
+        EventKind::TranscriptSent {
+            to: "vera@example.com".into(),
+        },
+    ));
+    assert!(!chat.offers_transcript());
+}

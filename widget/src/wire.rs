@@ -134,6 +134,8 @@ pub fn event<J: Json>(json: &J) -> Option<Event> {
                 RatingScale::Stars
             },
         },
+        // The address is not shown: the notice says "your email".
+        "transcript_sent" => EventKind::TranscriptSent { to: String::new() },
         "rated" => EventKind::Rated {
             score: uint(json, "score")? as u8,
             comment: details("comment"),

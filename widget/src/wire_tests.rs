@@ -100,6 +100,21 @@ fn every_visitor_event_reads_back_as_core_wrote_it() {
         };
         assert_eq!(round_trip(&frame).as_ref(), Some(&frame));
     }
+    // The transcript notice is read without its address (the widget says "your email").
+    let sent = ServerFrame::Event {
+        event: Event {
+            seq: 1,
+            at: 5,
+            kind: EventKind::TranscriptSent {
+                to: "vera@example.com".into(),
+            },
+        },
+    };
+    let read = round_trip(&sent);
+    assert!(
+        matches!(&read, Some(ServerFrame::Event { event }) if event.kind == EventKind::TranscriptSent { to: String::new() }),
+        "{read:?}"
+    );
 }
 
 #[test]

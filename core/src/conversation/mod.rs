@@ -8,6 +8,7 @@
 mod agent;
 mod rating;
 mod tickets;
+mod transcripts;
 mod visitor;
 
 use serde::{Deserialize, Serialize};
@@ -223,6 +224,11 @@ pub struct Conversation {
     /// The visitor may rate now (asked, not yet answered).
     #[serde(default)]
     pub rating_open: bool,
+    /// Transcripts emailed so far, and the last event the latest one covered.
+    #[serde(default)]
+    pub transcripts_sent: u32,
+    #[serde(default)]
+    pub transcript_seq: Seq,
 }
 
 /// Messages refresh the site's list row at most this often (the last one by the alarm).
@@ -272,6 +278,8 @@ impl Conversation {
             offered: Vec::new(),
             rating_asked: false,
             rating_open: false,
+            transcripts_sent: 0,
+            transcript_seq: 0,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {

@@ -110,6 +110,7 @@ impl ConversationRoom {
                 result
             }
             VisitorCommand::Ping => return send(ws, &ServerFrame::Pong),
+            VisitorCommand::EmailTranscript => self.email_transcript().await,
             VisitorCommand::Rate { score, comment } => {
                 self.transact(|c, now| c.rate(score, &comment, now)).await
             }

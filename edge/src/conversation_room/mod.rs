@@ -12,6 +12,7 @@ mod outbox_store;
 mod queue;
 mod store;
 mod tickets;
+mod transcript;
 
 use std::cell::{Cell, RefCell};
 

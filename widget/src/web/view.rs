@@ -215,31 +215,39 @@ fn linkify(text: &str) -> Vec<AnyView> {
 /// "Did you mean…?" buttons and "Talk to a person" under an answer that did not help; "Leave a
 /// message" when offered.
 fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
-    let talk = move || ctx.ui.with(|u| u.live_chat) && ctx.chat.with(Chat::offers_human);
-    let suggested = move || ctx.chat.with(|c| !c.choices().is_empty());
-    let leave = move || {
+    let talk = move |ctx: Ctx| ctx.ui.with(|u| u.live_chat) && ctx.chat.with(Chat::offers_human);
+    let leave = move |ctx: Ctx| {
         !ctx.ui.with(|u| u.leave_form)
             && ctx.chat.with(|c| c.leave_offered && c.phase != Phase::Live)
     };
+    let transcript = |ctx: Ctx| ctx.chat.with(Chat::offers_transcript);
+    let any = move || {
+        talk(ctx) || leave(ctx) || transcript(ctx) || ctx.chat.with(|c| !c.choices().is_empty())
+    };
     view! {
-        <div class="offers" hidden=move || !(talk() || leave() || suggested())>
+        <div class="offers" hidden=move || !any()>
             {suggestion(ctx, 0)}
             {suggestion(ctx, 1)}
             {suggestion(ctx, 2)}
             {suggestion(ctx, 3)}
             {suggestion(ctx, 4)}
-            <button type="button" class="offer" hidden=move || !talk()
-                on:click=move |_| super::send_command(VisitorCommand::RequestHuman)>
-                {l.t(T::TalkToPerson)}
-            </button>
-            <button type="button" class="offer" hidden=move || !leave()
-                on:click=move |_| {
-                    set_ui(ctx, &mut |u| u.leave_form = true);
-                    super::focus_soon(ctx);
-                }>
-                {l.t(T::LeaveButton)}
-            </button>
+            {offer(ctx, l.t(T::TalkToPerson), talk, |_| super::send_command(VisitorCommand::RequestHuman))}
+            {offer(ctx, l.t(T::LeaveButton), leave, |ctx| {
+                set_ui(ctx, &mut |u| u.leave_form = true);
+                super::focus_soon(ctx);
+            })}
+            {offer(ctx, l.t(T::EmailTranscript), transcript, |_| super::send_command(VisitorCommand::EmailTranscript))}
         </div>
+    }
+}
+
+/// One fixed offer button; plain function pointers, so all of them share one instance of the
+/// view code (measured: a closure per button costs a copy each).
+fn offer(ctx: Ctx, label: &'static str, shown: fn(Ctx) -> bool, act: fn(Ctx)) -> impl IntoView {
+    view! {
+        <button type="button" class="offer" hidden=move || !shown(ctx) on:click=move |_| act(ctx)>
+            {label}
+        </button>
     }
 }
 
@@ -322,6 +330,7 @@ pub fn notice_text(lang: Lang, notice: &Notice) -> String {
         Notice::Forwarded => lang.t(T::Forwarded).to_string(),
         Notice::TicketCreated(_) => lang.t(T::TicketCreated).to_string(),
         Notice::RateAsked => lang.t(T::RateTitle).to_string(),
+        Notice::TranscriptSent => lang.t(T::TranscriptSent).to_string(),
         Notice::Rated => lang.t(T::Rated).to_string(),
     }
 }
