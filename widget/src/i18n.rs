@@ -69,10 +69,12 @@ impl Lang {
     }
 }
 
-/// "You are number 2 in line. Usually answered within 3 min.": the estimate rounded up to
-/// whole minutes, and only when the edge gave one.
+/// "Connecting you to a person. You are number 2 in line. Usually answered within 3 min.": the
+/// estimate rounded up to whole minutes, and only when the edge gave one.
 pub fn queue_text(lang: Lang, position: u32, estimate_ms: Option<i64>) -> String {
-    let mut text = lang.fill(T::QueuePlace, &position.to_string());
+    let mut text = lang.t(T::StatusWaiting).to_string();
+    text.push_str(". ");
+    text.push_str(&lang.fill(T::QueuePlace, &position.to_string()));
     if let Some(ms) = estimate_ms {
         let minutes = ((ms + 59_999) / 60_000).max(1);
         text.push(' ');
@@ -358,14 +360,18 @@ mod tests {
 
     #[test]
     fn queue_place_says_the_wait_in_whole_minutes_when_known() {
-        assert_eq!(queue_text(Lang::En, 2, None), "You are number 2 in line.");
+        assert_eq!(
+            queue_text(Lang::En, 2, None),
+            "Connecting you to a person. You are number 2 in line."
+        );
         assert_eq!(
             queue_text(Lang::En, 2, Some(120_001)),
-            "You are number 2 in line. Usually answered within 3 min."
+            "Connecting you to a person. You are number 2 in line. Usually answered within 3 min."
         );
         assert_eq!(
             queue_text(Lang::De, 1, Some(5_000)),
-            "Sie sind Nummer 1 in der Warteschlange. Antwort meist innerhalb von 1 Min."
+            "Wir verbinden Sie mit einer Person. Sie sind Nummer 1 in der Warteschlange. \
+             Antwort meist innerhalb von 1 Min."
         );
     }
 

@@ -149,6 +149,13 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Widget and security",
+        "rating",
+        Kind::Text,
+        "Rating after a chat",
+        "stars (1 to 5), thumbs, or off.",
+    ),
+    field(
+        "Widget and security",
         "visitor_messages_per_window",
         Kind::Count,
         "Visitor messages per 10 seconds",

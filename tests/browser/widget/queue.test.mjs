@@ -73,19 +73,19 @@ test("the place in the queue moves up, and the usual wait shows once there is hi
   const first = await apiVisitor(site);
   sockets.push(first);
   const w = await widgetVisitor(t, site);
-  await status(w).getByText("You are number 2 in line.", { exact: true }).waitFor();
+  await status(w).getByText(/^Connecting you to a person\. You are number 2 in line\.$/).waitFor();
   const third = await apiVisitor(site);
   sockets.push(third);
   await w.accessible("waiting, number 2 in line");
 
   await accept(agent, first.id);
-  await status(w).getByText("You are number 1 in line.", { exact: true }).waitFor();
+  await status(w).getByText(/^Connecting you to a person\. You are number 1 in line\.$/).waitFor();
   assert.doesNotMatch(await status(w).textContent(), /usually/i, "no estimate without history");
 
   // A reload while waiting shows the place again at once.
   await w.page.reload();
   await w.panel.waitFor({ state: "visible" }); // it was open: it opens again
-  await status(w).getByText("You are number 1 in line.", { exact: true }).waitFor();
+  await status(w).getByText(/^Connecting you to a person\. You are number 1 in line\.$/).waitFor();
 
   // Five accepted chats around this hour: the estimate appears for the next visitor.
   const { id } = await w.conversation();
@@ -99,7 +99,7 @@ test("the place in the queue moves up, and the usual wait shows once there is hi
   }
   const later = await widgetVisitor(t, site);
   await status(later)
-    .getByText(/^You are number 1 in line\. Usually answered within \d+ min\.$/)
+    .getByText(/^Connecting you to a person\. You are number 1 in line\. Usually answered within \d+ min\.$/)
     .waitFor({ timeout: SOON });
   await later.accessible("waiting with an estimate");
   assert.deepEqual(w.page.errors, [], "no page errors");
