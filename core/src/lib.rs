@@ -25,8 +25,8 @@ pub mod validate;
 
 pub use bot::{Bot, BotReply};
 pub use conversation::{
-    AgentAction, Conversation, ConversationSummary, Delivery, Effect, Phase, TicketAnswer,
-    TicketDraft, TicketMessage, VisitorProfile,
+    AgentAction, Conversation, ConversationSummary, Delivery, Effect, HistoryAuthor,
+    HistoryMessage, OperatorLink, Phase, TicketAnswer, TicketDraft, TicketMessage, VisitorProfile,
 };
 pub use error::{ConversationError, ErrorCode};
 pub use event::{AgentRef, Event, EventKind};

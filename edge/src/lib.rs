@@ -10,6 +10,7 @@ mod auth;
 mod conversation_room;
 mod db;
 mod db_dashboard;
+mod db_operator;
 mod db_tickets;
 mod email;
 mod error;

@@ -23,6 +23,8 @@ enum Access {
     SiteAgent,
     /// An admin of the site in the path.
     SiteAdmin,
+    /// An outside bot platform, by one of the site's API keys.
+    ApiKey,
 }
 
 use Access::*;
@@ -74,6 +76,16 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/sites/{site}/invitations/{id}", SiteAdmin),
     ("GET", "/api/v1/sites/{site}/deliveries", SiteAdmin),
     ("POST", "/api/v1/bootstrap", Bootstrap),
+    ("GET", "/api/v1/sites/{site}/api-keys", SiteAdmin),
+    ("POST", "/api/v1/sites/{site}/api-keys", SiteAdmin),
+    ("DELETE", "/api/v1/sites/{site}/api-keys/{id}", SiteAdmin),
+    ("POST", "/api/v1/operator/handoffs", ApiKey),
+    (
+        "POST",
+        "/api/v1/operator/conversations/{id}/messages",
+        ApiKey,
+    ),
+    ("POST", "/api/v1/operator/conversations/{id}/close", ApiKey),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.
@@ -248,6 +260,10 @@ async fn nobody_without_the_right_gets_through_any_route() {
         }
         if *access == Bootstrap {
             expect.push(("no bootstrap token", None, 401));
+            expect.push(("an agent's token", Some(admin.clone()), 401));
+        }
+        if *access == ApiKey {
+            expect.push(("no API key", None, 401));
             expect.push(("an agent's token", Some(admin.clone()), 401));
         }
         if *access == Visitor && path.starts_with("/api/v1/conversations/") {

@@ -134,6 +134,8 @@ fn Row(site: String, tab: Tab, summary: ConversationSummary) -> impl IntoView {
     let waiting = summary.phase == Phase::Waiting;
     let name = visitor_label(&summary);
     let preview = summary.last_message.clone().unwrap_or_default();
+    // Conversations handed over by an outside platform show where they came from.
+    let channel = summary.channel.clone();
     let mark_seen = move |_| {
         ctx.lists.update(|all| {
             if let Some(lists) = all.get_mut(&site) {
@@ -146,6 +148,7 @@ fn Row(site: String, tab: Tab, summary: ConversationSummary) -> impl IntoView {
             <a class="row" class:waiting=waiting href=href aria-current=move || selected().then_some("true") on:click=mark_seen>
                 <span class="row-top">
                     <span class="name">{name}</span>
+                    {channel.map(|c| view! { <span class="badge channel" title="Channel">{c}</span> })}
                     <span class=badge_class>{badge_text}</span>
                 </span>
                 <span class="preview">{preview}</span>

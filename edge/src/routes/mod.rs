@@ -7,6 +7,7 @@ mod dashboard;
 mod deliveries;
 mod headers;
 mod invitations;
+pub mod operator;
 mod password;
 pub mod tickets;
 mod visitor;
@@ -100,6 +101,25 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             admin::write_settings(req, env, site, UpdateMode::Patch).await
         }
         (Method::Post, ["api", "v1", "bootstrap"]) => admin::bootstrap(req, env).await,
+        (Method::Get, ["api", "v1", "sites", site, "api-keys"]) => {
+            operator::list_keys(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "api-keys"]) => {
+            operator::create_key(req, env, site).await
+        }
+        (Method::Delete, ["api", "v1", "sites", site, "api-keys", id]) => {
+            operator::revoke_key(req, env, site, id).await
+        }
+        // Operator API (an outside bot platform, by API key)
+        (Method::Post, ["api", "v1", "operator", "handoffs"]) => {
+            operator::create_handoff(req, env).await
+        }
+        (Method::Post, ["api", "v1", "operator", "conversations", id, "messages"]) => {
+            operator::relay(req, env, id, "message").await
+        }
+        (Method::Post, ["api", "v1", "operator", "conversations", id, "close"]) => {
+            operator::relay(req, env, id, "close").await
+        }
         // --- dashboard routes -------------------------------------------------------------
         (Method::Get, ["api", "v1", "sites", site, "stats"]) => {
             dashboard::stats(req, env, site).await
