@@ -2,6 +2,7 @@
 //! (signals only, provided once); each screen is its own module.
 
 mod agents;
+mod api_keys;
 mod chat;
 mod chat_actions;
 mod composer;
