@@ -67,6 +67,13 @@ test('an admin creates a platform key; its handoff shows its channel and gets th
   const row = ann.row('Omar');
   await row.waitFor({ timeout: SOON });
   await row.locator('.badge.channel', { hasText: 'DialogStudio' }).waitFor();
+  // The channel filter: the website chat alone hides it, its platform shows it.
+  const filter = ann.page.locator('.channel-filter select');
+  await filter.selectOption('widget');
+  await row.waitFor({ state: 'detached', timeout: SOON });
+  await filter.selectOption('DialogStudio');
+  await row.waitFor({ timeout: SOON });
+  await filter.selectOption('');
   await ann.openChat(id);
   await ann.line('I want to change my booking').waitFor({ timeout: SOON });
   await ann.page.locator('.visitor-panel dd', { hasText: 'DialogStudio' }).waitFor();
