@@ -20,7 +20,7 @@ cargo clippy -p baton-core -p baton-tests --all-targets -- -D warnings
 cargo clippy -p baton-edge -p baton-widget -p baton-dashboard --target wasm32-unknown-unknown -- -D warnings
 
 step "core: rules with a simulated clock"
-cargo test -p baton-core
+cargo test -p baton-core --all-features
 
 step "widget: model tests, build, size check"
 cargo test -p baton-widget
