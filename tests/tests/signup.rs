@@ -3,7 +3,8 @@
 //! invitations by link (single use, expiry, revoke; existing accounts only by consent), and the
 //! FAQ import with the bot tried on it. The mode is switched with the operator's route and the
 //! tests that depend on it take turns; the run ends on the deploy var's mode (open locally).
-//! Needs `BATON_EDGE_LOG` (the emails) and `BATON_EDGE_STATE` (to age a link in D1).
+//! Needs `BATON_EDGE_LOG` (the emails, read as `baton_tests::mail` does) and `BATON_EDGE_STATE`
+//! (to age a link in D1).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,6 +13,7 @@ use std::time::Duration;
 use baton_tests::api::{call, login, PASSWORD};
 use baton_tests::clients::visitor_address;
 use baton_tests::edge::{fast_settings, unique, Edge};
+use baton_tests::mail::{sent_mail, wait_for_mail, SentMail};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
@@ -43,62 +45,40 @@ async fn set_mode(edge: &Edge, mode: Value) {
     assert_eq!(response.status(), 200);
 }
 
-/// The token after `fragment` in the newest email to `to` (as the edge's log shows it).
-async fn mail_link(to: &str, fragment: &str) -> String {
-    let log = std::env::var("BATON_EDGE_LOG").expect("BATON_EDGE_LOG: the edge's log file");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        let found = text
-            .rmatch_indices(&format!("baton mail to {to} "))
-            .find_map(|(at, _)| {
-                let rest = &text[at..];
-                let end = rest[1..]
-                    .find("baton mail to ")
-                    .map_or(rest.len(), |e| e + 1);
-                let mail = &rest[..end];
-                let start = mail.find(fragment)? + fragment.len();
-                let token: String = mail[start..]
-                    .chars()
-                    .take_while(char::is_ascii_hexdigit)
-                    .collect();
-                (!token.is_empty()).then_some(token)
-            });
-        if let Some(token) = found {
-            return token;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no email to {to} with {fragment}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+fn to(mail: &SentMail, address: &str) -> bool {
+    mail.to.iter().any(|t| t.eq_ignore_ascii_case(address))
 }
 
-/// Whether any email to `to` mentions `needle`.
-fn mailed(to: &str, needle: &str) -> bool {
-    let log = std::env::var("BATON_EDGE_LOG").unwrap_or_default();
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    text.match_indices(&format!("baton mail to {to} "))
-        .any(|(at, _)| {
-            let rest = &text[at..];
-            let end = rest[1..]
-                .find("baton mail to ")
-                .map_or(rest.len(), |e| e + 1);
-            rest[..end].contains(needle)
-        })
+/// The token after `fragment` in the newest email to `address` that has one.
+async fn mail_link(address: &str, fragment: &str) -> String {
+    let found = wait_for_mail(Duration::from_secs(10), |m| {
+        to(m, address) && m.text.contains(fragment)
+    })
+    .await
+    .unwrap_or_else(|e| panic!("email to {address} with {fragment}: {e}"));
+    let text = &found.last().expect("one mail").text;
+    let start = text.find(fragment).expect("fragment") + fragment.len();
+    text[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
 }
 
-/// Waits (the log is written asynchronously) until an email to `to` mentions `needle`.
-async fn wait_mailed(to: &str, needle: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !mailed(to, needle) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no email to {to} with {needle:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+/// Whether an email to `address` so far mentions `needle`.
+fn mailed(address: &str, needle: &str) -> bool {
+    sent_mail()
+        .unwrap_or_default()
+        .iter()
+        .any(|m| to(m, address) && (m.text.contains(needle) || m.subject.contains(needle)))
+}
+
+/// Waits until an email to `address` mentions `needle`.
+async fn wait_mailed(address: &str, needle: &str) {
+    wait_for_mail(Duration::from_secs(10), |m| {
+        to(m, address) && (m.text.contains(needle) || m.subject.contains(needle))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("email to {address} with {needle:?}: {e}"));
 }
 
 /// Signs up and verifies; answers the new session's token.

@@ -6,6 +6,7 @@
 //! [`Conversation::next_deadline`].
 
 mod agent;
+mod tickets;
 mod visitor;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use crate::settings::SiteSettings;
 use crate::{Millis, Seq};
 
 pub use agent::AgentAction;
+pub use tickets::{TicketAnswer, TicketMessage};
 
 /// Where the conversation is in its lifecycle.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +113,14 @@ pub enum Delivery {
     IndexRow { seq: Seq },
     /// The statistics facts (derived from the events when the shell writes the entry).
     Facts { seq: Seq },
+    /// A message of a ticket's thread, into D1 (`INSERT OR IGNORE` by id).
+    TicketMessage(TicketMessage),
+    /// An email, its content built in core; `key` is unique per conversation (the
+    /// Message-ID is derived from it, so a repeated send is recognisable as the same mail).
+    Email {
+        key: String,
+        email: crate::email::OutgoingEmail,
+    },
 }
 
 impl Delivery {
@@ -124,6 +134,8 @@ impl Delivery {
             Self::TicketWebhook { ticket_id } => format!("webhook:ticket:{ticket_id}"),
             Self::IndexRow { seq } => format!("index:{seq}"),
             Self::Facts { seq } => format!("facts:{seq}"),
+            Self::TicketMessage(message) => format!("ticket-message:{}", message.id),
+            Self::Email { key, .. } => format!("email:{key}"),
         }
     }
 
@@ -133,6 +145,8 @@ impl Delivery {
             Self::TicketWebhook { .. } => DeliveryKind::Webhook,
             Self::IndexRow { .. } => DeliveryKind::IndexRow,
             Self::Facts { .. } => DeliveryKind::Facts,
+            Self::TicketMessage(_) => DeliveryKind::TicketMessage,
+            Self::Email { .. } => DeliveryKind::Email,
         }
     }
 }

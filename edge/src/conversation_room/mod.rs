@@ -10,6 +10,7 @@ mod llm;
 mod outbox;
 mod outbox_store;
 mod store;
+mod tickets;
 
 use std::cell::{Cell, RefCell};
 
@@ -198,6 +199,7 @@ impl ConversationRoom {
                 }
                 json_response(&crate::site_hub::access::Revoked { closed }, 200)
             }
+            (Method::Post, "/agent/ticket-answer") => self.ticket_answer(req).await,
             (Method::Get, "/agent/state") => {
                 self.require_agent(&req)?;
                 let summary = self.loaded()?.summary();

@@ -11,6 +11,7 @@ mod join;
 mod password;
 mod signup;
 mod sites;
+pub mod tickets;
 mod visitor;
 
 pub(crate) use invitations::PendingInvitation;
@@ -83,6 +84,15 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         }
         (Method::Post, ["api", "v1", "sites", site, "tickets", id, "close"]) => {
             agent::close_ticket(req, env, site, id).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "tickets", id]) => {
+            tickets::thread(req, env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "tickets", id, "answers"]) => {
+            tickets::answer(req, env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "tickets", id, "reopen"]) => {
+            tickets::reopen(req, env, site, id).await
         }
         // Admins
         (Method::Get, ["api", "v1", "sites", site, "settings"]) => {
