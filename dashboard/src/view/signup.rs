@@ -16,8 +16,8 @@ struct SignedIn {
     sites: Vec<crate::model::wire::Membership>,
 }
 
-fn sign_in(answer: SignedIn) {
-    let ctx = ctx();
+/// `ctx` is taken by the component: contexts are not reachable from inside a spawned task.
+fn sign_in(ctx: super::Ctx, answer: SignedIn) {
     ctx.me.set(Some(Me {
         agent: answer.agent,
         email: answer.email,
@@ -130,6 +130,7 @@ struct VerifyBody {
 
 #[component]
 pub fn Verify(token: String) -> impl IntoView {
+    let ctx = ctx();
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -146,7 +147,7 @@ pub fn Verify(token: String) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, SignedIn>("/api/v1/signup/verify", &body).await {
-                Ok(answer) => sign_in(answer),
+                Ok(answer) => sign_in(ctx, answer),
                 Err(failure) => error.set(Some(failure.message)),
             }
             busy.set(false);
@@ -182,6 +183,7 @@ struct JoinBody {
 
 #[component]
 pub fn Join(token: String) -> impl IntoView {
+    let ctx = ctx();
     let invitation = RwSignal::new(None::<Invitation>);
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -211,7 +213,7 @@ pub fn Join(token: String) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, SignedIn>("/api/v1/join", &body).await {
-                Ok(answer) => sign_in(answer),
+                Ok(answer) => sign_in(ctx, answer),
                 Err(failure) => error.set(Some(failure.message)),
             }
             busy.set(false);
