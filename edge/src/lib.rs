@@ -15,6 +15,7 @@ mod db_tickets;
 mod email;
 mod error;
 mod inbound_email;
+mod onboarding;
 mod rate;
 mod routes;
 mod site_client;

@@ -7,10 +7,15 @@ mod dashboard;
 mod deliveries;
 mod headers;
 mod invitations;
+mod join;
 pub mod operator;
 mod password;
+mod signup;
+mod sites;
 pub mod tickets;
 mod visitor;
+
+pub(crate) use invitations::PendingInvitation;
 
 use baton_core::settings_update::UpdateMode;
 use worker::{Env, Method, Request, Response};
@@ -50,7 +55,7 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             visitor::create_conversation(req, env, site).await
         }
         (Method::Get, ["api", "v1", "sites", site, "widget-config"]) => {
-            visitor::widget_config(env, site).await
+            visitor::widget_config(&req, env, site).await
         }
         (Method::Get, ["api", "v1", "conversations", id, "ws"]) => {
             visitor::forward(req, env, id, "/visitor/ws").await
@@ -150,6 +155,25 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             invitations::answer(req, env, id, false).await
         }
         // --- end dashboard routes ---------------------------------------------------------
+        // --- onboarding routes (issue 17) -------------------------------------------------
+        (Method::Get, ["api", "v1", "signup"]) => signup::mode(env).await,
+        (Method::Post, ["api", "v1", "signup"]) => signup::sign_up(req, env).await,
+        (Method::Post, ["api", "v1", "signup", "verify"]) => signup::verify(req, env).await,
+        (Method::Post, ["api", "v1", "signup", "invitations"]) => {
+            signup::operator_invite(req, env).await
+        }
+        (Method::Put, ["api", "v1", "operator", "signup"]) => signup::set_mode(req, env).await,
+        (Method::Post, ["api", "v1", "join", "check"]) => join::check(req, env).await,
+        (Method::Post, ["api", "v1", "join"]) => join::join(req, env).await,
+        (Method::Post, ["api", "v1", "sites"]) => sites::create(req, env).await,
+        (Method::Get, ["api", "v1", "sites", site, "setup"]) => sites::setup(req, env, site).await,
+        (Method::Post, ["api", "v1", "sites", site, "knowledge-base", "import"]) => {
+            sites::import(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "bot", "try"]) => {
+            sites::try_bot(req, env, site).await
+        }
+        // --- end onboarding routes ----------------------------------------------------------
         (Method::Get, ["api", "v1", "sites", site, "deliveries"]) => {
             deliveries::failures(req, env, site).await
         }
