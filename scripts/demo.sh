@@ -72,6 +72,12 @@ cat <<MSG
     cargo run -q -p baton-tests --bin baton-chat -- agent --edge $base --site northwind \\
         --email ann@northwind.example --password demo-password-ann
   (type /help in either). API reference: docs/API.md. Logs: $state/wrangler.log
+
+  A new business signs up at $base/app/#signup ; the emails the edge sends (verification
+  and invitation links) are printed below as they go out.
   Ctrl-C stops the demo.
 MSG
+BATON_EDGE_LOG="$state/wrangler.log" node scripts/demo-mail.mjs &
+mail_pid=$!
+trap 'kill -TERM "$mail_pid" 2>/dev/null; kill -TERM -- "-$site_pid" "-$edge_pid" 2>/dev/null || true; wait "$edge_pid" 2>/dev/null || true' EXIT INT TERM
 wait "$edge_pid"

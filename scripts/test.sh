@@ -20,7 +20,7 @@ cargo clippy -p baton-core -p baton-tests --all-targets -- -D warnings
 cargo clippy -p baton-edge -p baton-widget -p baton-dashboard --target wasm32-unknown-unknown -- -D warnings
 
 step "core: rules with a simulated clock"
-cargo test -p baton-core
+cargo test -p baton-core --all-features
 
 step "widget: model tests, build, size check"
 cargo test -p baton-widget
@@ -54,6 +54,8 @@ cleanup() {
 trap cleanup EXIT
 source scripts/start-edge.sh
 start_edge "$port" "$state/data" "$log"
+# signup.rs ages an invitation link in the edge's D1 (its state directory).
+export BATON_EDGE_STATE="$state/data"
 echo "edge ready at $BATON_EDGE_URL"
 if ! cargo test -p baton-tests -- --nocapture; then
   echo "---- wrangler dev log (last 80 lines)"; tail -n 80 "$log"

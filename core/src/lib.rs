@@ -12,8 +12,10 @@ pub mod email;
 pub mod email_reply;
 pub mod error;
 pub mod event;
+pub mod faq_import;
 pub mod ladder;
 pub mod limits;
+pub mod onboarding;
 pub mod outbox;
 pub mod protocol;
 pub mod queue;
@@ -27,8 +29,8 @@ pub mod validate;
 
 pub use bot::{Bot, BotReply};
 pub use conversation::{
-    AgentAction, Conversation, ConversationSummary, Delivery, Effect, Phase, TicketAnswer,
-    TicketDraft, TicketMessage, VisitorProfile,
+    AgentAction, Conversation, ConversationSummary, Delivery, Effect, HistoryAuthor,
+    HistoryMessage, OperatorLink, Phase, TicketAnswer, TicketDraft, TicketMessage, VisitorProfile,
 };
 pub use error::{ConversationError, ErrorCode};
 pub use event::{AgentRef, Event, EventKind};

@@ -18,6 +18,7 @@ fn waiting(id: &str, group: Option<&str>, since: Millis) -> ConversationSummary 
         updated_at: since,
         last_message: None,
         blocked: false,
+        channel: None,
     }
 }
 

@@ -59,6 +59,9 @@ pub struct SiteSettings {
     /// Signs every webhook: header `baton-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
     /// "<t>.<body>">` (docs/API.md says how to verify). Empty: webhooks go unsigned.
     pub webhook_secret: String,
+    /// Messages of its own conversation an operator platform may hand over with a handoff
+    /// (the seeds' "forward conversation history").
+    pub operator_history: u32,
     /// Visitor messages allowed per [`RATE_WINDOW_MS`] before further ones are refused.
     pub visitor_messages_per_window: u32,
     /// How the widget asks for a rating after a chat with a person.
@@ -104,6 +107,7 @@ impl Default for SiteSettings {
             llm: None,
             visitor_messages_per_window: 20,
             rating: RatingScale::default(),
+            operator_history: 20,
         }
     }
 }

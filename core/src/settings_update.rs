@@ -251,6 +251,9 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
     if settings.not_understood_limit > 20 {
         return Err(invalid("not_understood_limit", "must be at most 20"));
     }
+    if settings.operator_history > 200 {
+        return Err(invalid("operator_history", "must be at most 200"));
+    }
     if !(1..=1_000).contains(&settings.visitor_messages_per_window) {
         return Err(invalid(
             "visitor_messages_per_window",

@@ -77,6 +77,7 @@ mod tests {
             updated_at: 900,
             last_message: None,
             blocked: false,
+            channel: None,
         }
     }
 

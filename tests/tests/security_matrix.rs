@@ -23,6 +23,10 @@ enum Access {
     SiteAgent,
     /// An admin of the site in the path.
     SiteAdmin,
+    /// An outside bot platform, by one of the site's API keys.
+    ApiKey,
+    /// The holder of an emailed one-time link (its token is in the body).
+    OneTimeLink,
 }
 
 use Access::*;
@@ -74,6 +78,31 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/sites/{site}/invitations/{id}", SiteAdmin),
     ("GET", "/api/v1/sites/{site}/deliveries", SiteAdmin),
     ("POST", "/api/v1/bootstrap", Bootstrap),
+    ("GET", "/api/v1/sites/{site}/api-keys", SiteAdmin),
+    ("POST", "/api/v1/sites/{site}/api-keys", SiteAdmin),
+    ("DELETE", "/api/v1/sites/{site}/api-keys/{id}", SiteAdmin),
+    ("POST", "/api/v1/operator/handoffs", ApiKey),
+    (
+        "POST",
+        "/api/v1/operator/conversations/{id}/messages",
+        ApiKey,
+    ),
+    ("POST", "/api/v1/operator/conversations/{id}/close", ApiKey),
+    ("GET", "/api/v1/signup", Public),
+    ("POST", "/api/v1/signup", SignIn),
+    ("POST", "/api/v1/signup/verify", OneTimeLink),
+    ("POST", "/api/v1/signup/invitations", Bootstrap),
+    ("PUT", "/api/v1/operator/signup", Bootstrap),
+    ("POST", "/api/v1/join/check", OneTimeLink),
+    ("POST", "/api/v1/join", OneTimeLink),
+    ("POST", "/api/v1/sites", Session),
+    ("GET", "/api/v1/sites/{site}/setup", SiteAgent),
+    (
+        "POST",
+        "/api/v1/sites/{site}/knowledge-base/import",
+        SiteAdmin,
+    ),
+    ("POST", "/api/v1/sites/{site}/bot/try", SiteAdmin),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.
@@ -150,6 +179,14 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             Some(json!({ "email": "intruder@evil.example", "name": "Intruder", "role": "admin" }))
         }
         ("PATCH", p) if p.contains("/agents/") => Some(json!({ "role": "admin" })),
+        ("POST", "/api/v1/signup/verify") => {
+            Some(json!({ "token": "0123456789abcdef", "password": "correct horse battery" }))
+        }
+        ("PUT", "/api/v1/operator/signup") => Some(json!({ "mode": "open" })),
+        ("POST", "/api/v1/join/check") => Some(json!({ "token": "0123456789abcdef" })),
+        ("POST", "/api/v1/join") => Some(
+            json!({ "token": "0123456789abcdef", "name": "Intruder", "password": "correct horse battery" }),
+        ),
         ("POST", _) => Some(json!({})),
         _ => None,
     }
@@ -249,6 +286,15 @@ async fn nobody_without_the_right_gets_through_any_route() {
         if *access == Bootstrap {
             expect.push(("no bootstrap token", None, 401));
             expect.push(("an agent's token", Some(admin.clone()), 401));
+        }
+        if *access == ApiKey {
+            expect.push(("no API key", None, 401));
+            expect.push(("an agent's token", Some(admin.clone()), 401));
+        }
+        if *access == OneTimeLink {
+            // A made-up link opens nothing, whoever sends it.
+            expect.push(("a made-up link", None, 404));
+            expect.push(("an agent with a made-up link", Some(admin.clone()), 404));
         }
         if *access == Visitor && path.starts_with("/api/v1/conversations/") {
             // The conversation's token is required; an agent's token is not one.

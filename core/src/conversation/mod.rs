@@ -6,6 +6,7 @@
 //! [`Conversation::next_deadline`].
 
 mod agent;
+mod operator;
 mod rating;
 mod tickets;
 mod transcripts;
@@ -20,6 +21,7 @@ use crate::settings::SiteSettings;
 use crate::{Millis, Seq};
 
 pub use agent::AgentAction;
+pub use operator::{HistoryAuthor, HistoryMessage, OperatorLink};
 pub use rating::BAD_RATING;
 pub use tickets::{TicketAnswer, TicketMessage};
 
@@ -116,6 +118,8 @@ pub enum Delivery {
     IndexRow { seq: Seq },
     /// The statistics facts (derived from the events when the shell writes the entry).
     Facts { seq: Seq },
+    /// Event `seq`, to the operator platform the conversation came from (signed webhook).
+    OperatorEvent { seq: Seq },
     /// A message of a ticket's thread, into D1 (`INSERT OR IGNORE` by id).
     TicketMessage(TicketMessage),
     /// An email, its content built in core; `key` is unique per conversation (the
@@ -137,6 +141,7 @@ impl Delivery {
             Self::TicketWebhook { ticket_id } => format!("webhook:ticket:{ticket_id}"),
             Self::IndexRow { seq } => format!("index:{seq}"),
             Self::Facts { seq } => format!("facts:{seq}"),
+            Self::OperatorEvent { seq } => format!("operator:{seq}"),
             Self::TicketMessage(message) => format!("ticket-message:{}", message.id),
             Self::Email { key, .. } => format!("email:{key}"),
         }
@@ -148,6 +153,7 @@ impl Delivery {
             Self::TicketWebhook { .. } => DeliveryKind::Webhook,
             Self::IndexRow { .. } => DeliveryKind::IndexRow,
             Self::Facts { .. } => DeliveryKind::Facts,
+            Self::OperatorEvent { .. } => DeliveryKind::Webhook,
             Self::TicketMessage(_) => DeliveryKind::TicketMessage,
             Self::Email { .. } => DeliveryKind::Email,
         }
@@ -173,6 +179,9 @@ pub struct ConversationSummary {
     pub last_message: Option<String>,
     #[serde(default)]
     pub blocked: bool,
+    /// The outside platform that handed it over (Operator API); `None`: the widget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
 }
 
 /// The whole persisted state of one conversation (events are stored separately, by sequence).
@@ -229,6 +238,9 @@ pub struct Conversation {
     pub transcripts_sent: u32,
     #[serde(default)]
     pub transcript_seq: Seq,
+    /// Set when an outside bot platform handed this conversation over (Operator API).
+    #[serde(default)]
+    pub operator: Option<OperatorLink>,
 }
 
 /// Messages refresh the site's list row at most this often (the last one by the alarm).
@@ -280,6 +292,7 @@ impl Conversation {
             rating_open: false,
             transcripts_sent: 0,
             transcript_seq: 0,
+            operator: None,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -343,6 +356,7 @@ impl Conversation {
             updated_at: self.updated_at,
             last_message: self.last_message.clone(),
             blocked: self.blocked.is_some(),
+            channel: self.operator.as_ref().map(|link| link.channel.clone()),
         }
     }
 
@@ -384,11 +398,9 @@ impl Conversation {
         if let Some(preview) = kind.preview() {
             self.last_message = Some(preview.chars().take(140).collect());
         }
-        effects.push(Effect::Emit(Event {
-            seq: self.last_seq,
-            at: now,
-            kind,
-        }));
+        let seq = self.last_seq;
+        self.tell_platform(effects, seq, &kind, now);
+        effects.push(Effect::Emit(Event { seq, at: now, kind }));
         if message {
             self.list_touched(effects, now);
         }

@@ -25,7 +25,7 @@ impl Conversation {
         self.visitor_says(text, client_id, now, bot)
     }
 
-    fn visitor_says(
+    pub(super) fn visitor_says(
         &mut self,
         text: &str,
         client_id: Option<String>,

@@ -177,6 +177,13 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Widget and security",
+        "operator_history",
+        Kind::Count,
+        "History an outside platform may hand over (messages)",
+        "Operator API: the last messages of its own conversation it sends with a handoff.",
+    ),
+    field(
+        "Widget and security",
         "ticket_email",
         Kind::Text,
         "Ticket email address",

@@ -77,6 +77,9 @@ pub struct NewAgent {
     /// Empty: the edge makes one up and answers with it, once.
     #[serde(default)]
     pub password: Option<String>,
+    /// A new email gets an emailed one-time link to choose its own password instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invite: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

@@ -145,10 +145,16 @@ fn AddAgent(base: String, agents: RwSignal<Option<Vec<SiteAgent>>>) -> impl Into
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("agent".to_string());
     let password = RwSignal::new(String::new());
+    let by_link = RwSignal::new(false);
     let outcome = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let chosen = password.get_untracked();
+        let invite = by_link.get_untracked();
+        let chosen = if invite {
+            String::new()
+        } else {
+            password.get_untracked()
+        };
         let new = NewAgent {
             email: email.get_untracked(),
             name: name.get_untracked(),
@@ -156,6 +162,7 @@ fn AddAgent(base: String, agents: RwSignal<Option<Vec<SiteAgent>>>) -> impl Into
             groups: Vec::new(),
             max_chats: None,
             password: (!chosen.is_empty()).then_some(chosen),
+            invite,
         };
         let base = base.clone();
         let new_email = new.email.clone();
@@ -164,7 +171,10 @@ fn AddAgent(base: String, agents: RwSignal<Option<Vec<SiteAgent>>>) -> impl Into
                 Ok(added) => {
                     let typed = new_email.clone();
                     let text = match (&added.agent, added.existing, added.password) {
-                        (None, _, _) => format!(
+                        (None, false, _) => format!(
+                            "Invitation link emailed to {typed}: it works once, for 7 days; they choose their password."
+                        ),
+                        (None, true, _) => format!(
                             "Invited {typed}: they join this site when they accept the invitation after signing in."
                         ),
                         (Some(agent), true, _) => format!(
@@ -207,6 +217,9 @@ fn AddAgent(base: String, agents: RwSignal<Option<Vec<SiteAgent>>>) -> impl Into
                     <option value="agent">"Agent"</option>
                     <option value="admin">"Admin"</option>
                 </select></div>
+            <div class="field"><label class="check"><input type="checkbox" prop:checked=move || by_link.get()
+                on:change=move |ev| by_link.set(event_target_checked(&ev)) />
+                " Email an invitation link instead (they choose their password)"</label></div>
             <div class="field"><label for="new-password">"First password (optional)"</label>
                 <input id="new-password" type="password" autocomplete="new-password" minlength="8" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) /></div>
             <button type="submit" class="primary">"Add agent"</button>

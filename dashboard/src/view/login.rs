@@ -92,6 +92,9 @@ pub fn Login() -> impl IntoView {
                     {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </form>
+            <Show when=move || ctx.signup.with(|m| m.as_deref() == Some("open"))>
+                <p class="sub"><a href="#signup">"New here? Create an account"</a></p>
+            </Show>
         </main>
     }
 }

@@ -2,9 +2,11 @@
 //! (signals only, provided once); each screen is its own module.
 
 mod agents;
+mod api_keys;
 mod chat;
 mod chat_actions;
 mod composer;
+mod guide;
 mod invitations;
 mod kb;
 mod lists;
@@ -12,8 +14,10 @@ mod login;
 mod notify;
 mod settings;
 mod shell;
+mod signup;
 mod sites;
 mod stats;
+mod ticket_thread;
 mod tickets;
 mod visitor_panel;
 
@@ -22,6 +26,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::model::lists::SiteLists;
+use crate::model::onboarding::Link;
 use crate::model::route::Route;
 use crate::model::wire::Me;
 use crate::net::api::{self, ApiError};
@@ -40,6 +45,10 @@ pub struct Ctx {
     pub now: RwSignal<i64>,
     /// Open tickets per site, for the navigation count.
     pub open_tickets: RwSignal<BTreeMap<String, usize>>,
+    /// A one-time link or the guide the page was opened with (`#verify=…`, `#new-site`).
+    pub link: RwSignal<Option<Link>>,
+    /// Whether this edge lets accounts sign up and create sites ("open", "invite"; None: off).
+    pub signup: RwSignal<Option<String>>,
 }
 
 pub fn ctx() -> Ctx {
@@ -117,6 +126,8 @@ fn App() -> impl IntoView {
         status: RwSignal::new(String::new()),
         now: RwSignal::new(now_ms()),
         open_tickets: RwSignal::new(BTreeMap::new()),
+        link: RwSignal::new(Link::parse(&location_hash().unwrap_or_default())),
+        signup: RwSignal::new(None),
     };
     provide_context(ctx);
     let checked = RwSignal::new(false);
@@ -129,9 +140,20 @@ fn App() -> impl IntoView {
         }
         checked.set(true);
     });
+    // Sign-up links show only where the operator allows sign-up (404 when off).
+    leptos::task::spawn_local(async move {
+        #[derive(serde::Deserialize)]
+        struct Mode {
+            mode: String,
+        }
+        if let Ok(found) = api::get::<Mode>("/api/v1/signup").await {
+            ctx.signup.set(Some(found.mode));
+        }
+    });
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {
-        ctx.route
-            .set(Route::parse(&location_hash().unwrap_or_default()));
+        let hash = location_hash().unwrap_or_default();
+        ctx.route.set(Route::parse(&hash));
+        ctx.link.set(Link::parse(&hash));
     });
     let _ = set_interval_with_handle(
         move || ctx.now.set(now_ms()),
@@ -157,12 +179,36 @@ fn App() -> impl IntoView {
             when=move || checked.get()
             fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }
         >
-            <Show when=move || ctx.me.with(Option::is_some) fallback=login::Login>
-                <shell::Shell />
+            <Show when=move || ctx.me.with(Option::is_some) fallback=signed_out>
+                <Show when=guide_open fallback=|| view! { <shell::Shell /> }>
+                    <guide::Guide />
+                </Show>
             </Show>
         </Show>
         <p class="status" role="status" aria-live="polite">{move || ctx.status.get()}</p>
     }
+}
+
+/// Without a session: the screen a one-time link asks for, else sign-in.
+fn signed_out() -> impl IntoView {
+    let ctx = ctx();
+    move || match ctx.link.get() {
+        Some(Link::Verify(token)) => view! { <signup::Verify token /> }.into_any(),
+        Some(Link::Join(token)) => view! { <signup::Join token /> }.into_any(),
+        Some(Link::SignUp(invitation)) if ctx.signup.get().is_some() => {
+            view! { <signup::SignUp invitation /> }.into_any()
+        }
+        _ => view! { <login::Login /> }.into_any(),
+    }
+}
+
+/// The first-run guide: for an account without a site, or asked for (`#new-site`).
+fn guide_open() -> bool {
+    let ctx = ctx();
+    ctx.link.with(|l| *l == Some(Link::NewSite))
+        || ctx
+            .me
+            .with(|me| me.as_ref().is_some_and(|m| m.sites.is_empty()))
 }
 
 /// Offline start and installability; the worker lives next to index.html.

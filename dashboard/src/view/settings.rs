@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::agents::Agents;
+use super::api_keys::ApiKeys;
 use super::ctx;
 use super::kb::KnowledgeBase;
 use crate::model::settings_form::{Field, Kind, SettingsForm, FIELDS, SECTIONS};
@@ -105,6 +106,7 @@ pub fn Settings(site: String) -> impl IntoView {
                 .into_any(),
             }}
             <Agents site=site.clone() />
+            <ApiKeys site=site.clone() />
         </section>
     }
     .into_any()

@@ -188,5 +188,8 @@ pub fn SiteSwitcher() -> impl IntoView {
     view! {
         <label class="sr-only" for="site-select">"Site"</label>
         <select id="site-select" class="site-select" on:change=change>{options}</select>
+        <Show when=move || ctx.signup.with(Option::is_some)>
+            <a class="new-site" href="#new-site">"+ New site"</a>
+        </Show>
     }
 }

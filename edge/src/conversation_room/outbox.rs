@@ -96,6 +96,9 @@ impl ConversationRoom {
                 }
                 Delivery::Email { email, .. } => serde_json::to_string(email)?,
                 Delivery::TicketMessage(message) => serde_json::to_string(message)?,
+                Delivery::OperatorEvent { seq } => {
+                    operator_webhook(conversation, effects, *seq, &global_key(conversation, &key))?
+                }
                 Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
                 Delivery::Facts { .. } => {
                     let summary = conversation.summary();
@@ -292,6 +295,52 @@ impl ConversationRoom {
             ))),
         }
     }
+}
+
+/// The body POSTed to an operator platform for one event of a conversation it handed over.
+#[derive(Serialize)]
+struct PlatformEvent<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The idempotency key (also in the `baton-idempotency-key` header).
+    id: &'a str,
+    conversation_id: &'a str,
+    external_id: &'a str,
+    event: &'a baton_core::Event,
+}
+
+fn operator_webhook(
+    conversation: &Conversation,
+    effects: &[Effect],
+    seq: baton_core::Seq,
+    id: &str,
+) -> ApiResult<String> {
+    let link = conversation
+        .operator
+        .as_ref()
+        .ok_or_else(|| failure("an operator event without a platform"))?;
+    let event = effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Emit(event) if event.seq == seq => Some(event),
+            _ => None,
+        })
+        .ok_or_else(|| failure("an operator event without its event"))?;
+    let kind = event
+        .kind
+        .platform_event()
+        .ok_or_else(|| failure("not an event for the platform"))?;
+    let body = serde_json::to_string(&PlatformEvent {
+        kind,
+        id,
+        conversation_id: &conversation.id,
+        external_id: &link.external_id,
+        event,
+    })?;
+    Ok(serde_json::to_string(&WebhookPayload {
+        url: link.webhook_url.clone(),
+        body,
+    })?)
 }
 
 fn failure(message: impl Into<String>) -> ApiError {

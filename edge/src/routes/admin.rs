@@ -90,9 +90,9 @@ struct CreatedAgent {
     token: String,
 }
 
-/// Creates or updates a site and its agents. Requires `Authorization: Bearer $BOOTSTRAP_TOKEN`
-/// (a secret; without it set, bootstrap is off). Answers with a session token per agent.
-pub async fn bootstrap(mut req: Request, env: &Env) -> ApiResult<Response> {
+/// The operator's routes require `Authorization: Bearer $BOOTSTRAP_TOKEN` (a secret; without
+/// it set, they are off).
+pub fn require_operator(req: &Request, env: &Env) -> ApiResult<()> {
     let expected = env
         .secret("BOOTSTRAP_TOKEN")
         .map(|s| s.to_string())
@@ -112,17 +112,16 @@ pub async fn bootstrap(mut req: Request, env: &Env) -> ApiResult<Response> {
             "wrong bootstrap token",
         ));
     }
+    Ok(())
+}
+
+/// Creates or updates a site and its agents. Requires `Authorization: Bearer $BOOTSTRAP_TOKEN`
+/// (a secret; without it set, bootstrap is off). Answers with a session token per agent.
+pub async fn bootstrap(mut req: Request, env: &Env) -> ApiResult<Response> {
+    require_operator(&req, env)?;
     let body: Bootstrap = json_body(&mut req).await?;
-    let site_id_ok = !body.site.id.is_empty()
-        && body.site.id.len() <= 64
-        && body
-            .site
-            .id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !site_id_ok {
-        return Err(ApiError::bad_request("site id: 1-64 of a-z, 0-9, - and _"));
-    }
+    baton_core::onboarding::site_id(&body.site.id)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let settings = settings_update::initial(&body.site.settings, &crate::util::llm_policy(env))
         .map_err(settings_error)?;
     let db = env.d1("DB")?;
@@ -136,11 +135,8 @@ pub async fn bootstrap(mut req: Request, env: &Env) -> ApiResult<Response> {
     for new in body.agents {
         let email = validate::email(&new.email)?.to_lowercase();
         let name = validate::name(&new.name)?;
-        if new.password.len() < 8 {
-            return Err(ApiError::bad_request(
-                "passwords have at least 8 characters",
-            ));
-        }
+        baton_core::onboarding::password(&new.password)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
         let id = match db::agent_by_email(&db, &email).await? {
             Some(existing) => existing.id,
             None => random_hex(12)?,

@@ -105,6 +105,9 @@ struct NewAgent {
     max_chats: Option<u32>,
     #[serde(default)]
     password: Option<String>,
+    /// A new email gets a one-time link to choose its own password instead of a first one.
+    #[serde(default)]
+    invite: bool,
 }
 
 #[derive(Serialize)]
@@ -116,6 +119,9 @@ struct AddedAgent {
     existing: bool,
     /// The account exists outside the admin's sites: it was invited and joins on accepting.
     invited: bool,
+    /// A link invitation's id (what the pending list shows and revoke takes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invitation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -194,15 +200,44 @@ pub async fn add_agent(mut req: Request, env: &Env, site_id: &str) -> ApiResult<
                     invited_by: &session.agent.id,
                 };
                 super::invitations::create(&db, &invite).await?;
+                super::join::notify_existing(&req, env, &email, &site.name, &session.agent.name)
+                    .await;
                 let answer = AddedAgent {
                     agent: None,
                     password: None,
                     existing: true,
                     invited: true,
+                    invitation: None,
                 };
                 return json_response(&answer, 202);
             }
             (known.id, None, true)
+        }
+        None if new.invite => {
+            if new.password.as_deref().is_some_and(|p| !p.is_empty()) {
+                return Err(ApiError::bad_request(
+                    "an invitation lets the person choose their password: leave `password` out",
+                ));
+            }
+            let invite = super::join::TeamInvite {
+                site_id,
+                site_name: &site.name,
+                inviter: &session.agent.name,
+                invited_by: &session.agent.id,
+                email: &email,
+                role: &new.role,
+                groups: &new.groups,
+                max_chats,
+            };
+            let created = super::join::invite_by_link(&req, env, &invite).await?;
+            let answer = AddedAgent {
+                agent: None,
+                password: None,
+                existing: false,
+                invited: true,
+                invitation: Some(created.id),
+            };
+            return json_response(&answer, 202);
         }
         None => {
             let (password, generated) = match new.password.filter(|p| !p.is_empty()) {
@@ -234,6 +269,7 @@ pub async fn add_agent(mut req: Request, env: &Env, site_id: &str) -> ApiResult<
             password,
             existing,
             invited: false,
+            invitation: None,
         },
         201,
     )

@@ -157,7 +157,7 @@ pub async fn answer(req: Request, env: &Env, id: &str, accept: bool) -> ApiResul
 pub async fn pending(req: Request, env: &Env, site_id: &str) -> ApiResult<Response> {
     let db = env.d1("DB")?;
     require_agent(&req, &db).await?.admin_of(site_id)?;
-    let rows: Vec<PendingInvitation> = db
+    let mut rows: Vec<PendingInvitation> = db
         .prepare(
             "SELECT id, email, role, created_at, expires_at FROM invitations
              WHERE site_id = ?1 AND expires_at > ?2 ORDER BY created_at",
@@ -166,6 +166,9 @@ pub async fn pending(req: Request, env: &Env, site_id: &str) -> ApiResult<Respon
         .all()
         .await?
         .results()?;
+    // Emails without an account were invited by link (issue 17): the same list.
+    rows.extend(crate::onboarding::links::pending(&db, site_id).await?);
+    rows.sort_by(|a, b| a.created_at.total_cmp(&b.created_at));
     json_response(&rows, 200)
 }
 
@@ -178,7 +181,7 @@ pub async fn revoke(req: Request, env: &Env, site_id: &str, id: &str) -> ApiResu
         .bind(&[text(id), text(site_id)])?
         .first(None)
         .await?;
-    if deleted.is_none() {
+    if deleted.is_none() && !crate::onboarding::links::revoke(&db, site_id, id).await? {
         return Err(ApiError::new(
             404,
             ErrorCode::NotFound,

@@ -7,9 +7,15 @@ mod dashboard;
 mod deliveries;
 mod headers;
 mod invitations;
+mod join;
+pub mod operator;
 mod password;
+mod signup;
+mod sites;
 pub mod tickets;
 mod visitor;
+
+pub(crate) use invitations::PendingInvitation;
 
 use baton_core::settings_update::UpdateMode;
 use worker::{Env, Method, Request, Response};
@@ -49,7 +55,7 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             visitor::create_conversation(req, env, site).await
         }
         (Method::Get, ["api", "v1", "sites", site, "widget-config"]) => {
-            visitor::widget_config(env, site).await
+            visitor::widget_config(&req, env, site).await
         }
         (Method::Get, ["api", "v1", "conversations", id, "ws"]) => {
             visitor::forward(req, env, id, "/visitor/ws").await
@@ -100,6 +106,25 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             admin::write_settings(req, env, site, UpdateMode::Patch).await
         }
         (Method::Post, ["api", "v1", "bootstrap"]) => admin::bootstrap(req, env).await,
+        (Method::Get, ["api", "v1", "sites", site, "api-keys"]) => {
+            operator::list_keys(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "api-keys"]) => {
+            operator::create_key(req, env, site).await
+        }
+        (Method::Delete, ["api", "v1", "sites", site, "api-keys", id]) => {
+            operator::revoke_key(req, env, site, id).await
+        }
+        // Operator API (an outside bot platform, by API key)
+        (Method::Post, ["api", "v1", "operator", "handoffs"]) => {
+            operator::create_handoff(req, env).await
+        }
+        (Method::Post, ["api", "v1", "operator", "conversations", id, "messages"]) => {
+            operator::relay(req, env, id, "message").await
+        }
+        (Method::Post, ["api", "v1", "operator", "conversations", id, "close"]) => {
+            operator::relay(req, env, id, "close").await
+        }
         // --- dashboard routes -------------------------------------------------------------
         (Method::Get, ["api", "v1", "sites", site, "stats"]) => {
             dashboard::stats(req, env, site).await
@@ -130,6 +155,25 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             invitations::answer(req, env, id, false).await
         }
         // --- end dashboard routes ---------------------------------------------------------
+        // --- onboarding routes (issue 17) -------------------------------------------------
+        (Method::Get, ["api", "v1", "signup"]) => signup::mode(env).await,
+        (Method::Post, ["api", "v1", "signup"]) => signup::sign_up(req, env).await,
+        (Method::Post, ["api", "v1", "signup", "verify"]) => signup::verify(req, env).await,
+        (Method::Post, ["api", "v1", "signup", "invitations"]) => {
+            signup::operator_invite(req, env).await
+        }
+        (Method::Put, ["api", "v1", "operator", "signup"]) => signup::set_mode(req, env).await,
+        (Method::Post, ["api", "v1", "join", "check"]) => join::check(req, env).await,
+        (Method::Post, ["api", "v1", "join"]) => join::join(req, env).await,
+        (Method::Post, ["api", "v1", "sites"]) => sites::create(req, env).await,
+        (Method::Get, ["api", "v1", "sites", site, "setup"]) => sites::setup(req, env, site).await,
+        (Method::Post, ["api", "v1", "sites", site, "knowledge-base", "import"]) => {
+            sites::import(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "bot", "try"]) => {
+            sites::try_bot(req, env, site).await
+        }
+        // --- end onboarding routes ----------------------------------------------------------
         (Method::Get, ["api", "v1", "sites", site, "deliveries"]) => {
             deliveries::failures(req, env, site).await
         }

@@ -141,10 +141,16 @@ fn identity_matches(secret: &str, email: &str, user_hash: &str) -> bool {
 }
 
 /// What the widget needs before the first message: language and whether live chat is on.
-pub async fn widget_config(env: &Env, site_id: &str) -> ApiResult<Response> {
+pub async fn widget_config(req: &Request, env: &Env, site_id: &str) -> ApiResult<Response> {
     let site = db::site(&env.d1("DB")?, site_id)
         .await?
         .ok_or_else(|| ApiError::not_found("site"))?;
+    // The first-run guide's green light: the widget loaded on one of the site's pages.
+    if let Some(origin) = req.headers().get("origin")? {
+        if site.settings.allows_origin(Some(&origin)) {
+            super::sites::record_connection(env, &site.id, &origin).await;
+        }
+    }
     json_response(
         &serde_json::json!({
             "site_id": site.id,
