@@ -219,7 +219,7 @@ fn AddAgent(base: String, agents: RwSignal<Option<Vec<SiteAgent>>>) -> impl Into
                 </select></div>
             <div class="field"><label class="check"><input type="checkbox" prop:checked=move || by_link.get()
                 on:change=move |ev| by_link.set(event_target_checked(&ev)) />
-                " Email an invitation link instead (they choose their password)"</label></div>
+                " Send an invitation link instead (they choose their password)"</label></div>
             <div class="field"><label for="new-password">"First password (optional)"</label>
                 <input id="new-password" type="password" autocomplete="new-password" minlength="8" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) /></div>
             <button type="submit" class="primary">"Add agent"</button>
