@@ -14,6 +14,7 @@ pub mod ladder;
 pub mod limits;
 pub mod outbox;
 pub mod protocol;
+pub mod push;
 pub mod roster;
 pub mod settings;
 pub mod settings_update;

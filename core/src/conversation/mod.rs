@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::event::{AgentRef, Event, EventKind};
 use crate::ladder::{TimerKind, TimerTable};
 use crate::outbox::{AfterFailure, DeliveryKind, Outbox};
+use crate::push::{self, PushAudience, PushDraft, PushKind, Urgency};
 use crate::settings::SiteSettings;
 use crate::{Millis, Seq};
 
@@ -111,6 +112,8 @@ pub enum Delivery {
     IndexRow { seq: Seq },
     /// The statistics facts (derived from the events when the shell writes the entry).
     Facts { seq: Seq },
+    /// A Web Push to the agents' devices the site chooses for its audience.
+    Push(PushDraft),
 }
 
 impl Delivery {
@@ -124,6 +127,7 @@ impl Delivery {
             Self::TicketWebhook { ticket_id } => format!("webhook:ticket:{ticket_id}"),
             Self::IndexRow { seq } => format!("index:{seq}"),
             Self::Facts { seq } => format!("facts:{seq}"),
+            Self::Push(draft) => draft.key(),
         }
     }
 
@@ -133,6 +137,7 @@ impl Delivery {
             Self::TicketWebhook { .. } => DeliveryKind::Webhook,
             Self::IndexRow { .. } => DeliveryKind::IndexRow,
             Self::Facts { .. } => DeliveryKind::Facts,
+            Self::Push(_) => DeliveryKind::WebPush,
         }
     }
 }
@@ -201,6 +206,16 @@ pub struct Conversation {
     /// chooses it.
     #[serde(default)]
     pub offered: Vec<String>,
+    /// The visitor's last message (cut), for the first words of a push.
+    #[serde(default)]
+    pub last_visitor_text: Option<String>,
+    /// When the current wait started, if a "chat waiting" push went out for it: leaving the
+    /// wait sends the withdrawal (which expires when the wait would have).
+    #[serde(default)]
+    pub waiting_pushed: Option<Millis>,
+    /// When the holder was last pushed a visitor message (the cooldown's start).
+    #[serde(default)]
+    pub message_pushed_at: Option<Millis>,
 }
 
 /// Messages refresh the site's list row at most this often (the last one by the alarm).
@@ -248,6 +263,9 @@ impl Conversation {
             outbox: Outbox::default(),
             list_synced_at: now,
             offered: Vec::new(),
+            last_visitor_text: None,
+            waiting_pushed: None,
+            message_pushed_at: None,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -399,6 +417,22 @@ impl Conversation {
             self.list_synced_at = now;
             self.timers.disarm(TimerKind::ListSync);
             effects.push(Effect::PhaseChanged { from, to });
+            if let Some(since) = self
+                .waiting_pushed
+                .take()
+                .filter(|_| from == Phase::Waiting)
+            {
+                let by = self.agent.clone().filter(|_| to == Phase::Live);
+                let waiting_since = self.waiting_since.replace(since);
+                self.push(
+                    effects,
+                    PushKind::Withdrawn,
+                    PushAudience::Notified,
+                    by,
+                    now,
+                );
+                self.waiting_since = waiting_since;
+            }
             if matches!(to, Phase::Missed | Phase::Archived | Phase::Live) {
                 let seq = self.last_seq;
                 self.deliver(effects, Delivery::IndexRow { seq }, now);
@@ -422,8 +456,68 @@ impl Conversation {
         if self.settings.auto_assign {
             effects.push(Effect::AutoAssign { group });
         } else {
-            effects.push(Effect::NotifyAgents { group });
+            self.notify_agents(effects, group, now);
         }
+    }
+
+    /// Agents with a dashboard open hear of the waiting chat on their site socket; their
+    /// devices (and those of agents whose dashboard is closed) get a push.
+    fn notify_agents(&mut self, effects: &mut Vec<Effect>, group: Option<String>, now: Millis) {
+        effects.push(Effect::NotifyAgents {
+            group: group.clone(),
+        });
+        self.waiting_pushed = Some(self.waiting_since.unwrap_or(now));
+        self.push(
+            effects,
+            PushKind::ChatWaiting,
+            PushAudience::Waiting { group },
+            None,
+            now,
+        );
+    }
+
+    /// Queues a push about this conversation through the outbox.
+    fn push(
+        &mut self,
+        effects: &mut Vec<Effect>,
+        kind: PushKind,
+        audience: PushAudience,
+        by: Option<AgentRef>,
+        now: Millis,
+    ) {
+        // A waiting chat is missed after time to accept: neither it nor its withdrawal
+        // matters to a device that comes back later.
+        let wait_left_s = self
+            .waiting_since
+            .map(|since| since + self.settings.time_to_accept_ms - now)
+            .unwrap_or(self.settings.time_to_accept_ms);
+        let wait_left_s = (wait_left_s / 1000).clamp(1, i64::from(u32::MAX)) as u32;
+        let (ttl_s, urgency) = match kind {
+            PushKind::ChatWaiting | PushKind::Withdrawn => (wait_left_s, Urgency::High),
+            PushKind::ChatAssigned => (push::ASSIGNED_TTL_S, Urgency::High),
+            PushKind::VisitorMessage => (push::MESSAGE_TTL_S, Urgency::Normal),
+            PushKind::NewTicket => (push::TICKET_TTL_S, Urgency::Normal),
+        };
+        let visitor = self
+            .visitor
+            .name
+            .as_deref()
+            .map(|name| push::first_words(name, push::NAME_CHARS))
+            .unwrap_or_else(|| "Visitor".to_string());
+        let draft = PushDraft {
+            seq: self.last_seq,
+            kind,
+            audience,
+            site_id: self.site_id.clone(),
+            conversation_id: self.id.clone(),
+            visitor,
+            text: self.last_visitor_text.clone().unwrap_or_default(),
+            at: now,
+            ttl_s,
+            urgency,
+            by,
+        };
+        self.deliver(effects, Delivery::Push(draft), now);
     }
 
     /// The site's answer to [`Effect::AutoAssign`]: the chosen agent (their slot reserved)
@@ -432,14 +526,21 @@ impl Conversation {
     pub fn assigned(&mut self, agent: Option<&AgentRef>, now: Millis) -> Vec<Effect> {
         match agent {
             Some(agent) => match self.claim(agent, AgentAction::Accept, now) {
-                Ok(effects) => effects,
+                Ok(mut effects) => {
+                    let agent_id = agent.id.clone();
+                    let to = PushAudience::Agent { agent_id };
+                    self.push(&mut effects, PushKind::ChatAssigned, to, None, now);
+                    effects
+                }
                 Err(_) => vec![Effect::ReleaseAgent {
                     agent_id: agent.id.clone(),
                 }],
             },
-            None if self.phase == Phase::Waiting => vec![Effect::NotifyAgents {
-                group: self.group.clone(),
-            }],
+            None if self.phase == Phase::Waiting => {
+                let mut effects = Vec::new();
+                self.notify_agents(&mut effects, self.group.clone(), now);
+                effects
+            }
             None => Vec::new(),
         }
     }
