@@ -243,6 +243,88 @@ pub fn first_words(text: &str, max: usize) -> String {
     cut
 }
 
+/// A VAPID JWT is valid this long (RFC 8292 allows at most 24 hours).
+pub const VAPID_VALIDITY_MS: Millis = 12 * 60 * 60 * 1000;
+
+/// Hosts of the browsers' push services a subscription endpoint may point at (Chrome/Edge via
+/// FCM, Firefox's autopush, Apple's, Microsoft's WNS): the edge never POSTs to any other host,
+/// so a subscription cannot make it call an arbitrary server.
+pub const PUSH_SERVICE_HOSTS: &[&str] = &[
+    "fcm.googleapis.com",
+    "android.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "push.services.mozilla.com",
+    "web.push.apple.com",
+    "notify.windows.com",
+];
+
+/// The origin of a push endpoint (`scheme://host[:port]`), the VAPID `aud`; `None` unless the
+/// endpoint is an https URL of a known push service (or, with `allow_loopback`, any
+/// `http://127.0.0.1:PORT/…`, for local runs and tests). A port is kept: RFC 8292's `aud` is
+/// the origin, and a push service on a non-default port checks it.
+pub fn endpoint_origin(endpoint: &str, allow_loopback: bool) -> Option<String> {
+    if endpoint.len() > 2048
+        || endpoint
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
+    let (scheme, rest) = endpoint.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    if let Some(port) = port {
+        port.parse::<u16>().ok()?;
+    }
+    let host = host.to_ascii_lowercase();
+    let known = PUSH_SERVICE_HOSTS
+        .iter()
+        .any(|h| host == *h || host.ends_with(&format!(".{h}")));
+    let allowed = match scheme {
+        "https" => known || (allow_loopback && host == "127.0.0.1"),
+        "http" => allow_loopback && host == "127.0.0.1" && port.is_some(),
+        _ => false,
+    };
+    allowed.then(|| format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+/// The VAPID JWT's claims (RFC 8292 §2): `aud` the endpoint's origin, `exp` in seconds,
+/// `sub` a contact (mailto: or https:).
+pub fn vapid_claims(aud: &str, subject: &str, now: Millis) -> serde_json::Value {
+    serde_json::json!({
+        "aud": aud,
+        "exp": (now + VAPID_VALIDITY_MS) / 1000,
+        "sub": subject,
+    })
+}
+
+/// What a push service answered, as the sender must act on it (RFC 8030 §5, §7.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PushOutcome {
+    /// Accepted (201, or any 2xx).
+    Sent,
+    /// 404 or 410: the subscription is gone; delete it, never retry.
+    Gone,
+    /// Anything else (429, 5xx, 400/413 from a bad request): retried through the outbox.
+    Failed,
+}
+
+impl PushOutcome {
+    pub fn of_status(status: u16) -> Self {
+        match status {
+            200..=299 => Self::Sent,
+            404 | 410 => Self::Gone,
+            _ => Self::Failed,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,6 +385,54 @@ mod tests {
             draft(PushKind::NewTicket).payload("S").url,
             "/app/#/northwind/tickets"
         );
+    }
+
+    #[test]
+    fn only_known_push_services_are_endpoints_and_the_audience_keeps_the_port() {
+        let origin = |url: &str, loopback| endpoint_origin(url, loopback);
+        assert_eq!(
+            origin("https://fcm.googleapis.com/fcm/send/abc", false).as_deref(),
+            Some("https://fcm.googleapis.com")
+        );
+        assert_eq!(
+            origin("https://web.push.apple.com/QG9", false).as_deref(),
+            Some("https://web.push.apple.com")
+        );
+        assert_eq!(
+            origin("https://wns2-by3p.notify.windows.com/w/?token=x", false).as_deref(),
+            Some("https://wns2-by3p.notify.windows.com")
+        );
+        assert_eq!(origin("https://evil.example/push", false), None);
+        assert_eq!(
+            origin("https://fcm.googleapis.com.evil.example/", false),
+            None
+        );
+        assert_eq!(origin("https://user@fcm.googleapis.com/", false), None);
+        assert_eq!(origin("http://fcm.googleapis.com/x", false), None);
+        assert_eq!(origin("http://127.0.0.1:9000/p/1", false), None);
+        assert_eq!(
+            origin("http://127.0.0.1:9000/p/1", true).as_deref(),
+            Some("http://127.0.0.1:9000")
+        );
+        assert_eq!(origin("http://localhost:9000/p/1", true), None);
+        assert_eq!(origin("ftp://127.0.0.1:9000/", true), None);
+        assert_eq!(origin("https://fcm.googleapis.com:99999/", false), None);
+    }
+
+    #[test]
+    fn vapid_claims_expire_within_a_day() {
+        let claims = vapid_claims(
+            "https://fcm.googleapis.com",
+            "mailto:ops@example.com",
+            1_000_000,
+        );
+        assert_eq!(claims["aud"], "https://fcm.googleapis.com");
+        assert_eq!(claims["sub"], "mailto:ops@example.com");
+        assert_eq!(claims["exp"], 1_000 + 12 * 3600);
+        assert_eq!(PushOutcome::of_status(201), PushOutcome::Sent);
+        assert_eq!(PushOutcome::of_status(410), PushOutcome::Gone);
+        assert_eq!(PushOutcome::of_status(404), PushOutcome::Gone);
+        assert_eq!(PushOutcome::of_status(429), PushOutcome::Failed);
     }
 
     #[test]

@@ -293,3 +293,23 @@ fn the_holder_is_pushed_only_while_no_dashboard_of_theirs_is_open() {
     let signed_out = site(&[], &[], &[], &[("ann", "c1")]);
     assert!(signed_out.push_recipients(&to_ann).is_empty());
 }
+
+#[test]
+fn a_retried_push_is_dropped_once_it_no_longer_applies() {
+    let mut sim = Sim::new(fast_settings());
+    sim.receiver_failures = 1;
+    sim.enter_waiting();
+    let Some(Delivery::Push(waiting)) = sim.rows.iter().find(|d| matches!(d, Delivery::Push(_)))
+    else {
+        panic!("the waiting push is stored");
+    };
+    let waiting = waiting.clone();
+    assert!(sim.conversation.push_still_due(&waiting));
+    sim.claim("a1", AgentAction::Accept).unwrap();
+    assert!(
+        !sim.conversation.push_still_due(&waiting),
+        "taken meanwhile"
+    );
+    let withdrawn = pushes(&sim).pop().expect("the withdrawal went out");
+    assert!(sim.conversation.push_still_due(&withdrawn));
+}

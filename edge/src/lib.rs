@@ -11,6 +11,7 @@ mod conversation_room;
 mod db;
 mod db_dashboard;
 mod error;
+mod push;
 mod rate;
 mod routes;
 mod site_client;

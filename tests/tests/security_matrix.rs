@@ -63,6 +63,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/sites/{site}/invitations/{id}", SiteAdmin),
     ("GET", "/api/v1/sites/{site}/deliveries", SiteAdmin),
     ("POST", "/api/v1/bootstrap", Bootstrap),
+    ("GET", "/api/v1/push/key", Public),
+    ("GET", "/api/v1/push/devices", Session),
+    ("POST", "/api/v1/push/devices", Session),
+    ("PATCH", "/api/v1/push/devices/{id}", Session),
+    ("DELETE", "/api/v1/push/devices/{id}", Session),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.
@@ -139,6 +144,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             Some(json!({ "email": "intruder@evil.example", "name": "Intruder", "role": "admin" }))
         }
         ("PATCH", p) if p.contains("/agents/") => Some(json!({ "role": "admin" })),
+        ("PATCH", p) if p.contains("/push/devices/") => Some(json!({ "sites": { "x": false } })),
         ("POST", _) => Some(json!({})),
         _ => None,
     }

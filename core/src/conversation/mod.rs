@@ -476,6 +476,23 @@ impl Conversation {
         );
     }
 
+    /// Whether a queued push still means something when its (first or repeated) attempt comes:
+    /// a "chat waiting" only while this wait goes on, a chat assigned or a visitor's message
+    /// only while that agent holds it. Withdrawals and tickets always go.
+    pub fn push_still_due(&self, draft: &PushDraft) -> bool {
+        let holder =
+            |id: &str| self.phase == Phase::Live && self.agent.as_ref().is_some_and(|a| a.id == id);
+        match (&draft.kind, &draft.audience) {
+            (PushKind::ChatWaiting, _) => {
+                self.phase == Phase::Waiting && self.waiting_since.is_some_and(|s| s <= draft.at)
+            }
+            (_, PushAudience::Agent { agent_id } | PushAudience::Holder { agent_id }) => {
+                holder(agent_id)
+            }
+            _ => true,
+        }
+    }
+
     /// Queues a push about this conversation through the outbox.
     fn push(
         &mut self,

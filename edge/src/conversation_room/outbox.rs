@@ -274,8 +274,12 @@ impl ConversationRoom {
                 let key = global_key(conversation, &entry.key);
                 post_webhook(&hook, &key, &conversation.settings.webhook_secret).await
             }
-            // Until the sender lands, nobody has a device to push to.
-            DeliveryKind::WebPush => Ok(()),
+            DeliveryKind::WebPush => {
+                let draft: baton_core::push::PushDraft = serde_json::from_str(&payload)?;
+                let sql = self.state.storage().sql();
+                crate::push::deliver::deliver(&self.env, &sql, conversation, &entry.key, &draft)
+                    .await
+            }
             DeliveryKind::Email => Err(failure(format!(
                 "no sender for {} deliveries yet",
                 entry.kind.as_str()

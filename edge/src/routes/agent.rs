@@ -90,6 +90,17 @@ pub async fn logout(req: Request, env: &Env) -> ApiResult<Response> {
     let db = env.d1("DB")?;
     let session = require_agent(&req, &db).await?;
     db::delete_session(&db, &session.token_hash).await?;
+    // This browser's push devices go with the session.
+    let devices = crate::push::store::of_session(&db, &session.token_hash).await?;
+    if !devices.is_empty() {
+        crate::push::store::delete(&db, &devices).await?;
+        let sites: Vec<String> = session
+            .memberships
+            .iter()
+            .map(|m| m.site_id.clone())
+            .collect();
+        crate::push::refresh_reach(env, &db, &session.agent.id, &sites).await?;
+    }
     // The session is gone; every socket it opened goes with it, on every site.
     for membership in &session.memberships {
         let revoke = Revoke {

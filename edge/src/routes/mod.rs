@@ -8,6 +8,7 @@ mod deliveries;
 mod headers;
 mod invitations;
 mod password;
+mod push;
 mod visitor;
 
 use baton_core::settings_update::UpdateMode;
@@ -123,6 +124,12 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Get, ["api", "v1", "sites", site, "deliveries"]) => {
             deliveries::failures(req, env, site).await
         }
+        // Web Push devices
+        (Method::Get, ["api", "v1", "push", "key"]) => push::key(env).await,
+        (Method::Get, ["api", "v1", "push", "devices"]) => push::list(req, env).await,
+        (Method::Post, ["api", "v1", "push", "devices"]) => push::subscribe(req, env).await,
+        (Method::Patch, ["api", "v1", "push", "devices", id]) => push::toggle(req, env, id).await,
+        (Method::Delete, ["api", "v1", "push", "devices", id]) => push::remove(req, env, id).await,
         _ => Err(ApiError::not_found("route")),
     }
 }
