@@ -122,7 +122,7 @@ pub struct PushPayload {
     pub body: String,
     pub site_id: String,
     pub conversation_id: String,
-    /// The dashboard path the notification opens.
+    /// The dashboard page the notification opens (a `#/site/tab/id` route).
     pub url: String,
     pub at: Millis,
     pub actions: Vec<PushAction>,
@@ -205,7 +205,7 @@ impl PushDraft {
         }
         let url = match self.kind {
             PushKind::NewTicket => format!("/app/#/{}/tickets", self.site_id),
-            _ => format!("/app/#/{}/chat/{}", self.site_id, self.conversation_id),
+            _ => format!("/app/#/{}/active/{}", self.site_id, self.conversation_id),
         };
         PushPayload {
             kind: self.kind,
@@ -359,7 +359,7 @@ mod tests {
         assert_eq!(actions, ["open", "accept"]);
         assert_eq!(
             shown.url,
-            "/app/#/northwind/chat/0123456789abcdef0123456789abcdef"
+            "/app/#/northwind/active/0123456789abcdef0123456789abcdef"
         );
         assert_eq!(waiting.tag(), withdrawn.tag());
         assert_eq!(waiting.topic(), withdrawn.topic());

@@ -31,6 +31,8 @@ pub struct Subscription {
 #[derive(Deserialize, Clone, Debug)]
 pub struct Received {
     pub subscription: String,
+    /// When it arrived (epoch ms, the service's clock: the same machine's).
+    pub at: i64,
     pub ttl: Option<String>,
     pub urgency: Option<String>,
     pub topic: Option<String>,

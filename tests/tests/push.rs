@@ -338,3 +338,55 @@ async fn twenty_pushed_agents_accept_at_once_one_wins_and_every_notification_is_
     }
     assert_eq!(pushes.len(), 2 * AGENTS, "nothing else");
 }
+
+#[tokio::test]
+async fn accept_from_a_notification_claims_once_and_tells_the_loser_who_took_it() {
+    let edge = Edge::shared();
+    let mut settings = fast_settings();
+    settings.time_to_accept_ms = 60_000;
+    let site = edge.create_site(settings, 2).await;
+    let _desk = SiteSocket::connect(&edge, &site, &site.agents[1]).await;
+    let mut visitor = VisitorSocket::waiting(&edge, &site).await;
+    let path = format!(
+        "/api/v1/sites/{}/conversations/{}/accept",
+        site.id, visitor.conversation_id
+    );
+    let (status, won) = call(
+        &edge,
+        Method::POST,
+        &path,
+        &site.agents[0].token,
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 200, "{won}");
+    assert_eq!(won["type"], "claimed");
+    let joined = visitor
+        .conn
+        .wait_event("joined", |k| matches!(k, EventKind::AgentJoined { .. }))
+        .await;
+    assert!(
+        matches!(joined.kind, EventKind::AgentJoined { agent } if agent.id == site.agents[0].id)
+    );
+    let (status, lost) = call(
+        &edge,
+        Method::POST,
+        &path,
+        &site.agents[1].token,
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 409, "{lost}");
+    assert_eq!(lost["type"], "already_claimed");
+    assert_eq!(lost["by"]["name"], site.agents[0].name.as_str());
+    // Accepting again is harmless for the holder.
+    let (status, again) = call(
+        &edge,
+        Method::POST,
+        &path,
+        &site.agents[0].token,
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 200, "{again}");
+}

@@ -49,6 +49,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/sites/{site}/conversations/{id}/ws",
         SiteAgent,
     ),
+    (
+        "POST",
+        "/api/v1/sites/{site}/conversations/{id}/accept",
+        SiteAgent,
+    ),
     ("GET", "/api/v1/sites/{site}/tickets", SiteAgent),
     ("POST", "/api/v1/sites/{site}/tickets/{id}/close", SiteAgent),
     ("GET", "/api/v1/sites/{site}/settings", SiteAgent),

@@ -10,6 +10,7 @@ mod kb;
 mod lists;
 mod login;
 mod notify;
+mod push;
 mod settings;
 mod shell;
 mod sites;

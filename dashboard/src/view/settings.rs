@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::agents::Agents;
 use super::ctx;
 use super::kb::KnowledgeBase;
+use super::push::PushSettings;
 use crate::model::settings_form::{Field, Kind, SettingsForm, FIELDS, SECTIONS};
 use crate::net::api::{self, seg};
 
@@ -19,6 +20,7 @@ pub fn Settings(site: String) -> impl IntoView {
         return view! {
             <section class="page" aria-labelledby="settings-title">
                 <h1 id="settings-title">"Settings"</h1>
+                <PushSettings />
                 <p>"Only an admin of this site can change its settings."</p>
             </section>
         }
@@ -88,6 +90,7 @@ pub fn Settings(site: String) -> impl IntoView {
     view! {
         <section class="page settings" aria-labelledby="settings-title">
             <h1 id="settings-title">"Settings"</h1>
+            <PushSettings />
             {move || match form.with(Option::is_some) {
                 false => view! { <p class="note" role="status">"Loading…"</p> }.into_any(),
                 true => view! {

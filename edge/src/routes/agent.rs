@@ -144,7 +144,13 @@ async fn to_object(
     }
     headers.set(header.0, &header.1)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
+    // GET for reads and socket upgrades, POST for a notification's accept (no body either way).
+    let method = if req.method() == Method::Post {
+        Method::Post
+    } else {
+        Method::Get
+    };
+    init.with_method(method).with_headers(headers);
     let inner = Request::new_with_init(&format!("https://internal{path}{query}"), &init)?;
     Ok(stub.fetch_with_request(inner).await?)
 }

@@ -74,6 +74,9 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Get, ["api", "v1", "sites", site, "conversations", id, "ws"]) => {
             agent::conversation(req, env, site, id, "/agent/ws").await
         }
+        (Method::Post, ["api", "v1", "sites", site, "conversations", id, "accept"]) => {
+            agent::conversation(req, env, site, id, "/agent/accept").await
+        }
         (Method::Get, ["api", "v1", "sites", site, "tickets"]) => {
             agent::tickets(req, env, site).await
         }

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use baton_tests::bench::stats::{ms, print_table, Row};
-use baton_tests::bench::{claim, fanout, ladder, latency};
+use baton_tests::bench::{claim, fanout, ladder, latency, push};
 use baton_tests::Edge;
 
 fn memory_kib(pid: u32, field: &str) -> u64 {
@@ -166,6 +166,24 @@ async fn main() {
                 "all notified after p50 {} · max {}",
                 ms(report.all_notified.percentile(50.0)),
                 ms(report.all_notified.max())
+            ),
+            target: "-".into(),
+        });
+    }
+
+    for agents in [1, 10] {
+        let report = push::run(&edge, agents, if quick { 10 } else { 50 }).await;
+        rows.push(Row {
+            what: format!(
+                "Web Push: handoff → push request at the push service, {} closed dashboard(s)",
+                report.agents
+            ),
+            figures: format!(
+                "first p50 {} · p99 {}; all p50 {} · p99 {}",
+                ms(report.first.percentile(50.0)),
+                ms(report.first.percentile(99.0)),
+                ms(report.all.percentile(50.0)),
+                ms(report.all.percentile(99.0))
             ),
             target: "-".into(),
         });
