@@ -20,10 +20,13 @@ if [[ -z "${BATON_VAPID_PRIVATE_KEY:-}" && ! -s "$vapid_file" ]]; then
     > "$vapid_file"
 fi
 vapid_key="${BATON_VAPID_PRIVATE_KEY:-$(cat "$vapid_file")}"
+# Reply addresses of ticket answers are signed with EMAIL_REPLY_SECRET; locally a fixed one
+# (a deploy sets its own secret, see README "Deploy").
 # Locally the LLM key may go to a loopback endpoint only (tests and demos run one there); a
 # deploy sets its own LLM_ALLOWED_URLS (see README, "Security model").
 exec "$WRANGLER_BIN" dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
   --show-interactive-dev-session=false --var "BOOTSTRAP_TOKEN:${BATON_BOOTSTRAP_TOKEN:?set BATON_BOOTSTRAP_TOKEN}" \
   --var "LLM_ALLOWED_URLS:${BATON_LLM_ALLOWED_URLS:-http://127.0.0.1:*}" \
   --var "VAPID_PRIVATE_KEY:$vapid_key" --var "VAPID_SUBJECT:mailto:push@baton.invalid" \
-  --var "PUSH_ALLOW_LOOPBACK:true"
+  --var "PUSH_ALLOW_LOOPBACK:true" \
+  --var "EMAIL_REPLY_SECRET:${BATON_EMAIL_REPLY_SECRET:-local-only-reply-secret-0123456789}"

@@ -8,6 +8,8 @@
 
 pub mod bot;
 pub mod conversation;
+pub mod email;
+pub mod email_reply;
 pub mod error;
 pub mod event;
 pub mod ladder;
@@ -24,8 +26,8 @@ pub mod validate;
 
 pub use bot::{Bot, BotReply};
 pub use conversation::{
-    AgentAction, Conversation, ConversationSummary, Delivery, Effect, Phase, TicketDraft,
-    VisitorProfile,
+    AgentAction, Conversation, ConversationSummary, Delivery, Effect, Phase, TicketAnswer,
+    TicketDraft, TicketMessage, VisitorProfile,
 };
 pub use error::{ConversationError, ErrorCode};
 pub use event::{AgentRef, Event, EventKind};

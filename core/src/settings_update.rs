@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::settings::SiteSettings;
+use crate::validate;
 
 /// Settings never returned by any route; written, replaced or cleared ("") only.
 pub const SECRET_FIELDS: &[&str] = &["identity_secret", "webhook_secret"];
@@ -294,6 +295,12 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
         return Err(invalid(
             "webhook_secret",
             "must be 16 to 256 characters (or empty: unsigned)",
+        ));
+    }
+    if !settings.ticket_email.is_empty() && validate::email(&settings.ticket_email).is_err() {
+        return Err(invalid(
+            "ticket_email",
+            "must be an email address (or empty: off)",
         ));
     }
     let hook = &settings.ticket_webhook_url;

@@ -9,6 +9,7 @@ pub mod chaos;
 pub mod clients;
 pub mod edge;
 pub mod hooks;
+pub mod mail;
 pub mod push;
 
 pub use clients::{AgentSocket, SiteSocket, VisitorSocket};

@@ -56,6 +56,17 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/v1/sites/{site}/tickets", SiteAgent),
     ("POST", "/api/v1/sites/{site}/tickets/{id}/close", SiteAgent),
+    ("GET", "/api/v1/sites/{site}/tickets/{id}", SiteAgent),
+    (
+        "POST",
+        "/api/v1/sites/{site}/tickets/{id}/answers",
+        SiteAgent,
+    ),
+    (
+        "POST",
+        "/api/v1/sites/{site}/tickets/{id}/reopen",
+        SiteAgent,
+    ),
     ("GET", "/api/v1/sites/{site}/settings", SiteAgent),
     ("GET", "/api/v1/sites/{site}/stats", SiteAgent),
     ("PUT", "/api/v1/sites/{site}/settings", SiteAdmin),

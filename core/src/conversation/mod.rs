@@ -6,6 +6,7 @@
 //! [`Conversation::next_deadline`].
 
 mod agent;
+mod tickets;
 mod visitor;
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ use crate::settings::SiteSettings;
 use crate::{Millis, Seq};
 
 pub use agent::AgentAction;
+pub use tickets::{TicketAnswer, TicketMessage};
 
 /// Where the conversation is in its lifecycle.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +116,14 @@ pub enum Delivery {
     Facts { seq: Seq },
     /// A Web Push to the agents' devices the site chooses for its audience.
     Push(PushDraft),
+    /// A message of a ticket's thread, into D1 (`INSERT OR IGNORE` by id).
+    TicketMessage(TicketMessage),
+    /// An email, its content built in core; `key` is unique per conversation (the
+    /// Message-ID is derived from it, so a repeated send is recognisable as the same mail).
+    Email {
+        key: String,
+        email: crate::email::OutgoingEmail,
+    },
 }
 
 impl Delivery {
@@ -128,6 +138,8 @@ impl Delivery {
             Self::IndexRow { seq } => format!("index:{seq}"),
             Self::Facts { seq } => format!("facts:{seq}"),
             Self::Push(draft) => draft.key(),
+            Self::TicketMessage(message) => format!("ticket-message:{}", message.id),
+            Self::Email { key, .. } => format!("email:{key}"),
         }
     }
 
@@ -138,6 +150,8 @@ impl Delivery {
             Self::IndexRow { .. } => DeliveryKind::IndexRow,
             Self::Facts { .. } => DeliveryKind::Facts,
             Self::Push(_) => DeliveryKind::WebPush,
+            Self::TicketMessage(_) => DeliveryKind::TicketMessage,
+            Self::Email { .. } => DeliveryKind::Email,
         }
     }
 }

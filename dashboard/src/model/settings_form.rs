@@ -170,6 +170,13 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Widget and security",
+        "ticket_email",
+        Kind::Text,
+        "Ticket email address",
+        "Left messages are also emailed here; replies go to the visitor. Empty: off.",
+    ),
+    field(
+        "Widget and security",
         "webhook_secret",
         Kind::Secret,
         "Webhook signing secret",

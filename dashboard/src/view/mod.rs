@@ -15,6 +15,7 @@ mod settings;
 mod shell;
 mod sites;
 mod stats;
+mod ticket_thread;
 mod tickets;
 mod visitor_panel;
 

@@ -10,6 +10,7 @@ mod llm;
 mod outbox;
 mod outbox_store;
 mod store;
+mod tickets;
 
 use std::cell::{Cell, RefCell};
 
@@ -218,6 +219,7 @@ impl ConversationRoom {
                 };
                 json_response(&frame, status)
             }
+            (Method::Post, "/agent/ticket-answer") => self.ticket_answer(req).await,
             (Method::Get, "/agent/state") => {
                 self.require_agent(&req)?;
                 let summary = self.loaded()?.summary();

@@ -1,5 +1,5 @@
 //! The durable outbox of a conversation: effects that leave the object (tickets, index rows,
-//! statistics facts, webhooks) are written as rows in the same commit as the state change
+//! statistics facts, webhooks, emails) are written as rows in the same commit as the state change
 //! ([`ConversationRoom::write_deliveries`]) and leased for their first attempt, which
 //! [`ConversationRoom::flush_ready`] makes right after the commit; the alarm (armed at the
 //! lease's end, or at the core's backoff after a failure) retries them
@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use baton_core::email::OutgoingEmail;
 use baton_core::outbox::{AfterFailure, DeliveryKind, Pending};
 use baton_core::{Conversation, ConversationSummary, Delivery, Effect, EventKind};
 use futures_util::future::{select, Either};
@@ -93,6 +94,8 @@ impl ConversationRoom {
                         body,
                     })?
                 }
+                Delivery::Email { email, .. } => serde_json::to_string(email)?,
+                Delivery::TicketMessage(message) => serde_json::to_string(message)?,
                 Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
                 Delivery::Push(draft) => serde_json::to_string(draft)?,
                 Delivery::Facts { .. } => {
@@ -280,10 +283,16 @@ impl ConversationRoom {
                 crate::push::deliver::deliver(&self.env, &sql, conversation, &entry.key, &draft)
                     .await
             }
-            DeliveryKind::Email => Err(failure(format!(
-                "no sender for {} deliveries yet",
-                entry.kind.as_str()
-            ))),
+            DeliveryKind::TicketMessage => {
+                let message: baton_core::TicketMessage = serde_json::from_str(&payload)?;
+                crate::db_tickets::insert_message(&self.env.d1("DB")?, &message)
+                    .await
+                    .map(|_| ())
+            }
+            DeliveryKind::Email => {
+                let email: OutgoingEmail = serde_json::from_str(&payload)?;
+                crate::email::send(&self.env, &email, &global_key(conversation, &entry.key)).await
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ mod headers;
 mod invitations;
 mod password;
 mod push;
+pub mod tickets;
 mod visitor;
 
 use baton_core::settings_update::UpdateMode;
@@ -82,6 +83,15 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         }
         (Method::Post, ["api", "v1", "sites", site, "tickets", id, "close"]) => {
             agent::close_ticket(req, env, site, id).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "tickets", id]) => {
+            tickets::thread(req, env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "tickets", id, "answers"]) => {
+            tickets::answer(req, env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "tickets", id, "reopen"]) => {
+            tickets::reopen(req, env, site, id).await
         }
         // Admins
         (Method::Get, ["api", "v1", "sites", site, "settings"]) => {
