@@ -26,7 +26,8 @@ trap 'rm -rf "$work"' EXIT
   --out-dir "$work" --out-name dashboard "$wasm_in"
 # Features come from the module's target_features section (kept by wasm-bindgen).
 "$WASM_OPT_BIN" -Oz "$work/dashboard_bg.wasm" -o "$work/opt.wasm"
-"$ESBUILD_BIN" "$work/dashboard.js" --minify --format=esm --log-level=warning --outfile="$work/min.js"
+# --bundle: inlines wasm-bindgen's JS snippets (snippets/…, e.g. the Web Push glue) into one file.
+"$ESBUILD_BIN" "$work/dashboard.js" --bundle --minify --format=esm --log-level=warning --outfile="$work/min.js"
 "$ESBUILD_BIN" dashboard/static/app.css --minify --log-level=warning --outfile="$work/min.css"
 
 out="edge/public/app"

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod onboarding;
 pub mod outbox;
 pub mod protocol;
+pub mod push;
 pub mod queue;
 pub mod roster;
 pub mod settings;

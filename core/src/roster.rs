@@ -15,6 +15,10 @@ pub struct AgentSeat {
     #[serde(default)]
     pub groups: Vec<String>,
     pub online: bool,
+    /// Reachable by Web Push on at least one device enabled for this site (dashboard closed or
+    /// not): such an agent can be handed a chat like one with the dashboard open.
+    #[serde(default)]
+    pub push: bool,
     pub available: bool,
     pub max_chats: u32,
     /// Conversation ids this agent holds.
@@ -23,16 +27,16 @@ pub struct AgentSeat {
 }
 
 impl AgentSeat {
-    fn serves(&self, group: Option<&str>) -> bool {
+    pub fn serves(&self, group: Option<&str>) -> bool {
         match group {
             None => true,
             Some(group) => self.groups.is_empty() || self.groups.iter().any(|g| g == group),
         }
     }
 
-    /// Online, available, in the group, with a free slot.
+    /// Reachable (online, or by push), available, in the group, with a free slot.
     pub fn can_take(&self, group: Option<&str>) -> bool {
-        self.online && self.available && self.serves(group) && self.has_free_slot()
+        (self.online || self.push) && self.available && self.serves(group) && self.has_free_slot()
     }
 
     pub fn has_free_slot(&self) -> bool {
@@ -85,6 +89,7 @@ impl Roster {
                 agent: agent.clone(),
                 groups: Vec::new(),
                 online: false,
+                push: false,
                 available: false,
                 max_chats,
                 holding: BTreeSet::new(),
@@ -127,6 +132,7 @@ mod tests {
             },
             groups: groups.iter().map(|g| g.to_string()).collect(),
             online: true,
+            push: false,
             available,
             max_chats: max,
             holding: holding.iter().map(|c| c.to_string()).collect(),

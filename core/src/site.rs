@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::conversation::{ConversationSummary, Phase};
 use crate::event::AgentRef;
 use crate::protocol::ServerFrame;
+use crate::push::PushAudience;
 use crate::roster::{AgentSeat, Roster, SeatError};
 use crate::Millis;
 
@@ -146,6 +147,18 @@ impl Site {
         availability: &BTreeMap<String, bool>,
         holdings: impl IntoIterator<Item = (String, String)>,
     ) -> Self {
+        Self::from_parts_with_push(online, Vec::new(), availability, holdings)
+    }
+
+    /// As [`Site::from_parts`], plus the agents reachable by Web Push on this site (an enabled
+    /// device, signed in): they count as reachable with their stored availability, whether or
+    /// not a dashboard of theirs is open.
+    pub fn from_parts_with_push(
+        online: impl IntoIterator<Item = OnlineAgent>,
+        push: impl IntoIterator<Item = OnlineAgent>,
+        availability: &BTreeMap<String, bool>,
+        holdings: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
         let mut seats: BTreeMap<String, AgentSeat> = BTreeMap::new();
         for me in online {
             let available = initial_availability(availability.get(&me.agent.id).copied());
@@ -155,11 +168,27 @@ impl Site {
                     agent: me.agent,
                     groups: me.groups,
                     online: true,
+                    push: false,
                     available,
                     max_chats: me.max_chats,
                     holding: Default::default(),
                 },
             );
+        }
+        for me in push {
+            let available = initial_availability(availability.get(&me.agent.id).copied());
+            seats
+                .entry(me.agent.id.clone())
+                .or_insert_with(|| AgentSeat {
+                    agent: me.agent,
+                    groups: me.groups,
+                    online: false,
+                    push: false,
+                    available,
+                    max_chats: me.max_chats,
+                    holding: Default::default(),
+                })
+                .push = true;
         }
         for (agent_id, conversation_id) in holdings {
             seats
@@ -171,6 +200,7 @@ impl Site {
                     },
                     groups: Vec::new(),
                     online: false,
+                    push: false,
                     available: false,
                     max_chats: 0,
                     holding: Default::default(),
@@ -181,6 +211,38 @@ impl Site {
         let mut roster = Roster::default();
         seats.into_values().for_each(|seat| roster.upsert(seat));
         Self { roster }
+    }
+
+    /// The agents whose enabled devices get a push for `audience` (by id). Only agents
+    /// reachable by push, available, and: for a waiting chat in its group with a free slot;
+    /// for their own chat only while no dashboard of theirs is open on the site.
+    /// [`PushAudience::Notified`] is the conversation's list, not the site's: empty here.
+    pub fn push_recipients(&self, audience: &PushAudience) -> Vec<String> {
+        let pushable = |seat: &&AgentSeat| seat.push && seat.available;
+        let ids = |seats: Vec<&AgentSeat>| seats.iter().map(|s| s.agent.id.clone()).collect();
+        match audience {
+            PushAudience::Waiting { group } => ids(self
+                .roster
+                .seats()
+                .filter(pushable)
+                .filter(|s| s.can_take(group.as_deref()))
+                .collect()),
+            PushAudience::Agent { agent_id } => ids(self
+                .roster
+                .seat(agent_id)
+                .filter(pushable)
+                .into_iter()
+                .collect()),
+            PushAudience::Holder { agent_id } => ids(self
+                .roster
+                .seat(agent_id)
+                .filter(pushable)
+                .filter(|s| !s.online)
+                .into_iter()
+                .collect()),
+            PushAudience::Site => ids(self.roster.seats().filter(pushable).collect()),
+            PushAudience::Notified => Vec::new(),
+        }
     }
 
     pub fn roster(&self) -> &Roster {

@@ -36,3 +36,95 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
 });
+
+// --- Web Push (the edge's payload: baton_core::push::PushPayload) ---------------------------
+// A push shows a notification under its tag (a repeat or a newer message replaces it); a
+// "withdrawn" push closes the chat's notification once someone took it.
+self.addEventListener('push', (event) => {
+  let push;
+  try {
+    push = event.data ? event.data.json() : null;
+  } catch (_) {
+    push = null;
+  }
+  if (!push || typeof push.tag !== 'string') return;
+  keepAlive(event, onPush(push));
+});
+
+// Keeps the worker alive until the work is done. A synthetic event (dispatched by a test, as
+// headless Chromium cannot click a notification) has no waitUntil to offer: the work still runs.
+function keepAlive(event, work) {
+  try {
+    event.waitUntil(work);
+  } catch (_) {
+    work.catch(() => {});
+  }
+}
+
+async function onPush(push) {
+  const shown = await self.registration.getNotifications({ tag: push.tag });
+  if (push.kind === 'withdrawn') {
+    shown.forEach((notification) => notification.close());
+    return;
+  }
+  await self.registration.showNotification(String(push.title), {
+    body: String(push.body ?? ''),
+    tag: push.tag,
+    renotify: Boolean(push.renotify),
+    requireInteraction: push.kind === 'chat_waiting',
+    timestamp: Number(push.at) || Date.now(),
+    icon: new URL('./icon.svg', self.location).href,
+    badge: new URL('./icon.svg', self.location).href,
+    actions: (push.actions ?? []).map((a) => ({ action: String(a.action), title: String(a.title) })),
+    data: { url: push.url, site_id: push.site_id, conversation_id: push.conversation_id, kind: push.kind },
+  });
+}
+
+self.addEventListener('notificationclick', (event) => {
+  const notification = event.notification;
+  const data = notification.data ?? {};
+  notification.close();
+  keepAlive(event, event.action === 'accept' ? accept(data, notification) : openChat(data.url));
+});
+
+// Focuses a dashboard window (navigating it to the chat), or opens one on the chat.
+async function openChat(url) {
+  const target = new URL(url || './', self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const app = windows.find((client) => new URL(client.url).pathname.startsWith('/app/'));
+  if (app) {
+    // Focusing needs the click's user activation; without it the chat still opens.
+    await app.focus().catch(() => {});
+    return app.navigate(target).catch(() => app);
+  }
+  return self.clients.openWindow(target);
+}
+
+// Accept on the notification: the same claim as the dashboard's button (first accept wins).
+// Won: the chat opens. Lost: the notification says who took it.
+async function accept(data, notification) {
+  const path = `/api/v1/sites/${encodeURIComponent(data.site_id)}/conversations/${encodeURIComponent(data.conversation_id)}/accept`;
+  let answer = null;
+  try {
+    const response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    answer = await response.json();
+  } catch (_) {
+    answer = null;
+  }
+  if (answer && answer.type === 'claimed') return openChat(data.url);
+  const body = answer && answer.type === 'already_claimed'
+    ? `Taken by ${answer.by.name}`
+    : (answer && answer.message) || 'Could not accept: open the dashboard';
+  await self.registration.showNotification(notification.title, {
+    body,
+    tag: notification.tag,
+    icon: new URL('./icon.svg', self.location).href,
+    actions: [{ action: 'open', title: 'Open' }],
+    data: { ...data, kind: 'taken' },
+  });
+}

@@ -16,6 +16,7 @@ mod email;
 mod error;
 mod inbound_email;
 mod onboarding;
+mod push;
 mod rate;
 mod routes;
 mod site_client;

@@ -50,6 +50,18 @@ pub struct Assigned {
     pub agent: Option<AgentRef>,
 }
 
+/// Whether an agent can be reached by Web Push on the site (`None`: not any more).
+#[derive(Serialize, Deserialize)]
+pub struct PushReach {
+    pub agent_id: String,
+    pub member: Option<baton_core::site::OnlineAgent>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct PushRecipients {
+    pub agents: Vec<String>,
+}
+
 #[derive(Serialize, Deserialize)]
 pub struct Ack {
     pub ok: bool,
@@ -121,6 +133,31 @@ impl SiteClient {
         let (_, answer): (u16, crate::site_hub::access::Revoked) =
             call_json(&self.stub, Method::Post, "/revoke", Some(revoke)).await?;
         Ok(answer.closed)
+    }
+
+    /// Records whether the agent is reachable by push on the site, and as whom.
+    pub async fn push_reach(
+        &self,
+        agent_id: &str,
+        member: Option<baton_core::site::OnlineAgent>,
+    ) -> ApiResult<()> {
+        let reach = PushReach {
+            agent_id: agent_id.to_string(),
+            member,
+        };
+        let _: (u16, Ack) =
+            call_json(&self.stub, Method::Post, "/push-reach", Some(&reach)).await?;
+        Ok(())
+    }
+
+    /// The agents the site's rules choose for a push.
+    pub async fn push_recipients(
+        &self,
+        audience: &baton_core::push::PushAudience,
+    ) -> ApiResult<Vec<String>> {
+        let (_, answer): (u16, PushRecipients) =
+            call_json(&self.stub, Method::Post, "/push-recipients", Some(audience)).await?;
+        Ok(answer.agents)
     }
 
     pub async fn release(&self, request: &SeatRequest) -> ApiResult<()> {

@@ -53,6 +53,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/sites/{site}/conversations/{id}/ws",
         SiteAgent,
     ),
+    (
+        "POST",
+        "/api/v1/sites/{site}/conversations/{id}/accept",
+        SiteAgent,
+    ),
     ("GET", "/api/v1/sites/{site}/tickets", SiteAgent),
     ("POST", "/api/v1/sites/{site}/tickets/{id}/close", SiteAgent),
     ("GET", "/api/v1/sites/{site}/tickets/{id}", SiteAgent),
@@ -103,6 +108,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
         SiteAdmin,
     ),
     ("POST", "/api/v1/sites/{site}/bot/try", SiteAdmin),
+    ("GET", "/api/v1/push/key", Public),
+    ("GET", "/api/v1/push/devices", Session),
+    ("POST", "/api/v1/push/devices", Session),
+    ("PATCH", "/api/v1/push/devices/{id}", Session),
+    ("DELETE", "/api/v1/push/devices/{id}", Session),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.
@@ -187,6 +197,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("POST", "/api/v1/join") => Some(
             json!({ "token": "0123456789abcdef", "name": "Intruder", "password": "correct horse battery" }),
         ),
+        ("PATCH", p) if p.contains("/push/devices/") => Some(json!({ "sites": { "x": false } })),
         ("POST", _) => Some(json!({})),
         _ => None,
     }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::event::{AgentRef, Event, EventKind};
 use crate::ladder::{TimerKind, TimerTable};
 use crate::outbox::{AfterFailure, DeliveryKind, Outbox};
+use crate::push::{self, PushAudience, PushDraft, PushKind, Urgency};
 use crate::settings::SiteSettings;
 use crate::{Millis, Seq};
 
@@ -120,6 +121,8 @@ pub enum Delivery {
     Facts { seq: Seq },
     /// Event `seq`, to the operator platform the conversation came from (signed webhook).
     OperatorEvent { seq: Seq },
+    /// A Web Push to the agents' devices the site chooses for its audience.
+    Push(PushDraft),
     /// A message of a ticket's thread, into D1 (`INSERT OR IGNORE` by id).
     TicketMessage(TicketMessage),
     /// An email, its content built in core; `key` is unique per conversation (the
@@ -142,6 +145,7 @@ impl Delivery {
             Self::IndexRow { seq } => format!("index:{seq}"),
             Self::Facts { seq } => format!("facts:{seq}"),
             Self::OperatorEvent { seq } => format!("operator:{seq}"),
+            Self::Push(draft) => draft.key(),
             Self::TicketMessage(message) => format!("ticket-message:{}", message.id),
             Self::Email { key, .. } => format!("email:{key}"),
         }
@@ -154,6 +158,7 @@ impl Delivery {
             Self::IndexRow { .. } => DeliveryKind::IndexRow,
             Self::Facts { .. } => DeliveryKind::Facts,
             Self::OperatorEvent { .. } => DeliveryKind::Webhook,
+            Self::Push(_) => DeliveryKind::WebPush,
             Self::TicketMessage(_) => DeliveryKind::TicketMessage,
             Self::Email { .. } => DeliveryKind::Email,
         }
@@ -241,6 +246,16 @@ pub struct Conversation {
     /// Set when an outside bot platform handed this conversation over (Operator API).
     #[serde(default)]
     pub operator: Option<OperatorLink>,
+    /// The visitor's last message (cut), for the first words of a push.
+    #[serde(default)]
+    pub last_visitor_text: Option<String>,
+    /// When the current wait started, if a "chat waiting" push went out for it: leaving the
+    /// wait sends the withdrawal (which expires when the wait would have).
+    #[serde(default)]
+    pub waiting_pushed: Option<Millis>,
+    /// When the holder was last pushed a visitor message (the cooldown's start).
+    #[serde(default)]
+    pub message_pushed_at: Option<Millis>,
 }
 
 /// Messages refresh the site's list row at most this often (the last one by the alarm).
@@ -293,6 +308,9 @@ impl Conversation {
             transcripts_sent: 0,
             transcript_seq: 0,
             operator: None,
+            last_visitor_text: None,
+            waiting_pushed: None,
+            message_pushed_at: None,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -443,6 +461,22 @@ impl Conversation {
             self.list_synced_at = now;
             self.timers.disarm(TimerKind::ListSync);
             effects.push(Effect::PhaseChanged { from, to });
+            if let Some(since) = self
+                .waiting_pushed
+                .take()
+                .filter(|_| from == Phase::Waiting)
+            {
+                let by = self.agent.clone().filter(|_| to == Phase::Live);
+                let waiting_since = self.waiting_since.replace(since);
+                self.push(
+                    effects,
+                    PushKind::Withdrawn,
+                    PushAudience::Notified,
+                    by,
+                    now,
+                );
+                self.waiting_since = waiting_since;
+            }
             if matches!(to, Phase::Missed | Phase::Archived | Phase::Live) {
                 let seq = self.last_seq;
                 self.deliver(effects, Delivery::IndexRow { seq }, now);
@@ -466,8 +500,85 @@ impl Conversation {
         if self.settings.auto_assign {
             effects.push(Effect::AutoAssign { group });
         } else {
-            effects.push(Effect::NotifyAgents { group });
+            self.notify_agents(effects, group, now);
         }
+    }
+
+    /// Agents with a dashboard open hear of the waiting chat on their site socket; their
+    /// devices (and those of agents whose dashboard is closed) get a push.
+    fn notify_agents(&mut self, effects: &mut Vec<Effect>, group: Option<String>, now: Millis) {
+        effects.push(Effect::NotifyAgents {
+            group: group.clone(),
+        });
+        self.waiting_pushed = Some(self.waiting_since.unwrap_or(now));
+        self.push(
+            effects,
+            PushKind::ChatWaiting,
+            PushAudience::Waiting { group },
+            None,
+            now,
+        );
+    }
+
+    /// Whether a queued push still means something when its (first or repeated) attempt comes:
+    /// a "chat waiting" only while this wait goes on, a chat assigned or a visitor's message
+    /// only while that agent holds it. Withdrawals and tickets always go.
+    pub fn push_still_due(&self, draft: &PushDraft) -> bool {
+        let holder =
+            |id: &str| self.phase == Phase::Live && self.agent.as_ref().is_some_and(|a| a.id == id);
+        match (&draft.kind, &draft.audience) {
+            (PushKind::ChatWaiting, _) => {
+                self.phase == Phase::Waiting && self.waiting_since.is_some_and(|s| s <= draft.at)
+            }
+            (_, PushAudience::Agent { agent_id } | PushAudience::Holder { agent_id }) => {
+                holder(agent_id)
+            }
+            _ => true,
+        }
+    }
+
+    /// Queues a push about this conversation through the outbox.
+    fn push(
+        &mut self,
+        effects: &mut Vec<Effect>,
+        kind: PushKind,
+        audience: PushAudience,
+        by: Option<AgentRef>,
+        now: Millis,
+    ) {
+        // A waiting chat is missed after time to accept: neither it nor its withdrawal
+        // matters to a device that comes back later.
+        let wait_left_s = self
+            .waiting_since
+            .map(|since| since + self.settings.time_to_accept_ms - now)
+            .unwrap_or(self.settings.time_to_accept_ms);
+        let wait_left_s = (wait_left_s / 1000).clamp(1, i64::from(u32::MAX)) as u32;
+        let (ttl_s, urgency) = match kind {
+            PushKind::ChatWaiting | PushKind::Withdrawn => (wait_left_s, Urgency::High),
+            PushKind::ChatAssigned => (push::ASSIGNED_TTL_S, Urgency::High),
+            PushKind::VisitorMessage => (push::MESSAGE_TTL_S, Urgency::Normal),
+            PushKind::NewTicket => (push::TICKET_TTL_S, Urgency::Normal),
+        };
+        let visitor = self
+            .visitor
+            .name
+            .as_deref()
+            .map(|name| push::first_words(name, push::NAME_CHARS))
+            .unwrap_or_else(|| "Visitor".to_string());
+        let draft = PushDraft {
+            seq: self.last_seq,
+            kind,
+            audience,
+            site_id: self.site_id.clone(),
+            conversation_id: self.id.clone(),
+            visitor,
+            text: self.last_visitor_text.clone().unwrap_or_default(),
+            at: now,
+            ttl_s,
+            urgency,
+            by,
+        };
+        self.deliver(effects, Delivery::Push(draft), now);
     }
 
     /// The site's answer to [`Effect::AutoAssign`]: the chosen agent (their slot reserved)
@@ -476,14 +587,21 @@ impl Conversation {
     pub fn assigned(&mut self, agent: Option<&AgentRef>, now: Millis) -> Vec<Effect> {
         match agent {
             Some(agent) => match self.claim(agent, AgentAction::Accept, now) {
-                Ok(effects) => effects,
+                Ok(mut effects) => {
+                    let agent_id = agent.id.clone();
+                    let to = PushAudience::Agent { agent_id };
+                    self.push(&mut effects, PushKind::ChatAssigned, to, None, now);
+                    effects
+                }
                 Err(_) => vec![Effect::ReleaseAgent {
                     agent_id: agent.id.clone(),
                 }],
             },
-            None if self.phase == Phase::Waiting => vec![Effect::NotifyAgents {
-                group: self.group.clone(),
-            }],
+            None if self.phase == Phase::Waiting => {
+                let mut effects = Vec::new();
+                self.notify_agents(&mut effects, self.group.clone(), now);
+                effects
+            }
             None => Vec::new(),
         }
     }

@@ -42,6 +42,7 @@ impl Conversation {
         }
         self.check_rate(now)?;
         self.first_time(client_id.as_deref());
+        self.last_visitor_text = Some(crate::push::first_words(&text, crate::push::PREVIEW_CHARS));
         self.emit(
             &mut effects,
             now,
@@ -50,6 +51,7 @@ impl Conversation {
                 client_id,
             },
         );
+        self.push_to_holder(&mut effects, now);
         if !self.phase.bot_answers() || self.handoff_pending {
             return Ok(effects);
         }
@@ -297,6 +299,7 @@ impl Conversation {
             self.waiting_since = None;
             self.set_phase(&mut effects, Phase::Bot, now);
         }
+        let draft_text = message.clone();
         let draft = TicketDraft {
             ticket_id: ticket_id.clone(),
             name,
@@ -315,6 +318,13 @@ impl Conversation {
             self.deliver(&mut effects, Delivery::TicketWebhook { ticket_id }, now);
         }
         self.emit(&mut effects, now, EventKind::TicketCreated { ticket_id });
+        self.last_visitor_text = Some(crate::push::first_words(
+            &draft_text,
+            crate::push::PREVIEW_CHARS,
+        ));
+        let kind = crate::push::PushKind::NewTicket;
+        let to = crate::push::PushAudience::Site;
+        self.push(&mut effects, kind, to, None, now);
         Ok(effects)
     }
 
@@ -331,5 +341,25 @@ impl Conversation {
         let moved = seq > self.visitor_read;
         self.visitor_read = self.visitor_read.max(seq);
         Ok(moved)
+    }
+
+    /// A visitor writing in a live chat: its holder's devices get a push (the site sends it
+    /// only while no dashboard of theirs is open), at most once per cooldown.
+    fn push_to_holder(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        use crate::push::{PushAudience, PushKind, MESSAGE_PUSH_COOLDOWN_MS};
+        let Some(holder) = self.agent.clone().filter(|_| self.phase == Phase::Live) else {
+            return;
+        };
+        if self
+            .message_pushed_at
+            .is_some_and(|at| now - at < MESSAGE_PUSH_COOLDOWN_MS)
+        {
+            return;
+        }
+        self.message_pushed_at = Some(now);
+        let to = PushAudience::Holder {
+            agent_id: holder.id,
+        };
+        self.push(effects, PushKind::VisitorMessage, to, None, now);
     }
 }

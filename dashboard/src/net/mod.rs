@@ -2,4 +2,5 @@
 //! ([`socket`]). Both go to the page's own origin, so the session cookie comes along.
 
 pub mod api;
+pub mod push;
 pub mod socket;

@@ -12,6 +12,7 @@ mod kb;
 mod lists;
 mod login;
 mod notify;
+mod push;
 mod settings;
 mod shell;
 mod signup;

@@ -7,6 +7,7 @@ use super::agents::Agents;
 use super::api_keys::ApiKeys;
 use super::ctx;
 use super::kb::KnowledgeBase;
+use super::push::PushSettings;
 use crate::model::settings_form::{Field, Kind, SettingsForm, FIELDS, SECTIONS};
 use crate::net::api::{self, seg};
 
@@ -20,6 +21,7 @@ pub fn Settings(site: String) -> impl IntoView {
         return view! {
             <section class="page" aria-labelledby="settings-title">
                 <h1 id="settings-title">"Settings"</h1>
+                <PushSettings />
                 <p>"Only an admin of this site can change its settings."</p>
             </section>
         }
@@ -89,6 +91,7 @@ pub fn Settings(site: String) -> impl IntoView {
     view! {
         <section class="page settings" aria-labelledby="settings-title">
             <h1 id="settings-title">"Settings"</h1>
+            <PushSettings />
             {move || match form.with(Option::is_some) {
                 false => view! { <p class="note" role="status">"Loading…"</p> }.into_any(),
                 true => view! {

@@ -270,6 +270,8 @@ fn Availability() -> impl IntoView {
 
 fn sign_out(ctx: Ctx, sockets: SiteSockets) {
     leptos::task::spawn_local(async move {
+        // The edge forgets this device with the session; the browser forgets it too.
+        crate::net::push::unsubscribe().await;
         let result = api::post::<_, serde_json::Value>("/api/v1/auth/logout", &()).await;
         sockets.close_all();
         if let Err(error) = result.as_ref() {

@@ -208,12 +208,27 @@ impl ConversationRoom {
     /// concurrent chats); the claim itself is one synchronous check-and-set in the core, so of
     /// simultaneous claims exactly one wins, and each loser's slot is given back.
     async fn claim(&self, ws: &WebSocket, agent: &AgentRef, max_chats: u32, action: AgentAction) {
+        let (frame, effects) = self.claim_outcome(agent, max_chats, action).await;
+        send(ws, &frame);
+        if let Some(effects) = effects {
+            self.after(effects).await;
+        }
+    }
+
+    /// The claim's answer (`claimed`, `already_claimed` or an error frame) and, if it was won,
+    /// the effects still to carry out. Shared by the socket and the notification's Accept.
+    pub(super) async fn claim_outcome(
+        &self,
+        agent: &AgentRef,
+        max_chats: u32,
+        action: AgentAction,
+    ) -> (ServerFrame, Option<Vec<baton_core::Effect>>) {
         let conversation = match self.loaded() {
             Ok(conversation) => conversation,
-            Err(error) => return send(ws, &error_frame(error)),
+            Err(error) => return (error_frame(error), None),
         };
         if let Err(error) = conversation.check_claim(agent, action) {
-            return send(ws, &claim_refusal(&conversation.id, error));
+            return (claim_refusal(&conversation.id, error), None);
         }
         let seat = SeatRequest {
             agent: agent.clone(),
@@ -222,32 +237,29 @@ impl ConversationRoom {
         };
         let site = match SiteClient::new(&self.env, &conversation.site_id) {
             Ok(site) => site,
-            Err(error) => return send(ws, &error_frame(error)),
+            Err(error) => return (error_frame(error), None),
         };
         match site.reserve(&seat).await {
             Ok(Ok(())) => {}
             Ok(Err(message)) => {
-                return send(ws, &ServerFrame::error(ErrorCode::TooManyChats, message));
+                return (ServerFrame::error(ErrorCode::TooManyChats, message), None);
             }
-            Err(error) => return send(ws, &error_frame(error)),
+            Err(error) => return (error_frame(error), None),
         }
         match self.transact(|c, now| c.claim(agent, action, now)).await {
-            Ok(effects) => {
-                send(
-                    ws,
-                    &ServerFrame::Claimed {
-                        conversation_id: conversation.id.clone(),
-                    },
-                );
-                self.after(effects).await;
-            }
+            Ok(effects) => (
+                ServerFrame::Claimed {
+                    conversation_id: conversation.id.clone(),
+                },
+                Some(effects),
+            ),
             Err(refusal) => {
                 if let Err(error) = site.release(&seat).await {
                     worker::console_error!("release after lost claim failed: {}", error.message);
                 }
                 match refusal {
-                    Refusal::Rule(error) => send(ws, &claim_refusal(&conversation.id, error)),
-                    platform => send(ws, &platform.frame()),
+                    Refusal::Rule(error) => (claim_refusal(&conversation.id, error), None),
+                    platform => (platform.frame(), None),
                 }
             }
         }

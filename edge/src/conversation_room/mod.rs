@@ -206,6 +206,26 @@ impl ConversationRoom {
                 }
                 json_response(&crate::site_hub::access::Revoked { closed }, 200)
             }
+            (Method::Post, "/agent/accept") => {
+                // Accept from a push notification (the service worker has no socket).
+                let identity = self.require_agent(&req)?;
+                let (frame, effects) = self
+                    .claim_outcome(
+                        &identity.agent,
+                        identity.max_chats,
+                        baton_core::AgentAction::Accept,
+                    )
+                    .await;
+                if let Some(effects) = effects {
+                    self.after(effects).await;
+                }
+                let status = match &frame {
+                    baton_core::protocol::ServerFrame::Claimed { .. } => 200,
+                    baton_core::protocol::ServerFrame::AlreadyClaimed { .. } => 409,
+                    _ => 422,
+                };
+                json_response(&frame, status)
+            }
             (Method::Post, "/agent/ticket-answer") => self.ticket_answer(req).await,
             (Method::Post, "/operator/init") => self.operator_init(req).await,
             (Method::Post, "/operator/message") => self.operator_message(req).await,

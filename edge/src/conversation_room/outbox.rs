@@ -100,6 +100,7 @@ impl ConversationRoom {
                     operator_webhook(conversation, effects, *seq, &global_key(conversation, &key))?
                 }
                 Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
+                Delivery::Push(draft) => serde_json::to_string(draft)?,
                 Delivery::Facts { .. } => {
                     let summary = conversation.summary();
                     let events = self.store().events_after(0, false)?;
@@ -279,6 +280,12 @@ impl ConversationRoom {
                 let key = global_key(conversation, &entry.key);
                 post_webhook(&hook, &key, &conversation.settings.webhook_secret).await
             }
+            DeliveryKind::WebPush => {
+                let draft: baton_core::push::PushDraft = serde_json::from_str(&payload)?;
+                let sql = self.state.storage().sql();
+                crate::push::deliver::deliver(&self.env, &sql, conversation, &entry.key, &draft)
+                    .await
+            }
             DeliveryKind::TicketMessage => {
                 let message: baton_core::TicketMessage = serde_json::from_str(&payload)?;
                 crate::db_tickets::insert_message(&self.env.d1("DB")?, &message)
@@ -289,10 +296,6 @@ impl ConversationRoom {
                 let email: OutgoingEmail = serde_json::from_str(&payload)?;
                 crate::email::send(&self.env, &email, &global_key(conversation, &entry.key)).await
             }
-            DeliveryKind::WebPush => Err(failure(format!(
-                "no sender for {} deliveries yet",
-                entry.kind.as_str()
-            ))),
         }
     }
 }

@@ -90,6 +90,17 @@ pub async fn logout(req: Request, env: &Env) -> ApiResult<Response> {
     let db = env.d1("DB")?;
     let session = require_agent(&req, &db).await?;
     db::delete_session(&db, &session.token_hash).await?;
+    // This browser's push devices go with the session.
+    let devices = crate::push::store::of_session(&db, &session.token_hash).await?;
+    if !devices.is_empty() {
+        crate::push::store::delete(&db, &devices).await?;
+        let sites: Vec<String> = session
+            .memberships
+            .iter()
+            .map(|m| m.site_id.clone())
+            .collect();
+        crate::push::refresh_reach(env, &db, &session.agent.id, &sites).await?;
+    }
     // The session is gone; every socket it opened goes with it, on every site.
     for membership in &session.memberships {
         let revoke = Revoke {
@@ -133,7 +144,13 @@ async fn to_object(
     }
     headers.set(header.0, &header.1)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
+    // GET for reads and socket upgrades, POST for a notification's accept (no body either way).
+    let method = if req.method() == Method::Post {
+        Method::Post
+    } else {
+        Method::Get
+    };
+    init.with_method(method).with_headers(headers);
     let inner = Request::new_with_init(&format!("https://internal{path}{query}"), &init)?;
     Ok(stub.fetch_with_request(inner).await?)
 }

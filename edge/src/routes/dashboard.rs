@@ -358,5 +358,11 @@ async fn revoke_all(
     crate::site_client::SiteClient::new(env, site_id)?
         .revoke(&revoke)
         .await?;
+    // Push follows the same rights: gone with the membership, or with its new groups and limit.
+    let db = env.d1("DB")?;
+    if removed {
+        crate::push::store::leave_site(&db, agent_id, site_id).await?;
+    }
+    crate::push::refresh_reach(env, &db, agent_id, &[site_id.to_string()]).await?;
     Ok(())
 }

@@ -10,6 +10,7 @@ mod invitations;
 mod join;
 pub mod operator;
 mod password;
+mod push;
 mod signup;
 mod sites;
 pub mod tickets;
@@ -79,6 +80,9 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         }
         (Method::Get, ["api", "v1", "sites", site, "conversations", id, "ws"]) => {
             agent::conversation(req, env, site, id, "/agent/ws").await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "conversations", id, "accept"]) => {
+            agent::conversation(req, env, site, id, "/agent/accept").await
         }
         (Method::Get, ["api", "v1", "sites", site, "tickets"]) => {
             agent::tickets(req, env, site).await
@@ -177,6 +181,12 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Get, ["api", "v1", "sites", site, "deliveries"]) => {
             deliveries::failures(req, env, site).await
         }
+        // Web Push devices
+        (Method::Get, ["api", "v1", "push", "key"]) => push::key(env).await,
+        (Method::Get, ["api", "v1", "push", "devices"]) => push::list(req, env).await,
+        (Method::Post, ["api", "v1", "push", "devices"]) => push::subscribe(req, env).await,
+        (Method::Patch, ["api", "v1", "push", "devices", id]) => push::toggle(req, env, id).await,
+        (Method::Delete, ["api", "v1", "push", "devices", id]) => push::remove(req, env, id).await,
         _ => Err(ApiError::not_found("route")),
     }
 }

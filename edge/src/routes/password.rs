@@ -76,5 +76,19 @@ pub async fn change(mut req: Request, env: &Env) -> ApiResult<Response> {
             .revoke(&revoke)
             .await?;
     }
+    // The ended sessions' push devices go with them.
+    db.prepare("DELETE FROM push_devices WHERE agent_id = ?1 AND session_hash != ?2")
+        .bind(&[
+            JsValue::from_str(&row.id),
+            JsValue::from_str(&session.token_hash),
+        ])?
+        .run()
+        .await?;
+    let sites: Vec<String> = session
+        .memberships
+        .iter()
+        .map(|m| m.site_id.clone())
+        .collect();
+    crate::push::refresh_reach(env, &db, &row.id, &sites).await?;
     json_response(&serde_json::json!({ "ok": true }), 200)
 }

@@ -54,6 +54,9 @@ impl DurableObject for SiteHub {
             "CREATE TABLE IF NOT EXISTS holdings (agent_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
              PRIMARY KEY (agent_id, conversation_id))",
             "CREATE TABLE IF NOT EXISTS availability (agent_id TEXT PRIMARY KEY, available INTEGER NOT NULL)",
+            // Agents reachable by Web Push here (JSON of core's OnlineAgent), kept by the
+            // device routes.
+            "CREATE TABLE IF NOT EXISTS push_reach (agent_id TEXT PRIMARY KEY, member TEXT NOT NULL)",
         ] {
             if let Err(error) = sql.exec(statement, None) {
                 worker::console_error!("site migrate failed: {error}");
@@ -175,6 +178,16 @@ impl SiteHub {
                 json_response(&Ack { ok: true }, 200)
             }
             (Method::Get, "/conversations") => json_response(&self.live_list()?, 200),
+            (Method::Post, "/push-reach") => {
+                let reach: crate::site_client::PushReach = json_body(&mut req).await?;
+                self.set_push_reach(&reach)?;
+                json_response(&Ack { ok: true }, 200)
+            }
+            (Method::Post, "/push-recipients") => {
+                let audience: baton_core::push::PushAudience = json_body(&mut req).await?;
+                let agents = self.site()?.push_recipients(&audience);
+                json_response(&crate::site_client::PushRecipients { agents }, 200)
+            }
             (Method::Post, "/watch") => {
                 let watch: access::Watch = json_body(&mut req).await?;
                 self.watch(&watch)?;

@@ -23,6 +23,11 @@ struct HoldingRow {
 }
 
 #[derive(Deserialize)]
+struct PushRow {
+    member: String,
+}
+
+#[derive(Deserialize)]
 struct AvailabilityRow {
     agent_id: String,
     available: i64,
@@ -82,7 +87,37 @@ impl SiteHub {
         let holdings = holdings
             .into_iter()
             .map(|row| (row.agent_id, row.conversation_id));
-        Ok(Site::from_parts(online, &availability, holdings))
+        let push: Vec<PushRow> = self
+            .sql()
+            .exec("SELECT member FROM push_reach", None)?
+            .to_array()?;
+        let push = push
+            .into_iter()
+            .filter_map(|row| serde_json::from_str::<OnlineAgent>(&row.member).ok());
+        Ok(Site::from_parts_with_push(
+            online,
+            push,
+            &availability,
+            holdings,
+        ))
+    }
+
+    pub(super) fn set_push_reach(&self, reach: &crate::site_client::PushReach) -> ApiResult<()> {
+        match &reach.member {
+            Some(member) => self.sql().exec(
+                "INSERT INTO push_reach (agent_id, member) VALUES (?, ?)
+                 ON CONFLICT(agent_id) DO UPDATE SET member = excluded.member",
+                vec![
+                    reach.agent_id.as_str().into(),
+                    serde_json::to_string(member)?.into(),
+                ],
+            )?,
+            None => self.sql().exec(
+                "DELETE FROM push_reach WHERE agent_id = ?",
+                vec![reach.agent_id.as_str().into()],
+            )?,
+        };
+        Ok(())
     }
 
     /// Active (waiting + live) and Monitor (recent bot conversations), newest first, as

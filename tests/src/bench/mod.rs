@@ -5,4 +5,5 @@ pub mod claim;
 pub mod fanout;
 pub mod ladder;
 pub mod latency;
+pub mod push;
 pub mod stats;

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use baton_tests::bench::stats::{ms, print_table, Row};
-use baton_tests::bench::{claim, fanout, ladder, latency};
+use baton_tests::bench::{claim, fanout, ladder, latency, push};
 use baton_tests::Edge;
 
 fn memory_kib(pid: u32, field: &str) -> u64 {
@@ -71,9 +71,16 @@ async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     // --latency-only: just the message latency levels (for profiling the hot path).
     let latency_only = std::env::args().any(|a| a == "--latency-only");
+    // --push-only: just the Web Push latency rows.
+    let push_only = std::env::args().any(|a| a == "--push-only");
     let edge = Edge::shared();
     let port = edge.base.rsplit(':').next().unwrap_or("8787").to_string();
     let mut rows = Vec::new();
+    if push_only {
+        push_rows(&edge, quick, &mut rows).await;
+        print_table(&rows);
+        return;
+    }
     println!(
         "baton-bench against {} ({} mode)",
         edge.base,
@@ -171,6 +178,8 @@ async fn main() {
         });
     }
 
+    push_rows(&edge, quick, &mut rows).await;
+
     let report = ladder::run(&edge, 100).await;
     rows.push(Row {
         what: format!(
@@ -206,4 +215,25 @@ async fn main() {
         });
     }
     print_table(&rows);
+}
+
+/// Web Push: handoff → the push request at the (loopback) push service.
+async fn push_rows(edge: &Edge, quick: bool, rows: &mut Vec<Row>) {
+    for agents in [1, 10] {
+        let report = push::run(edge, agents, if quick { 10 } else { 50 }).await;
+        rows.push(Row {
+            what: format!(
+                "Web Push: handoff → push request at the push service, {} closed dashboard(s)",
+                report.agents
+            ),
+            figures: format!(
+                "first p50 {} · p99 {}; all p50 {} · p99 {}",
+                ms(report.first.percentile(50.0)),
+                ms(report.first.percentile(99.0)),
+                ms(report.all.percentile(50.0)),
+                ms(report.all.percentile(99.0))
+            ),
+            target: "-".into(),
+        });
+    }
 }
