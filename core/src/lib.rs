@@ -19,6 +19,7 @@ pub mod settings;
 pub mod settings_update;
 pub mod site;
 pub mod stats;
+pub mod toolbox;
 pub mod validate;
 
 pub use bot::{Bot, BotReply};
