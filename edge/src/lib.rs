@@ -10,6 +10,7 @@ mod auth;
 mod conversation_room;
 mod db;
 mod db_dashboard;
+mod db_toolbox;
 mod error;
 mod rate;
 mod routes;

@@ -63,6 +63,24 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/sites/{site}/invitations/{id}", SiteAdmin),
     ("GET", "/api/v1/sites/{site}/deliveries", SiteAdmin),
     ("POST", "/api/v1/bootstrap", Bootstrap),
+    ("GET", "/api/v1/sites/{site}/suggestions", SiteAgent),
+    ("GET", "/api/v1/sites/{site}/canned-replies", SiteAgent),
+    ("POST", "/api/v1/sites/{site}/canned-replies", SiteAgent),
+    (
+        "PATCH",
+        "/api/v1/sites/{site}/canned-replies/{id}",
+        SiteAgent,
+    ),
+    (
+        "DELETE",
+        "/api/v1/sites/{site}/canned-replies/{id}",
+        SiteAgent,
+    ),
+    (
+        "POST",
+        "/api/v1/sites/{site}/canned-replies/{id}/use",
+        SiteAgent,
+    ),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.
@@ -139,6 +157,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             Some(json!({ "email": "intruder@evil.example", "name": "Intruder", "role": "admin" }))
         }
         ("PATCH", p) if p.contains("/agents/") => Some(json!({ "role": "admin" })),
+        ("PATCH", p) if p.contains("/canned-replies/") => Some(json!({ "text": "changed" })),
         ("POST", _) => Some(json!({})),
         _ => None,
     }
