@@ -7,6 +7,7 @@ pub mod lists;
 pub mod route;
 pub mod settings_form;
 pub mod stats;
+pub mod toolbox;
 pub mod transcript;
 pub mod wire;
 

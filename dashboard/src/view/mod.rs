@@ -2,6 +2,7 @@
 //! (signals only, provided once); each screen is its own module.
 
 mod agents;
+mod canned;
 mod chat;
 mod chat_actions;
 mod composer;
@@ -15,6 +16,7 @@ mod shell;
 mod sites;
 mod stats;
 mod tickets;
+mod toolbox;
 mod visitor_panel;
 
 use std::collections::BTreeMap;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::agents::Agents;
+use super::canned::CannedReplies;
 use super::ctx;
 use super::kb::KnowledgeBase;
 use crate::model::settings_form::{Field, Kind, SettingsForm, FIELDS, SECTIONS};
@@ -20,6 +21,7 @@ pub fn Settings(site: String) -> impl IntoView {
             <section class="page" aria-labelledby="settings-title">
                 <h1 id="settings-title">"Settings"</h1>
                 <p>"Only an admin of this site can change its settings."</p>
+                <CannedReplies site=site.clone() admin=false />
             </section>
         }
         .into_any();
@@ -104,6 +106,7 @@ pub fn Settings(site: String) -> impl IntoView {
                 }
                 .into_any(),
             }}
+            <CannedReplies site=site.clone() admin=true />
             <Agents site=site.clone() />
         </section>
     }
