@@ -33,35 +33,40 @@ pub enum HandoffReason {
 }
 
 /// What the bot made of one question.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// Answered with this knowledge-base entry (its first question, the entry's title).
-    Answered { entry: String },
+    /// Answered with a knowledge-base entry ([`AskedQuestion::entry`]).
+    Answered,
     /// Answered, but not with an entry's text (the optional LLM answered).
     AnsweredFreely,
-    /// Unsure: offered these entries as "Did you mean…?"; the visitor took none of them then.
-    Offered { entries: Vec<String> },
+    /// Unsure: offered entries as "Did you mean…?" ([`AskedQuestion::offered`]); the visitor
+    /// took none of them then.
+    Offered,
     /// Not understood, or never seen by the bot (straight to live).
     Unanswered,
 }
 
-/// One question the visitor asked the bot, however many times.
+/// One question the visitor asked the bot, however many times. Flat fields rather than a
+/// tagged enum with data: the dashboard's wasm pays for every serde shape it decodes, and a
+/// flattened tagged enum costs far more than three plain fields.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct AskedQuestion {
     /// As the visitor first wrote it.
     pub text: String,
     pub times: u32,
-    #[serde(flatten)]
     pub outcome: Outcome,
+    /// The entry that answered it (its first question, the entry's title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// The entries offered as "Did you mean…?".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offered: Vec<String>,
 }
 
 impl AskedQuestion {
     pub fn answered(&self) -> bool {
-        matches!(
-            self.outcome,
-            Outcome::Answered { .. } | Outcome::AnsweredFreely
-        )
+        matches!(self.outcome, Outcome::Answered | Outcome::AnsweredFreely)
     }
 }
 
@@ -133,6 +138,28 @@ impl HandoffSummary {
     }
 }
 
+/// The bot's answer to one question, while walking the events.
+enum Answer {
+    Entry(String),
+    Freely,
+    Offered(Vec<String>),
+    None,
+}
+
+impl Answer {
+    fn into(self, question: &mut AskedQuestion) {
+        let (outcome, entry, offered) = match self {
+            Self::Entry(title) => (Outcome::Answered, Some(title), Vec::new()),
+            Self::Freely => (Outcome::AnsweredFreely, None, Vec::new()),
+            Self::Offered(titles) => (Outcome::Offered, None, titles),
+            Self::None => (Outcome::Unanswered, None, Vec::new()),
+        };
+        question.outcome = outcome;
+        question.entry = entry;
+        question.offered = offered;
+    }
+}
+
 /// Where the walk over the events is.
 #[derive(Clone, Copy, PartialEq)]
 enum Track {
@@ -162,7 +189,7 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn record(&mut self, text: &'a str, outcome: Outcome) {
+    fn record(&mut self, text: &'a str, answer: Answer) {
         if is_small_talk(text) || wants_human(text) {
             return;
         }
@@ -178,15 +205,19 @@ impl<'a> Walk<'a> {
             seen.times += 1;
             // An answer given on any asking is what the agent needs to know.
             if !seen.answered() {
-                seen.outcome = outcome;
+                answer.into(seen);
             }
             return;
         }
-        self.questions.push(AskedQuestion {
+        let mut question = AskedQuestion {
             text: text.to_string(),
             times: 1,
-            outcome,
-        });
+            outcome: Outcome::Unanswered,
+            entry: None,
+            offered: Vec::new(),
+        };
+        answer.into(&mut question);
+        self.questions.push(question);
     }
 
     /// The bot's reply to the pending question.
@@ -200,17 +231,13 @@ impl<'a> Walk<'a> {
             .iter()
             .find(|e| e.answer == text)
             .and_then(|e| e.questions.first());
-        let outcome = match entry {
-            _ if !suggestions.is_empty() => Outcome::Offered {
-                entries: suggestions.to_vec(),
-            },
-            Some(title) => Outcome::Answered {
-                entry: title.clone(),
-            },
-            None if offer_human => Outcome::Unanswered,
-            None => Outcome::AnsweredFreely,
+        let answer = match entry {
+            _ if !suggestions.is_empty() => Answer::Offered(suggestions.to_vec()),
+            Some(title) => Answer::Entry(title.clone()),
+            None if offer_human => Answer::None,
+            None => Answer::Freely,
         };
-        self.record(question, outcome);
+        self.record(question, answer);
     }
 
     /// A handoff from a bot phase: why, from the message that caused it (if any).
@@ -223,7 +250,7 @@ impl<'a> Walk<'a> {
                 } else {
                     HandoffReason::NotUnderstood
                 };
-                self.record(text, Outcome::Unanswered);
+                self.record(text, Answer::None);
                 reason
             }
             None => HandoffReason::Button,
@@ -242,7 +269,7 @@ impl<'a> Walk<'a> {
             EventKind::VisitorMessage { text, .. } if self.track == Track::Bot => {
                 // A message the bot never answered (a handoff was pending) stays unanswered.
                 if let Some(earlier) = self.pending.replace(text) {
-                    self.record(earlier, Outcome::Unanswered);
+                    self.record(earlier, Answer::None);
                 }
             }
             EventKind::BotMessage {
@@ -291,7 +318,7 @@ impl<'a> Walk<'a> {
                     };
                     // A question still pending when the agent took over went unanswered.
                     if let Some(text) = self.pending.take() {
-                        self.record(text, Outcome::Unanswered);
+                        self.record(text, Answer::None);
                     }
                     self.handed_over(reason, at);
                 }

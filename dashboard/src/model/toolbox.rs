@@ -25,10 +25,13 @@ pub fn reason_text(reason: HandoffReason) -> &'static str {
 
 /// What the bot did with one question, as the summary shows it.
 pub fn outcome_text(question: &AskedQuestion) -> String {
-    match &question.outcome {
-        Outcome::Answered { entry } => format!("Answered: “{entry}”"),
+    match question.outcome {
+        Outcome::Answered => match &question.entry {
+            Some(entry) => format!("Answered: “{entry}”"),
+            None => "Answered".into(),
+        },
         Outcome::AnsweredFreely => "Answered (not from an entry)".into(),
-        Outcome::Offered { entries } => format!("Unsure, offered: {}", entries.join(" · ")),
+        Outcome::Offered => format!("Unsure, offered: {}", question.offered.join(" · ")),
         Outcome::Unanswered => "Not answered".into(),
     }
 }
@@ -207,9 +210,9 @@ mod tests {
         let q = AskedQuestion {
             text: "kayak?".into(),
             times: 1,
-            outcome: Outcome::Answered {
-                entry: "Do you rent kayaks?".into(),
-            },
+            outcome: Outcome::Answered,
+            entry: Some("Do you rent kayaks?".into()),
+            offered: Vec::new(),
         };
         assert_eq!(outcome_text(&q), "Answered: “Do you rent kayaks?”");
         assert_eq!(wait_text(Some(125_000)).as_deref(), Some("Waited 2 min"));
