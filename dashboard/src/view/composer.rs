@@ -191,7 +191,6 @@ pub fn Composer(
                 id="composer-text"
                 rows="2"
                 aria-controls="canned-list"
-                aria-expanded=move || picker.with(|p| p.is_some()).to_string()
                 placeholder=move || if mode() == Mode::Reply { "Write a reply…" } else { "Write an internal note (the visitor never sees it)…" }
                 prop:value=move || text.get()
                 on:input=on_input

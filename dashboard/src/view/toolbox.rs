@@ -34,7 +34,7 @@ pub fn HandoffPanel(summary: RwSignal<Option<HandoffSummary>>) -> impl IntoView 
             let earlier = s.earlier.iter().map(|e| view! { <li>{earlier_text(e, now)}</li> }).collect_view();
             let has_earlier = !s.earlier.is_empty();
             view! {
-                <section class="handoff-summary" aria-labelledby="handoff-title">
+                <section class="handoff-summary" aria-labelledby="handoff-title" tabindex="0">
                     <h2 id="handoff-title">"Handoff summary"<span class="tag">"Agents only"</span></h2>
                     <p class="reason">{reason_text(s.reason)}</p>
                     <Show when=move || has_questions fallback=|| view! { <p class="help">"No questions to the bot."</p> }>
@@ -127,7 +127,7 @@ pub fn Suggestions(model: RwSignal<ChatModel>, text: RwSignal<String>) -> impl I
     let show = move || model.with(ChatModel::mine);
     view! {
         <Show when=show>
-            <aside class="suggestions" aria-labelledby="suggestions-title">
+            <aside class="suggestions" aria-labelledby="suggestions-title" tabindex="0">
                 <h2 id="suggestions-title">"Suggested answers"</h2>
                 <Show when=move || found.with(Vec::is_empty) && query.with(Option::is_some)>
                     <p class="help">"No knowledge-base entry matches the visitor's last message."</p>
