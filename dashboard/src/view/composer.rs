@@ -190,7 +190,7 @@ pub fn Composer(
             <textarea
                 id="composer-text"
                 rows="2"
-                aria-controls="canned-list"
+                aria-controls=move || picker.with(Option::is_some).then_some("canned-list")
                 placeholder=move || if mode() == Mode::Reply { "Write a reply…" } else { "Write an internal note (the visitor never sees it)…" }
                 prop:value=move || text.get()
                 on:input=on_input
