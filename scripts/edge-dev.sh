@@ -10,8 +10,11 @@ mkdir -p "$state"
 cd "$BATON_ROOT/edge"
 export CI=true
 "$WRANGLER_BIN" d1 migrations apply DB --local --persist-to "$state" >/dev/null
+# Reply addresses of ticket answers are signed with EMAIL_REPLY_SECRET; locally a fixed one
+# (a deploy sets its own secret, see README "Deploy").
 # Locally the LLM key may go to a loopback endpoint only (tests and demos run one there); a
 # deploy sets its own LLM_ALLOWED_URLS (see README, "Security model").
 exec "$WRANGLER_BIN" dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
   --show-interactive-dev-session=false --var "BOOTSTRAP_TOKEN:${BATON_BOOTSTRAP_TOKEN:?set BATON_BOOTSTRAP_TOKEN}" \
-  --var "LLM_ALLOWED_URLS:${BATON_LLM_ALLOWED_URLS:-http://127.0.0.1:*}"
+  --var "LLM_ALLOWED_URLS:${BATON_LLM_ALLOWED_URLS:-http://127.0.0.1:*}" \
+  --var "EMAIL_REPLY_SECRET:${BATON_EMAIL_REPLY_SECRET:-local-only-reply-secret-0123456789}"

@@ -8,6 +8,8 @@
 # Returns non-zero, with the log printed, if wrangler dev exits or is not healthy in 90 s.
 start_edge() {
   local port="$1" state="$2" log="$3"
+  # Read by the tests that check what the edge would have emailed (tests/src/mail.rs).
+  export BATON_EDGE_LOG="$log"
   BATON_PREBUILT=1 setsid bash "$BATON_ROOT/scripts/edge-dev.sh" "$port" "$state" >"$log" 2>&1 &
   edge_pid=$!
   local url="http://127.0.0.1:$port/api/v1/health"

@@ -9,6 +9,8 @@
 pub mod attachment;
 pub mod bot;
 pub mod conversation;
+pub mod email;
+pub mod email_reply;
 pub mod error;
 pub mod event;
 pub mod ladder;
@@ -25,8 +27,8 @@ pub mod validate;
 
 pub use bot::{Bot, BotReply};
 pub use conversation::{
-    AgentAction, Conversation, ConversationSummary, Delivery, Effect, Phase, TicketDraft,
-    VisitorProfile,
+    AgentAction, Conversation, ConversationSummary, Delivery, Effect, HistoryAuthor,
+    HistoryMessage, OperatorLink, Phase, TicketAnswer, TicketDraft, TicketMessage, VisitorProfile,
 };
 pub use error::{ConversationError, ErrorCode};
 pub use event::{AgentRef, Event, EventKind};

@@ -23,6 +23,8 @@ pub enum DeliveryKind {
     Facts,
     /// A signed POST to the site's ticket webhook.
     Webhook,
+    /// A message of a ticket's thread (an agent's answer sent by email) into D1.
+    TicketMessage,
     /// A Web Push message to one agent device (not produced yet).
     WebPush,
     /// An email (not produced yet).
@@ -49,6 +51,7 @@ impl DeliveryKind {
             Self::Webhook => "webhook",
             Self::WebPush => "web_push",
             Self::Email => "email",
+            Self::TicketMessage => "ticket_message",
         }
     }
 
@@ -60,6 +63,7 @@ impl DeliveryKind {
             Self::Webhook,
             Self::WebPush,
             Self::Email,
+            Self::TicketMessage,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == raw)
@@ -298,6 +302,7 @@ mod tests {
             DeliveryKind::Webhook,
             DeliveryKind::WebPush,
             DeliveryKind::Email,
+            DeliveryKind::TicketMessage,
         ] {
             assert_eq!(DeliveryKind::parse(kind.as_str()), Some(kind));
             assert_eq!(

@@ -53,9 +53,15 @@ pub struct SiteSettings {
     pub llm: Option<crate::bot::llm::LlmSettings>,
     /// Left messages (tickets) are POSTed here as JSON, e.g. to a mail or helpdesk hook.
     pub ticket_webhook_url: String,
+    /// Left messages (tickets) are also emailed to this address, replies going to the
+    /// visitor. Empty: no email.
+    pub ticket_email: String,
     /// Signs every webhook: header `baton-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
     /// "<t>.<body>">` (docs/API.md says how to verify). Empty: webhooks go unsigned.
     pub webhook_secret: String,
+    /// Messages of its own conversation an operator platform may hand over with a handoff
+    /// (the seeds' "forward conversation history").
+    pub operator_history: u32,
     /// Visitor messages allowed per [`RATE_WINDOW_MS`] before further ones are refused.
     pub visitor_messages_per_window: u32,
 }
@@ -84,9 +90,11 @@ impl Default for SiteSettings {
             knowledge_base: Vec::new(),
             identity_secret: String::new(),
             ticket_webhook_url: String::new(),
+            ticket_email: String::new(),
             webhook_secret: String::new(),
             llm: None,
             visitor_messages_per_window: 20,
+            operator_history: 20,
         }
     }
 }

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::settings::SiteSettings;
+use crate::validate;
 
 /// Settings never returned by any route; written, replaced or cleared ("") only.
 pub const SECRET_FIELDS: &[&str] = &["identity_secret", "webhook_secret"];
@@ -250,6 +251,9 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
     if settings.not_understood_limit > 20 {
         return Err(invalid("not_understood_limit", "must be at most 20"));
     }
+    if settings.operator_history > 200 {
+        return Err(invalid("operator_history", "must be at most 200"));
+    }
     if !(1..=1_000).contains(&settings.visitor_messages_per_window) {
         return Err(invalid(
             "visitor_messages_per_window",
@@ -294,6 +298,12 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
         return Err(invalid(
             "webhook_secret",
             "must be 16 to 256 characters (or empty: unsigned)",
+        ));
+    }
+    if !settings.ticket_email.is_empty() && validate::email(&settings.ticket_email).is_err() {
+        return Err(invalid(
+            "ticket_email",
+            "must be an email address (or empty: off)",
         ));
     }
     let hook = &settings.ticket_webhook_url;

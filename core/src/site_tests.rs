@@ -31,6 +31,7 @@ fn summary(id: &str, phase: Phase, updated_at: Millis) -> ConversationSummary {
         updated_at,
         last_message: None,
         blocked: false,
+        channel: None,
     }
 }
 

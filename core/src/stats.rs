@@ -73,6 +73,7 @@ mod tests {
             updated_at: 900,
             last_message: None,
             blocked: false,
+            channel: None,
         }
     }
 

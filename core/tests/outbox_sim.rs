@@ -44,6 +44,31 @@ fn a_left_message_becomes_a_ticket_and_a_webhook_through_the_outbox() {
 }
 
 #[test]
+fn with_a_ticket_address_the_team_is_emailed_through_the_outbox_once() {
+    let mut settings = fast_settings();
+    settings.ticket_email = "team@example.com".into();
+    let mut sim = Sim::new(settings);
+    let effects = sim
+        .conversation
+        .leave_message("t1".into(), "Vera", "vera@example.com", "Call me", sim.now)
+        .unwrap();
+    let emails: Vec<_> = effects
+        .iter()
+        .filter_map(|effect| match effect {
+            baton_core::Effect::Deliver(Delivery::Email { email, .. }) => Some(email.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].to, "team@example.com");
+    assert_eq!(emails[0].reply_to.as_deref(), Some("vera@example.com"));
+    assert!(emails[0].text.contains("Call me"));
+    sim.absorb(effects);
+    assert_eq!(keys(&sim.delivered), ["email:ticket:t1", "ticket:t1"]);
+    assert!(sim.conversation.outbox.is_empty());
+}
+
+#[test]
 fn without_a_webhook_url_only_the_ticket_is_delivered() {
     let mut sim = Sim::new(fast_settings());
     let effects = sim
@@ -205,4 +230,57 @@ fn an_alarm_repeated_during_a_pending_handoff_does_nothing_extra() {
     let again = sim.conversation.on_alarm(sim.now);
     assert_eq!(first.len(), 1);
     assert!(again.is_empty());
+}
+
+#[test]
+fn an_answer_to_a_ticket_queues_its_thread_row_and_the_email_to_the_visitor() {
+    let mut sim = Sim::new(fast_settings());
+    let ticket = baton_core::TicketDraft {
+        ticket_id: "t1".into(),
+        name: "Vera".into(),
+        email: "vera@example.com".into(),
+        message: "Can you call me?".into(),
+    };
+    let agent = baton_core::AgentRef {
+        id: "a1".into(),
+        name: "Ann".into(),
+    };
+    let answer = |text: &'static str| baton_core::TicketAnswer {
+        ticket: &ticket,
+        site_name: "Northwind",
+        agent: &agent,
+        text,
+        answer_id: "r1".into(),
+        reply_address: "ticket+t1.ab@reply.example".into(),
+    };
+    let refused = sim.conversation.answer_ticket(answer("  "), sim.now);
+    assert!(refused.is_err());
+    assert!(
+        sim.conversation.outbox.is_empty(),
+        "a refused answer queues nothing"
+    );
+
+    let effects = sim
+        .conversation
+        .answer_ticket(answer("Yes, tomorrow at 10."), sim.now)
+        .unwrap();
+    let email = effects
+        .iter()
+        .find_map(|effect| match effect {
+            baton_core::Effect::Deliver(Delivery::Email { email, .. }) => Some(email.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(email.to, "vera@example.com");
+    assert_eq!(
+        email.reply_to.as_deref(),
+        Some("ticket+t1.ab@reply.example")
+    );
+    assert!(email.text.starts_with("Yes, tomorrow at 10."));
+    assert!(email.text.contains("> Can you call me?"));
+    sim.absorb(effects);
+    assert_eq!(
+        keys(&sim.delivered),
+        ["ticket-message:r1", "email:answer:r1"]
+    );
 }

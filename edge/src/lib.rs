@@ -10,8 +10,12 @@ mod auth;
 mod conversation_room;
 mod db;
 mod db_dashboard;
+mod db_operator;
+mod db_tickets;
 mod db_toolbox;
+mod email;
 mod error;
+mod inbound_email;
 mod rate;
 mod routes;
 mod site_client;
@@ -21,9 +25,24 @@ mod util;
 pub use conversation_room::ConversationRoom;
 pub use site_hub::SiteHub;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, ForwardableEmailMessage, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     routes::handle(req, env).await
+}
+
+/// Replies to ticket answers (Email Routing delivers them here).
+#[event(email)]
+async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Result<()> {
+    match inbound_email::receive(&message, &env).await {
+        Ok(outcome) => worker::console_log!("inbound email: {outcome:?}"),
+        Err(error) => {
+            // A temporary failure (D1): refusing permanently would lose the reply, so the
+            // error goes back to the sending server, which retries.
+            worker::console_error!("inbound email failed: {}", error.message);
+            return Err(worker::Error::RustError(error.message));
+        }
+    }
+    Ok(())
 }

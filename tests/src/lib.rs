@@ -9,6 +9,7 @@ pub mod chaos;
 pub mod clients;
 pub mod edge;
 pub mod hooks;
+pub mod mail;
 
 pub use clients::{AgentSocket, SiteSocket, VisitorSocket};
 pub use edge::{Edge, TestAgent, TestSite};

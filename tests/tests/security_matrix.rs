@@ -23,6 +23,8 @@ enum Access {
     SiteAgent,
     /// An admin of the site in the path.
     SiteAdmin,
+    /// An outside bot platform, by one of the site's API keys.
+    ApiKey,
 }
 
 use Access::*;
@@ -51,6 +53,17 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/v1/sites/{site}/tickets", SiteAgent),
     ("POST", "/api/v1/sites/{site}/tickets/{id}/close", SiteAgent),
+    ("GET", "/api/v1/sites/{site}/tickets/{id}", SiteAgent),
+    (
+        "POST",
+        "/api/v1/sites/{site}/tickets/{id}/answers",
+        SiteAgent,
+    ),
+    (
+        "POST",
+        "/api/v1/sites/{site}/tickets/{id}/reopen",
+        SiteAgent,
+    ),
     ("GET", "/api/v1/sites/{site}/settings", SiteAgent),
     ("GET", "/api/v1/sites/{site}/stats", SiteAgent),
     ("PUT", "/api/v1/sites/{site}/settings", SiteAdmin),
@@ -81,6 +94,16 @@ const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/sites/{site}/canned-replies/{id}/use",
         SiteAgent,
     ),
+    ("GET", "/api/v1/sites/{site}/api-keys", SiteAdmin),
+    ("POST", "/api/v1/sites/{site}/api-keys", SiteAdmin),
+    ("DELETE", "/api/v1/sites/{site}/api-keys/{id}", SiteAdmin),
+    ("POST", "/api/v1/operator/handoffs", ApiKey),
+    (
+        "POST",
+        "/api/v1/operator/conversations/{id}/messages",
+        ApiKey,
+    ),
+    ("POST", "/api/v1/operator/conversations/{id}/close", ApiKey),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.
@@ -256,6 +279,10 @@ async fn nobody_without_the_right_gets_through_any_route() {
         }
         if *access == Bootstrap {
             expect.push(("no bootstrap token", None, 401));
+            expect.push(("an agent's token", Some(admin.clone()), 401));
+        }
+        if *access == ApiKey {
+            expect.push(("no API key", None, 401));
             expect.push(("an agent's token", Some(admin.clone()), 401));
         }
         if *access == Visitor && path.starts_with("/api/v1/conversations/") {

@@ -6,6 +6,8 @@
 //! [`Conversation::next_deadline`].
 
 mod agent;
+mod operator;
+mod tickets;
 mod visitor;
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,8 @@ use crate::settings::SiteSettings;
 use crate::{Millis, Seq};
 
 pub use agent::AgentAction;
+pub use operator::{HistoryAuthor, HistoryMessage, OperatorLink};
+pub use tickets::{TicketAnswer, TicketMessage};
 
 /// Where the conversation is in its lifecycle.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +115,16 @@ pub enum Delivery {
     IndexRow { seq: Seq },
     /// The statistics facts (derived from the events when the shell writes the entry).
     Facts { seq: Seq },
+    /// Event `seq`, to the operator platform the conversation came from (signed webhook).
+    OperatorEvent { seq: Seq },
+    /// A message of a ticket's thread, into D1 (`INSERT OR IGNORE` by id).
+    TicketMessage(TicketMessage),
+    /// An email, its content built in core; `key` is unique per conversation (the
+    /// Message-ID is derived from it, so a repeated send is recognisable as the same mail).
+    Email {
+        key: String,
+        email: crate::email::OutgoingEmail,
+    },
 }
 
 impl Delivery {
@@ -124,6 +138,9 @@ impl Delivery {
             Self::TicketWebhook { ticket_id } => format!("webhook:ticket:{ticket_id}"),
             Self::IndexRow { seq } => format!("index:{seq}"),
             Self::Facts { seq } => format!("facts:{seq}"),
+            Self::OperatorEvent { seq } => format!("operator:{seq}"),
+            Self::TicketMessage(message) => format!("ticket-message:{}", message.id),
+            Self::Email { key, .. } => format!("email:{key}"),
         }
     }
 
@@ -133,6 +150,9 @@ impl Delivery {
             Self::TicketWebhook { .. } => DeliveryKind::Webhook,
             Self::IndexRow { .. } => DeliveryKind::IndexRow,
             Self::Facts { .. } => DeliveryKind::Facts,
+            Self::OperatorEvent { .. } => DeliveryKind::Webhook,
+            Self::TicketMessage(_) => DeliveryKind::TicketMessage,
+            Self::Email { .. } => DeliveryKind::Email,
         }
     }
 }
@@ -156,6 +176,9 @@ pub struct ConversationSummary {
     pub last_message: Option<String>,
     #[serde(default)]
     pub blocked: bool,
+    /// The outside platform that handed it over (Operator API); `None`: the widget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
 }
 
 /// The whole persisted state of one conversation (events are stored separately, by sequence).
@@ -201,6 +224,9 @@ pub struct Conversation {
     /// chooses it.
     #[serde(default)]
     pub offered: Vec<String>,
+    /// Set when an outside bot platform handed this conversation over (Operator API).
+    #[serde(default)]
+    pub operator: Option<OperatorLink>,
 }
 
 /// Messages refresh the site's list row at most this often (the last one by the alarm).
@@ -248,6 +274,7 @@ impl Conversation {
             outbox: Outbox::default(),
             list_synced_at: now,
             offered: Vec::new(),
+            operator: None,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -311,6 +338,7 @@ impl Conversation {
             updated_at: self.updated_at,
             last_message: self.last_message.clone(),
             blocked: self.blocked.is_some(),
+            channel: self.operator.as_ref().map(|link| link.channel.clone()),
         }
     }
 
@@ -352,11 +380,9 @@ impl Conversation {
         if let Some(preview) = kind.preview() {
             self.last_message = Some(preview.chars().take(140).collect());
         }
-        effects.push(Effect::Emit(Event {
-            seq: self.last_seq,
-            at: now,
-            kind,
-        }));
+        let seq = self.last_seq;
+        self.tell_platform(effects, seq, &kind, now);
+        effects.push(Effect::Emit(Event { seq, at: now, kind }));
         if message {
             self.list_touched(effects, now);
         }

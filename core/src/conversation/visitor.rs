@@ -25,7 +25,7 @@ impl Conversation {
         self.visitor_says(text, client_id, now, bot)
     }
 
-    fn visitor_says(
+    pub(super) fn visitor_says(
         &mut self,
         text: &str,
         client_id: Option<String>,
@@ -303,6 +303,12 @@ impl Conversation {
             email,
             message,
         };
+        if !self.settings.ticket_email.is_empty() {
+            let email =
+                crate::email::ticket_notice(&self.site_id, &self.settings.ticket_email, &draft);
+            let key = format!("ticket:{ticket_id}");
+            self.deliver(&mut effects, Delivery::Email { key, email }, now);
+        }
         self.deliver(&mut effects, Delivery::Ticket(draft), now);
         if !self.settings.ticket_webhook_url.is_empty() {
             let ticket_id = ticket_id.clone();

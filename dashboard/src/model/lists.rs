@@ -234,6 +234,16 @@ impl SiteLists {
     }
 }
 
+/// Whether a row passes the channel filter ("" all, "widget" the website chat, else a platform).
+pub fn channel_matches(c: &ConversationSummary, wanted: &str) -> bool {
+    match (wanted, c.channel.as_deref()) {
+        ("", _) => true,
+        ("widget", channel) => channel.is_none(),
+        (wanted, Some(channel)) => channel == wanted,
+        (_, None) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +383,20 @@ mod tests {
             0
         );
         assert_eq!(lists.monitor(10).len(), 1);
+    }
+
+    #[test]
+    fn the_channel_filter_tells_the_website_chat_from_each_platform() {
+        use super::channel_matches;
+        let mut widget = crate::model::testing::summary("a", Phase::Waiting, 1);
+        widget.channel = None;
+        let mut platform = crate::model::testing::summary("b", Phase::Waiting, 1);
+        platform.channel = Some("DialogStudio".into());
+        assert!(channel_matches(&widget, "") && channel_matches(&platform, ""));
+        assert!(channel_matches(&widget, "widget") && !channel_matches(&platform, "widget"));
+        assert!(
+            channel_matches(&platform, "DialogStudio") && !channel_matches(&widget, "DialogStudio")
+        );
+        assert!(!channel_matches(&platform, "Other"));
     }
 }

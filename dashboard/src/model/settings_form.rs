@@ -170,6 +170,20 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Widget and security",
+        "operator_history",
+        Kind::Count,
+        "History an outside platform may hand over (messages)",
+        "Operator API: the last messages of its own conversation it sends with a handoff.",
+    ),
+    field(
+        "Widget and security",
+        "ticket_email",
+        Kind::Text,
+        "Ticket email address",
+        "Left messages are also emailed here; replies go to the visitor. Empty: off.",
+    ),
+    field(
+        "Widget and security",
         "webhook_secret",
         Kind::Secret,
         "Webhook signing secret",

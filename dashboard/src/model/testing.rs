@@ -15,6 +15,7 @@ pub fn summary(id: &str, phase: Phase, updated_at: i64) -> ConversationSummary {
         updated_at,
         last_message: None,
         blocked: false,
+        channel: None,
     }
 }
 

@@ -5,6 +5,7 @@ use baton_core::{ConversationSummary, Phase};
 use leptos::prelude::*;
 
 use super::ctx;
+use crate::model::lists::channel_matches;
 use crate::model::route::{Route, Tab};
 use crate::model::transcript::ago;
 use crate::net::api::{self, seg};
@@ -37,7 +38,9 @@ pub fn ConversationList(site: String, tab: Tab) -> impl IntoView {
         });
     }
     let rows_site = StoredValue::new(site.clone());
-    let rows = move || {
+    // "" shows every channel, "widget" the website chat, any other value one platform's.
+    let channel = RwSignal::new(String::new());
+    let all_rows = move || {
         let now = ctx.now.get();
         let rows_site = rows_site.get_value();
         ctx.lists.with(|all| {
@@ -53,6 +56,19 @@ pub fn ConversationList(site: String, tab: Tab) -> impl IntoView {
             };
             rows
         })
+    };
+    let rows = move || {
+        let wanted = channel.get();
+        all_rows()
+            .into_iter()
+            .filter(|c| channel_matches(c, &wanted))
+            .collect::<Vec<_>>()
+    };
+    let channels = move || {
+        let mut names: Vec<String> = all_rows().into_iter().filter_map(|c| c.channel).collect();
+        names.sort();
+        names.dedup();
+        names
     };
     let empty_text = match tab {
         Tab::Active => "No chats waiting or in progress.",
@@ -74,6 +90,15 @@ pub fn ConversationList(site: String, tab: Tab) -> impl IntoView {
         </Show>
         <Show when=move || loading.get()>
             <p class="note" role="status">"Loading…"</p>
+        </Show>
+        <Show when=move || !channels().is_empty() || !channel.get().is_empty()>
+            <label class="channel-filter">"Channel "
+                <select on:change=move |ev| channel.set(event_target_value(&ev))>
+                    <option value="">"All channels"</option>
+                    <option value="widget">"Website chat"</option>
+                    {move || channels().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                </select>
+            </label>
         </Show>
         <Show
             when=move || !rows().is_empty()
@@ -134,6 +159,8 @@ fn Row(site: String, tab: Tab, summary: ConversationSummary) -> impl IntoView {
     let waiting = summary.phase == Phase::Waiting;
     let name = visitor_label(&summary);
     let preview = summary.last_message.clone().unwrap_or_default();
+    // Conversations handed over by an outside platform show where they came from.
+    let channel = summary.channel.clone();
     let mark_seen = move |_| {
         ctx.lists.update(|all| {
             if let Some(lists) = all.get_mut(&site) {
@@ -146,6 +173,7 @@ fn Row(site: String, tab: Tab, summary: ConversationSummary) -> impl IntoView {
             <a class="row" class:waiting=waiting href=href aria-current=move || selected().then_some("true") on:click=mark_seen>
                 <span class="row-top">
                     <span class="name">{name}</span>
+                    {channel.map(|c| view! { <span class="badge channel" title="Channel">{c}</span> })}
                     <span class=badge_class>{badge_text}</span>
                 </span>
                 <span class="preview">{preview}</span>

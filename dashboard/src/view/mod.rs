@@ -2,6 +2,7 @@
 //! (signals only, provided once); each screen is its own module.
 
 mod agents;
+mod api_keys;
 mod canned;
 mod chat;
 mod chat_actions;
@@ -15,6 +16,7 @@ mod settings;
 mod shell;
 mod sites;
 mod stats;
+mod ticket_thread;
 mod tickets;
 mod toolbox;
 mod visitor_panel;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::agents::Agents;
+use super::api_keys::ApiKeys;
 use super::canned::CannedReplies;
 use super::ctx;
 use super::kb::KnowledgeBase;
@@ -108,6 +109,7 @@ pub fn Settings(site: String) -> impl IntoView {
             }}
             <CannedReplies site=site.clone() admin=true />
             <Agents site=site.clone() />
+            <ApiKeys site=site.clone() />
         </section>
     }
     .into_any()

@@ -1,8 +1,9 @@
-//! Tickets: messages visitors left when nobody could answer, with the transcript; agents close
-//! them once handled.
+//! Tickets: messages visitors left when nobody could answer, with the transcript; agents answer
+//! them by email (the thread), close them once handled, and reopen them.
 
 use leptos::prelude::*;
 
+use super::ticket_thread::TicketThread;
 use super::{ctx, tz_offset};
 use crate::model::route::{Route, Tab};
 use crate::model::stats::{format_date, local_day};
@@ -65,7 +66,10 @@ pub fn Tickets(site: String) -> impl IntoView {
         }
     };
     let offset = tz_offset();
+    let site_for_cards = site.clone();
     let card = move |t: Ticket| {
+        let site = site_for_cards.clone();
+        let reload = reload.clone();
         let at = t.created_at as i64;
         let when = format!(
             "{} {}",
@@ -90,6 +94,8 @@ pub fn Tickets(site: String) -> impl IntoView {
                     <summary>"Transcript"</summary>
                     <pre class="transcript-text">{t.transcript.clone()}</pre>
                 </details>
+                <TicketThread site=site.clone() ticket=t.id.clone() closed=!open
+                    on_change=Callback::new(move |_| reload()) />
                 <p class="buttons">
                     <a href=href>"Open conversation"</a>
                     <Show when=move || open>

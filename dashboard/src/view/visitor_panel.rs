@@ -59,6 +59,7 @@ pub fn VisitorPanel(model: RwSignal<ChatModel>, base: String) -> impl IntoView {
         );
         view! {
             <dl>
+                {row("Channel", Some(s.channel.clone().unwrap_or_else(|| "Website chat".into())))}
                 {row("Name", v.name.clone())}
                 <dt>"Email"</dt>
                 {email}

@@ -7,9 +7,11 @@
 mod commands;
 mod effects;
 mod llm;
+mod operator;
 mod outbox;
 mod outbox_store;
 mod store;
+mod tickets;
 
 use std::cell::{Cell, RefCell};
 
@@ -198,6 +200,10 @@ impl ConversationRoom {
                 }
                 json_response(&crate::site_hub::access::Revoked { closed }, 200)
             }
+            (Method::Post, "/agent/ticket-answer") => self.ticket_answer(req).await,
+            (Method::Post, "/operator/init") => self.operator_init(req).await,
+            (Method::Post, "/operator/message") => self.operator_message(req).await,
+            (Method::Post, "/operator/close") => self.operator_close(req).await,
             (Method::Get, "/agent/state") => {
                 self.require_agent(&req)?;
                 let conversation = self.loaded()?;

@@ -1,5 +1,5 @@
 //! The durable outbox of a conversation: effects that leave the object (tickets, index rows,
-//! statistics facts, webhooks) are written as rows in the same commit as the state change
+//! statistics facts, webhooks, emails) are written as rows in the same commit as the state change
 //! ([`ConversationRoom::write_deliveries`]) and leased for their first attempt, which
 //! [`ConversationRoom::flush_ready`] makes right after the commit; the alarm (armed at the
 //! lease's end, or at the core's backoff after a failure) retries them
@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use baton_core::email::OutgoingEmail;
 use baton_core::outbox::{AfterFailure, DeliveryKind, Pending};
 use baton_core::{Conversation, ConversationSummary, Delivery, Effect, EventKind};
 use futures_util::future::{select, Either};
@@ -92,6 +93,11 @@ impl ConversationRoom {
                         url: conversation.settings.ticket_webhook_url.clone(),
                         body,
                     })?
+                }
+                Delivery::Email { email, .. } => serde_json::to_string(email)?,
+                Delivery::TicketMessage(message) => serde_json::to_string(message)?,
+                Delivery::OperatorEvent { seq } => {
+                    operator_webhook(conversation, effects, *seq, &global_key(conversation, &key))?
                 }
                 Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
                 Delivery::Facts { .. } => {
@@ -273,12 +279,68 @@ impl ConversationRoom {
                 let key = global_key(conversation, &entry.key);
                 post_webhook(&hook, &key, &conversation.settings.webhook_secret).await
             }
-            DeliveryKind::WebPush | DeliveryKind::Email => Err(failure(format!(
+            DeliveryKind::TicketMessage => {
+                let message: baton_core::TicketMessage = serde_json::from_str(&payload)?;
+                crate::db_tickets::insert_message(&self.env.d1("DB")?, &message)
+                    .await
+                    .map(|_| ())
+            }
+            DeliveryKind::Email => {
+                let email: OutgoingEmail = serde_json::from_str(&payload)?;
+                crate::email::send(&self.env, &email, &global_key(conversation, &entry.key)).await
+            }
+            DeliveryKind::WebPush => Err(failure(format!(
                 "no sender for {} deliveries yet",
                 entry.kind.as_str()
             ))),
         }
     }
+}
+
+/// The body POSTed to an operator platform for one event of a conversation it handed over.
+#[derive(Serialize)]
+struct PlatformEvent<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The idempotency key (also in the `baton-idempotency-key` header).
+    id: &'a str,
+    conversation_id: &'a str,
+    external_id: &'a str,
+    event: &'a baton_core::Event,
+}
+
+fn operator_webhook(
+    conversation: &Conversation,
+    effects: &[Effect],
+    seq: baton_core::Seq,
+    id: &str,
+) -> ApiResult<String> {
+    let link = conversation
+        .operator
+        .as_ref()
+        .ok_or_else(|| failure("an operator event without a platform"))?;
+    let event = effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Emit(event) if event.seq == seq => Some(event),
+            _ => None,
+        })
+        .ok_or_else(|| failure("an operator event without its event"))?;
+    let kind = event
+        .kind
+        .platform_event()
+        .ok_or_else(|| failure("not an event for the platform"))?;
+    let body = serde_json::to_string(&PlatformEvent {
+        kind,
+        id,
+        conversation_id: &conversation.id,
+        external_id: &link.external_id,
+        event,
+    })?;
+    Ok(serde_json::to_string(&WebhookPayload {
+        url: link.webhook_url.clone(),
+        body,
+    })?)
 }
 
 fn failure(message: impl Into<String>) -> ApiError {

@@ -7,7 +7,9 @@ mod dashboard;
 mod deliveries;
 mod headers;
 mod invitations;
+pub mod operator;
 mod password;
+pub mod tickets;
 mod toolbox;
 mod visitor;
 
@@ -81,6 +83,15 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Post, ["api", "v1", "sites", site, "tickets", id, "close"]) => {
             agent::close_ticket(req, env, site, id).await
         }
+        (Method::Get, ["api", "v1", "sites", site, "tickets", id]) => {
+            tickets::thread(req, env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "tickets", id, "answers"]) => {
+            tickets::answer(req, env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "tickets", id, "reopen"]) => {
+            tickets::reopen(req, env, site, id).await
+        }
         // Admins
         (Method::Get, ["api", "v1", "sites", site, "settings"]) => {
             admin::get_settings(req, env, site).await
@@ -92,6 +103,25 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             admin::write_settings(req, env, site, UpdateMode::Patch).await
         }
         (Method::Post, ["api", "v1", "bootstrap"]) => admin::bootstrap(req, env).await,
+        (Method::Get, ["api", "v1", "sites", site, "api-keys"]) => {
+            operator::list_keys(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "api-keys"]) => {
+            operator::create_key(req, env, site).await
+        }
+        (Method::Delete, ["api", "v1", "sites", site, "api-keys", id]) => {
+            operator::revoke_key(req, env, site, id).await
+        }
+        // Operator API (an outside bot platform, by API key)
+        (Method::Post, ["api", "v1", "operator", "handoffs"]) => {
+            operator::create_handoff(req, env).await
+        }
+        (Method::Post, ["api", "v1", "operator", "conversations", id, "messages"]) => {
+            operator::relay(req, env, id, "message").await
+        }
+        (Method::Post, ["api", "v1", "operator", "conversations", id, "close"]) => {
+            operator::relay(req, env, id, "close").await
+        }
         // --- dashboard routes -------------------------------------------------------------
         (Method::Get, ["api", "v1", "sites", site, "stats"]) => {
             dashboard::stats(req, env, site).await
