@@ -158,6 +158,7 @@ mod tests {
             updated_at: 0,
             last_message: None,
             blocked: false,
+            channel: None,
         });
         chat
     }
