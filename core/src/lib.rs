@@ -6,6 +6,7 @@
 //! alarm at [`Conversation::next_deadline`]). This crate refuses to depend on `worker`, `web-sys`
 //! or `leptos`, so every rule runs natively in tests with a simulated clock.
 
+pub mod attachment;
 pub mod bot;
 pub mod conversation;
 pub mod email;
@@ -25,6 +26,7 @@ pub mod settings;
 pub mod settings_update;
 pub mod site;
 pub mod stats;
+pub mod toolbox;
 pub mod transcript;
 pub mod validate;
 

@@ -12,6 +12,7 @@ mod db;
 mod db_dashboard;
 mod db_operator;
 mod db_tickets;
+mod db_toolbox;
 mod email;
 mod error;
 mod inbound_email;

@@ -83,6 +83,24 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/sites/{site}/invitations/{id}", SiteAdmin),
     ("GET", "/api/v1/sites/{site}/deliveries", SiteAdmin),
     ("POST", "/api/v1/bootstrap", Bootstrap),
+    ("GET", "/api/v1/sites/{site}/suggestions", SiteAgent),
+    ("GET", "/api/v1/sites/{site}/canned-replies", SiteAgent),
+    ("POST", "/api/v1/sites/{site}/canned-replies", SiteAgent),
+    (
+        "PATCH",
+        "/api/v1/sites/{site}/canned-replies/{id}",
+        SiteAgent,
+    ),
+    (
+        "DELETE",
+        "/api/v1/sites/{site}/canned-replies/{id}",
+        SiteAgent,
+    ),
+    (
+        "POST",
+        "/api/v1/sites/{site}/canned-replies/{id}/use",
+        SiteAgent,
+    ),
     ("GET", "/api/v1/sites/{site}/api-keys", SiteAdmin),
     ("POST", "/api/v1/sites/{site}/api-keys", SiteAdmin),
     ("DELETE", "/api/v1/sites/{site}/api-keys/{id}", SiteAdmin),
@@ -198,6 +216,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             json!({ "token": "0123456789abcdef", "name": "Intruder", "password": "correct horse battery" }),
         ),
         ("PATCH", p) if p.contains("/push/devices/") => Some(json!({ "sites": { "x": false } })),
+        ("PATCH", p) if p.contains("/canned-replies/") => Some(json!({ "text": "changed" })),
         ("POST", _) => Some(json!({})),
         _ => None,
     }

@@ -33,6 +33,19 @@ impl Lang {
         Lang::Nl,
     ];
 
+    /// The ISO 639-1 code.
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::It => "it",
+            Lang::Pt => "pt",
+            Lang::Nl => "nl",
+        }
+    }
+
     fn bit(self) -> u8 {
         1 << (self as u8)
     }

@@ -24,6 +24,28 @@ pub use confidence::{confidence, Features, ANSWER_AT, SUGGEST_AT, WEIGHTS};
 pub use faq::{FaqBot, Ranking};
 pub use human::wants_human;
 
+/// Whether `text` is nothing but small talk ("hi", "thanks a lot", "bye"): not a question.
+pub fn is_small_talk(text: &str) -> bool {
+    let talk = smalltalk::scan(&text::tokens(text));
+    talk.pure && talk.kind.is_some()
+}
+
+/// The two-letter language most of `texts` is written in, by stopwords; `None` when they
+/// hold too few to tell ("kayak prices?").
+pub fn language_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<&'static str> {
+    let words: Vec<String> = texts.into_iter().flat_map(text::tokens).collect();
+    // Two guesses with different fallbacks agree only when one language clearly wins.
+    let first = lang::detect(&words, lang::Lang::En);
+    let second = lang::detect(&words, lang::Lang::De);
+    (first == second).then(|| first.code())
+}
+
+/// A key under which two wordings of the same question meet: lowercase, accents folded,
+/// punctuation and spacing ignored ("Do you rent kayaks?" and "do you rent  KAYAKS").
+pub fn question_key(text: &str) -> String {
+    text::tokens(text).join(" ")
+}
+
 /// A bot's answer to one visitor message.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BotReply {

@@ -8,6 +8,7 @@ pub mod onboarding;
 pub mod route;
 pub mod settings_form;
 pub mod stats;
+pub mod toolbox;
 pub mod transcript;
 pub mod wire;
 

@@ -2,6 +2,7 @@
 //! socket, resuming after the last event seen. Every visitor-typed string is rendered as text.
 
 use baton_core::protocol::AgentCommand;
+use baton_core::toolbox::{CannedReply, HandoffSummary};
 use baton_core::{ConversationSummary, Event};
 use leptos::html;
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use serde::Deserialize;
 use super::chat_actions::ChatActions;
 use super::composer::Composer;
 use super::lists::visitor_label;
+use super::toolbox::{HandoffPanel, Suggestions};
 use super::visitor_panel::VisitorPanel;
 use super::{ctx, tz_offset};
 use crate::model::chat::ChatModel;
@@ -22,6 +24,8 @@ use crate::net::socket::{ws_url, Socket};
 struct History {
     summary: ConversationSummary,
     events: Vec<Event>,
+    #[serde(default)]
+    handoff: Option<HandoffSummary>,
 }
 
 /// The conversation socket, shared by the action bar and the composer.
@@ -57,12 +61,24 @@ pub fn ChatView(site: String, id: String, tab: Tab) -> impl IntoView {
     let model = RwSignal::new(ChatModel::new(&site, &id, me));
     let link = ChatLink(StoredValue::new_local(None));
     let failure = RwSignal::new(None::<String>);
+    let handoff = RwSignal::new(None::<HandoffSummary>);
+    let draft = RwSignal::new(String::new());
+    let canned = RwSignal::new(Vec::<CannedReply>::new());
     let base = format!("/api/v1/sites/{}/conversations/{}", seg(&site), seg(&id));
+    {
+        let path = format!("/api/v1/sites/{}/canned-replies", seg(&site));
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = api::get::<Vec<CannedReply>>(&path).await {
+                let _ = canned.try_set(list);
+            }
+        });
+    }
     {
         let base = base.clone();
         leptos::task::spawn_local(async move {
             match api::get::<History>(&base).await {
                 Ok(history) => {
+                    let _ = handoff.try_set(history.handoff);
                     let _ = model.try_update(|m| {
                         m.apply_summary(&history.summary);
                         m.add_events(history.events);
@@ -147,6 +163,7 @@ pub fn ChatView(site: String, id: String, tab: Tab) -> impl IntoView {
                     </p>
                 </header>
                 <ChatActions model=model link=link site=site.clone() />
+                <HandoffPanel summary=handoff />
                 <div class="chat-body">
                     <Transcript model=model />
                     <VisitorPanel model=model base=base.clone() />
@@ -154,7 +171,10 @@ pub fn ChatView(site: String, id: String, tab: Tab) -> impl IntoView {
                 <p class="typing" aria-live="polite">
                     {move || model.with(|m| m.visitor_typing.then(|| format!("{} is typing…", name())))}
                 </p>
-                <Composer model=model link=link />
+                <div class="composer-row">
+                    <Composer model=model link=link text=draft canned=canned />
+                    <Suggestions model=model text=draft />
+                </div>
             </article>
         </Show>
     }

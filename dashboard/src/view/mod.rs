@@ -3,6 +3,7 @@
 
 mod agents;
 mod api_keys;
+mod canned;
 mod chat;
 mod chat_actions;
 mod composer;
@@ -20,6 +21,7 @@ mod sites;
 mod stats;
 mod ticket_thread;
 mod tickets;
+mod toolbox;
 mod visitor_panel;
 
 use std::collections::BTreeMap;

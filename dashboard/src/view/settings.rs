@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::agents::Agents;
 use super::api_keys::ApiKeys;
+use super::canned::CannedReplies;
 use super::ctx;
 use super::kb::KnowledgeBase;
 use super::push::PushSettings;
@@ -23,6 +24,7 @@ pub fn Settings(site: String) -> impl IntoView {
                 <h1 id="settings-title">"Settings"</h1>
                 <PushSettings />
                 <p>"Only an admin of this site can change its settings."</p>
+                <CannedReplies site=site.clone() admin=false />
             </section>
         }
         .into_any();
@@ -108,6 +110,7 @@ pub fn Settings(site: String) -> impl IntoView {
                 }
                 .into_any(),
             }}
+            <CannedReplies site=site.clone() admin=true />
             <Agents site=site.clone() />
             <ApiKeys site=site.clone() />
         </section>

@@ -232,10 +232,19 @@ impl ConversationRoom {
             (Method::Post, "/operator/close") => self.operator_close(req).await,
             (Method::Get, "/agent/state") => {
                 self.require_agent(&req)?;
-                let summary = self.loaded()?.summary();
+                let conversation = self.loaded()?;
+                let summary = conversation.summary();
                 let events = self.store().events_after(0, false)?;
+                // Agents only (this route): the visitor's socket never carries it.
+                let handoff = baton_core::toolbox::handoff_summary(
+                    &events,
+                    &conversation.visitor,
+                    &conversation.settings.knowledge_base,
+                    conversation.settings.straight_to_live,
+                    now(),
+                );
                 json_response(
-                    &serde_json::json!({ "summary": summary, "events": events }),
+                    &serde_json::json!({ "summary": summary, "events": events, "handoff": handoff }),
                     200,
                 )
             }

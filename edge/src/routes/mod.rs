@@ -14,6 +14,7 @@ mod push;
 mod signup;
 mod sites;
 pub mod tickets;
+mod toolbox;
 mod visitor;
 
 pub(crate) use invitations::PendingInvitation;
@@ -76,7 +77,8 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             agent::list_conversations(req, env, site).await
         }
         (Method::Get, ["api", "v1", "sites", site, "conversations", id]) => {
-            agent::conversation(req, env, site, id, "/agent/state").await
+            let state = agent::conversation(req, env, site, id, "/agent/state").await?;
+            toolbox::with_earlier(env, site, id, state).await
         }
         (Method::Get, ["api", "v1", "sites", site, "conversations", id, "ws"]) => {
             agent::conversation(req, env, site, id, "/agent/ws").await
@@ -187,6 +189,26 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Post, ["api", "v1", "push", "devices"]) => push::subscribe(req, env).await,
         (Method::Patch, ["api", "v1", "push", "devices", id]) => push::toggle(req, env, id).await,
         (Method::Delete, ["api", "v1", "push", "devices", id]) => push::remove(req, env, id).await,
+        // --- agent's toolbox routes (issue 12) -------------------------------------------
+        (Method::Get, ["api", "v1", "sites", site, "suggestions"]) => {
+            toolbox::suggestions(req, env, site).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "canned-replies"]) => {
+            toolbox::list_canned(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "canned-replies"]) => {
+            toolbox::create_canned(req, env, site).await
+        }
+        (Method::Patch, ["api", "v1", "sites", site, "canned-replies", id]) => {
+            toolbox::update_canned(req, env, site, id).await
+        }
+        (Method::Delete, ["api", "v1", "sites", site, "canned-replies", id]) => {
+            toolbox::delete_canned(req, env, site, id).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "canned-replies", id, "use"]) => {
+            toolbox::use_canned(req, env, site, id).await
+        }
+        // --- end toolbox routes -----------------------------------------------------------
         _ => Err(ApiError::not_found("route")),
     }
 }
