@@ -124,14 +124,20 @@ async fn a_platform_hands_over_and_gets_every_agent_event_exactly_once_signed() 
         .await;
     ann_chat.send(AgentCommand::Accept).await;
     bob_chat.send(AgentCommand::Accept).await;
-    ann_chat
-        .conn
-        .wait_for("claimed", |f| matches!(f, ServerFrame::Claimed { .. }))
-        .await;
-    bob_chat
-        .conn
-        .wait_for("taken", |f| matches!(f, ServerFrame::AlreadyClaimed { .. }))
-        .await;
+    // Whichever accept the conversation's object takes first wins; the other sees who did.
+    let outcome = |f: &ServerFrame| {
+        matches!(
+            f,
+            ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
+        )
+    };
+    let ann_outcome = ann_chat.conn.wait_for("claim outcome", outcome).await;
+    let bob_outcome = bob_chat.conn.wait_for("claim outcome", outcome).await;
+    let mut winner = match (&ann_outcome, &bob_outcome) {
+        (ServerFrame::Claimed { .. }, ServerFrame::AlreadyClaimed { .. }) => ann_chat,
+        (ServerFrame::AlreadyClaimed { .. }, ServerFrame::Claimed { .. }) => bob_chat,
+        other => panic!("exactly one winner expected: {other:?}"),
+    };
 
     // The platform relays the visitor; the agent answers twice, then leaves & archives.
     let messages = format!("/api/v1/operator/conversations/{id}/messages");
@@ -143,7 +149,7 @@ async fn a_platform_hands_over_and_gets_every_agent_event_exactly_once_signed() 
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    ann_chat
+    winner
         .conn
         .wait_event(
             "relayed",
@@ -151,15 +157,15 @@ async fn a_platform_hands_over_and_gets_every_agent_event_exactly_once_signed() 
         )
         .await;
     for text in ["Yes, Ann here.", "How can I help?"] {
-        ann_chat
+        winner
             .send(AgentCommand::Message {
                 text: text.into(),
                 client_id: None,
             })
             .await;
     }
-    ann_chat.send(AgentCommand::LeaveAndArchive).await;
-    ann_chat
+    winner.send(AgentCommand::LeaveAndArchive).await;
+    winner
         .conn
         .wait_event("archived", |k| matches!(k, EventKind::Archived { .. }))
         .await;
