@@ -18,6 +18,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
+/// Taken by every test of this file (the sign-up mode is shared, and one test writes D1's file).
 static MODE: Mutex<()> = Mutex::const_new(());
 
 async fn post(edge: &Edge, path: &str, body: Value) -> (u16, Value) {
@@ -367,6 +368,9 @@ async fn invite(edge: &Edge, site: &str, admin: &str, email: &str) -> (u16, Valu
 
 #[tokio::test]
 async fn a_team_invitation_link_works_once_expires_and_can_be_revoked() {
+    // One test at a time: one of them writes the edge's D1 file directly, and a query of the
+    // edge running meanwhile would find the database locked (SQLITE_BUSY, a 500).
+    let _turn = MODE.lock().await;
     let edge = Edge::shared();
     let site = edge.create_site(fast_settings(), 2).await;
     let admin = &site.agents[0].token;
@@ -455,6 +459,9 @@ async fn a_team_invitation_link_works_once_expires_and_can_be_revoked() {
 
 #[tokio::test]
 async fn an_existing_account_sees_the_new_site_only_after_accepting() {
+    // One test at a time: one of them writes the edge's D1 file directly, and a query of the
+    // edge running meanwhile would find the database locked (SQLITE_BUSY, a 500).
+    let _turn = MODE.lock().await;
     let edge = Edge::shared();
     let a = edge.create_site(fast_settings(), 1).await;
     let b = edge.create_site(fast_settings(), 1).await;
@@ -511,6 +518,9 @@ async fn serve_page(html: &'static str) -> String {
 
 #[tokio::test]
 async fn the_faq_import_previews_every_format_and_the_bot_is_tried_before_saving() {
+    // One test at a time: one of them writes the edge's D1 file directly, and a query of the
+    // edge running meanwhile would find the database locked (SQLITE_BUSY, a 500).
+    let _turn = MODE.lock().await;
     let edge = Edge::shared();
     let site = edge.create_site(fast_settings(), 1).await;
     let admin = &site.agents[0].token;
