@@ -83,8 +83,12 @@ async function onPush(push) {
 self.addEventListener('notificationclick', (event) => {
   const notification = event.notification;
   const data = notification.data ?? {};
+  if (event.action === 'accept') {
+    keepAlive(event, accept(data, notification));
+    return;
+  }
   notification.close();
-  keepAlive(event, event.action === 'accept' ? accept(data, notification) : openChat(data.url));
+  keepAlive(event, openChat(data.url));
 });
 
 // Focuses a dashboard window (navigating it to the chat), or opens one on the chat.
@@ -101,7 +105,8 @@ async function openChat(url) {
 }
 
 // Accept on the notification: the same claim as the dashboard's button (first accept wins).
-// Won: the chat opens. Lost: the notification says who took it.
+// Won: the chat opens. Lost: the notification says who took it, replacing itself under its tag;
+// it is not closed first, because a close still in flight deletes the replacement of that tag.
 async function accept(data, notification) {
   const path = `/api/v1/sites/${encodeURIComponent(data.site_id)}/conversations/${encodeURIComponent(data.conversation_id)}/accept`;
   let answer = null;
@@ -116,7 +121,10 @@ async function accept(data, notification) {
   } catch (_) {
     answer = null;
   }
-  if (answer && answer.type === 'claimed') return openChat(data.url);
+  if (answer && answer.type === 'claimed') {
+    notification.close();
+    return openChat(data.url);
+  }
   const body = answer && answer.type === 'already_claimed'
     ? `Taken by ${answer.by.name}`
     : (answer && answer.message) || 'Could not accept: open the dashboard';

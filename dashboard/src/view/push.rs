@@ -36,12 +36,21 @@ pub fn PushSettings() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let supported = push::push_supported();
+    // Every change of the list bumps this; a reload answered after a newer change (a switch
+    // flipped while the list was in flight) is stale and dropped, so it cannot flip the switch back.
+    let generation = StoredValue::new(0u64);
+    let bump = move || {
+        generation.update_value(|g| *g += 1);
+        generation.get_value()
+    };
     let reload = move || {
+        let asked = bump();
         leptos::task::spawn_local(async move {
             match api::get::<Vec<Device>>("/api/v1/push/devices").await {
-                Ok(list) => {
+                Ok(list) if generation.try_get_value() == Some(asked) => {
                     let _ = devices.try_set(Some(list));
                 }
+                Ok(_) => {}
                 Err(failure) => ctx.failed(&failure),
             }
         })
@@ -82,6 +91,16 @@ pub fn PushSettings() -> impl IntoView {
         });
     };
     let toggle = move |device: String, site: String, on: bool| {
+        bump();
+        devices.update(|list| {
+            let chosen = list.iter_mut().flatten().filter(|d| d.id == device);
+            for entry in chosen
+                .flat_map(|d| d.sites.iter_mut())
+                .filter(|s| s.site_id == site)
+            {
+                entry.enabled = on;
+            }
+        });
         leptos::task::spawn_local(async move {
             let path = format!("/api/v1/push/devices/{}", seg(&device));
             let body = serde_json::json!({ "sites": { site: on } });

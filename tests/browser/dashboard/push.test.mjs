@@ -77,9 +77,19 @@ async function openAgent(browser, site, agent, subscription) {
       if (found) resolve(found.registrationId);
     });
   });
+  // The worker's life as the browser reports it, printed if a push is not shown: the delivery
+  // over the DevTools protocol answers nothing, so this is what says where it stopped.
+  const opened = Date.now();
+  const timeline = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => timeline.push(
+    `+${Date.now() - opened} ms ${versions.map((v) => `v${v.versionId} ${v.runningStatus}/${v.status}`).join(', ')}`));
+  cdp.on('ServiceWorker.workerErrorReported', ({ errorMessage }) => timeline.push(
+    `+${Date.now() - opened} ms error ${errorMessage.errorMessage} at ${errorMessage.sourceURL}:${errorMessage.lineNumber}`));
   await cdp.send('ServiceWorker.enable');
   dashboard.registrationId = await registration;
   dashboard.cdp = cdp;
+  dashboard.timeline = timeline;
+  dashboard.opened = opened;
   dashboard.worker = context.serviceWorkers().find((w) => w.url().startsWith(`${EDGE}/app/`))
     || await context.waitForEvent('serviceworker');
   return dashboard;
@@ -115,14 +125,21 @@ async function until(check, what, limit = SOON) {
 /** Delivers `payload` to the service worker as a push; waits until `count` notifications
  * carry its tag. */
 async function deliver(dashboard, payload, count) {
+  dashboard.timeline.push(`+${Date.now() - dashboard.opened} ms push ${payload.kind} delivered`);
   await dashboard.cdp.send('ServiceWorker.deliverPushMessage', {
     origin: EDGE,
     registrationId: dashboard.registrationId,
     data: JSON.stringify(payload),
   });
   const took = await until(async () => (await notifications(dashboard, payload.tag)).length === count,
-    `${count} notification(s) tagged ${payload.tag}`, 60_000);
+    `${count} notification(s) tagged ${payload.tag}`, 60_000).catch((failure) => explain(dashboard, failure));
   console.log(`push delivered to the service worker, shown after ${took} ms`);
+}
+
+/** Rethrows `failure` with what the browser shows and what it said about the worker. */
+async function explain(dashboard, failure) {
+  const shown = JSON.stringify(await notifications(dashboard));
+  throw new Error(`${failure.message}; shown: ${shown}; worker: ${dashboard.timeline.join('; ')}`);
 }
 
 /** Presses a notification's action: the service worker's own notificationclick handler runs. */
@@ -195,7 +212,7 @@ test('push: subscribe from Settings, the edge pushes, Accept on the notification
     // Bob presses Accept too late: his notification says who took it.
     await press(bob, waiting.tag, 'accept');
     await until(async () => (await notifications(bob, waiting.tag)).some((n) => n.body === 'Taken by Ann'),
-      '"Taken by Ann" on Bob\'s notification');
+      '"Taken by Ann" on Bob\'s notification').catch((failure) => explain(bob, failure));
     // The edge's withdrawal closes the chat's notification on Bob's phone.
     const all = await service.received(4);
     const withdrawn = all.find((p) => p.subscription === bobPhone.id && p.payload.kind === 'withdrawn');
