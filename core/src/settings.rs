@@ -66,6 +66,8 @@ pub struct SiteSettings {
     pub visitor_messages_per_window: u32,
     /// How the widget asks for a rating after a chat with a person.
     pub rating: RatingScale,
+    /// How often an agent who turned the email digest on gets one (missed chats, tickets).
+    pub digest_every_ms: Millis,
 }
 
 /// The rating the widget asks for after a chat: 1–5 stars, thumbs up or down, or none.
@@ -108,6 +110,7 @@ impl Default for SiteSettings {
             visitor_messages_per_window: 20,
             rating: RatingScale::default(),
             operator_history: 20,
+            digest_every_ms: 24 * 3_600_000,
         }
     }
 }

@@ -251,6 +251,12 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
     if settings.not_understood_limit > 20 {
         return Err(invalid("not_understood_limit", "must be at most 20"));
     }
+    if !(1_000..=7 * DAY_MS).contains(&settings.digest_every_ms) {
+        return Err(invalid(
+            "digest_every_ms",
+            "must be between 1 s and 7 days (in ms)",
+        ));
+    }
     if settings.operator_history > 200 {
         return Err(invalid("operator_history", "must be at most 200"));
     }
