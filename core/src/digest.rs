@@ -189,6 +189,7 @@ pub fn compose(
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)] // a failed expectation is the test failing
 mod tests {
     use super::*;
 
