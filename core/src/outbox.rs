@@ -27,8 +27,12 @@ pub enum DeliveryKind {
     TicketMessage,
     /// A Web Push message to one agent device (not produced yet).
     WebPush,
-    /// An email (not produced yet).
+    /// An email.
     Email,
+    /// A short-lived signal to someone else's server (an agent typing, for an operator
+    /// platform): worth nothing after [`SIGNAL_LIFETIME_MS`], so retried only within it and
+    /// never sent later, not even after a restart.
+    Signal,
 }
 
 /// First retry after this long; doubled per failure.
@@ -41,6 +45,8 @@ pub const ATTEMPT_LEASE_MS: Millis = 30_000;
 /// Deliveries to someone else's server (webhooks, push, email) stop after a day of failures;
 /// writes to our own database are retried until they succeed.
 pub const GIVE_UP_AFTER_MS: Millis = 24 * 60 * 60_000;
+/// A [`DeliveryKind::Signal`] older than this is dropped: "typing" a minute late is wrong.
+pub const SIGNAL_LIFETIME_MS: Millis = 10_000;
 
 impl DeliveryKind {
     pub fn as_str(self) -> &'static str {
@@ -52,6 +58,7 @@ impl DeliveryKind {
             Self::WebPush => "web_push",
             Self::Email => "email",
             Self::TicketMessage => "ticket_message",
+            Self::Signal => "signal",
         }
     }
 
@@ -64,13 +71,28 @@ impl DeliveryKind {
             Self::WebPush,
             Self::Email,
             Self::TicketMessage,
+            Self::Signal,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == raw)
     }
 
-    /// Whether failures eventually stop being retried (a third party's server).
+    /// How long failures are retried (a third party's server); `None`: until they succeed.
+    pub fn give_up_after(self) -> Option<Millis> {
+        match self {
+            Self::Webhook | Self::WebPush | Self::Email => Some(GIVE_UP_AFTER_MS),
+            Self::Signal => Some(SIGNAL_LIFETIME_MS),
+            Self::Ticket | Self::IndexRow | Self::Facts | Self::TicketMessage => None,
+        }
+    }
+
+    /// Whether failures eventually stop being retried.
     pub fn gives_up(self) -> bool {
+        self.give_up_after().is_some()
+    }
+
+    /// Whether failures are shown to the site's admins (a lost typing signal is not news).
+    pub fn reports_failures(self) -> bool {
         matches!(self, Self::Webhook | Self::WebPush | Self::Email)
     }
 }
@@ -87,6 +109,13 @@ pub struct Pending {
     pub created_at: Millis,
     /// When the next attempt is due.
     pub due: Millis,
+}
+
+impl Pending {
+    /// A signal past its lifetime: dropped instead of sent.
+    pub fn expired(&self, now: Millis) -> bool {
+        self.kind == DeliveryKind::Signal && now - self.created_at > SIGNAL_LIFETIME_MS
+    }
 }
 
 /// What to do after a failed attempt.
@@ -174,7 +203,8 @@ impl Outbox {
         entry.attempts += 1;
         let attempts = entry.attempts;
         let next = now + backoff(attempts);
-        if entry.kind.gives_up() && next - entry.created_at > GIVE_UP_AFTER_MS {
+        let horizon = entry.kind.give_up_after();
+        if horizon.is_some_and(|horizon| next - entry.created_at > horizon) {
             self.pending.remove(index);
             return Some(AfterFailure::GiveUp { attempts });
         }

@@ -181,3 +181,69 @@ fn a_missed_handoff_is_reported_to_the_platform() {
         .collect();
     assert_eq!(told, ["handoff.waiting", "handoff.missed"]);
 }
+
+#[test]
+fn the_holding_agents_typing_goes_to_the_platform_as_a_short_lived_signal() {
+    let mut sim = handed_over(1);
+    // Waiting: nobody holds the chat, so nobody's typing is the platform's business yet.
+    assert!(sim
+        .conversation
+        .agent_typing(&agent("a1"), true, sim.now)
+        .is_empty());
+    sim.claim("a1", AgentAction::Accept).unwrap();
+    let effects = sim.conversation.agent_typing(&agent("a1"), true, sim.now);
+    let typing: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            baton_core::conversation::Effect::Deliver(d @ Delivery::OperatorTyping { .. }) => {
+                Some(d.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        typing,
+        [Delivery::OperatorTyping {
+            typing: true,
+            at: sim.now
+        }]
+    );
+    let key = typing[0].key();
+    let entry = sim.conversation.outbox.get(&key).unwrap().clone();
+    assert_eq!(entry.kind, baton_core::DeliveryKind::Signal);
+    // Another agent (a monitor) typing is not the holder's: nothing is sent.
+    assert!(sim
+        .conversation
+        .agent_typing(&agent("a2"), true, sim.now)
+        .is_empty());
+
+    // Failing, it is retried only within its lifetime, then dropped; never sent late.
+    let lifetime = baton_core::outbox::SIGNAL_LIFETIME_MS;
+    let first = sim.conversation.delivery_failed(&key, sim.now + 1).unwrap();
+    assert!(matches!(
+        first,
+        baton_core::outbox::AfterFailure::Retry { .. }
+    ));
+    assert!(!entry.expired(sim.now + lifetime));
+    assert!(entry.expired(sim.now + lifetime + 1));
+    let mut outcome = first;
+    let mut at = sim.now;
+    while let baton_core::outbox::AfterFailure::Retry { due, .. } = outcome {
+        at = due;
+        outcome = sim.conversation.delivery_failed(&key, at).unwrap();
+    }
+    assert!(at - sim.now <= lifetime, "retried past its lifetime: {at}");
+    assert!(sim.conversation.outbox.get(&key).is_none(), "dropped");
+}
+
+#[test]
+fn a_widget_chat_tells_nobody_about_typing() {
+    let mut sim = Sim::new(fast_settings());
+    sim.say("a person please").unwrap();
+    let _ = sim.contact("Vera", "vera@example.com");
+    let _ = sim.claim("a1", AgentAction::Accept);
+    assert!(sim
+        .conversation
+        .agent_typing(&agent("a1"), true, sim.now)
+        .is_empty());
+}

@@ -278,3 +278,67 @@ async fn unknown_revoked_and_foreign_keys_and_bad_handoffs_are_refused() {
     );
     assert!(keys[0]["revoked_at"].is_number());
 }
+
+#[tokio::test]
+async fn the_agents_typing_reaches_the_platform_signed() {
+    let receiver = WebhookReceiver::start(FailurePolicy::FirstN(0)).await;
+    let edge = Edge::shared();
+    let mut settings = fast_settings();
+    settings.webhook_secret = SECRET.into();
+    let site = edge.create_site(settings, 1).await;
+    let ann = &site.agents[0];
+    let (_, key) = api_key(&edge, &site, &receiver.url).await;
+    let _online = SiteSocket::connect(&edge, &site, ann).await;
+    let (status, body) = platform(
+        &edge,
+        &key,
+        "/api/v1/operator/handoffs",
+        handoff("ext-7", 1),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["conversation_id"].as_str().unwrap().to_owned();
+    let mut chat = AgentSocket::connect(&edge, &site, ann, &id, 0).await;
+    // Typing before holding the chat is nobody's business; after accepting, it is sent.
+    chat.send(AgentCommand::Typing { typing: true }).await;
+    chat.send(AgentCommand::Accept).await;
+    chat.conn
+        .wait_for("claimed", |f| matches!(f, ServerFrame::Claimed { .. }))
+        .await;
+    let typing = || -> Vec<Value> {
+        accepted_types(&receiver)
+            .into_iter()
+            .filter(|(t, _)| t == "agent.typing")
+            .map(|(_, body)| body)
+            .collect()
+    };
+    // One state at a time, each awaited at the platform, so they are told in this order.
+    for (n, state) in [false, true, false].into_iter().enumerate() {
+        chat.send(AgentCommand::Typing { typing: state }).await;
+        receiver
+            .wait_until(Duration::from_secs(20), "the typing signal", |_| {
+                typing().len() > n
+            })
+            .await;
+    }
+    let signals = typing();
+    // The first "typing" came before the accept, so the platform hears false, true, false.
+    let mut states: Vec<(i64, bool)> = signals
+        .iter()
+        .map(|b| (b["at"].as_i64().unwrap(), b["typing"].as_bool().unwrap()))
+        .collect();
+    states.sort();
+    assert_eq!(
+        states.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
+        [false, true, false],
+        "{signals:?}"
+    );
+    for body in &signals {
+        assert_eq!(body["external_id"], "ext-7");
+        assert_eq!(body["conversation_id"], id.as_str());
+    }
+    for request in receiver.received().iter().filter(|r| r.status < 300) {
+        let signature = request.headers.get("baton-signature").unwrap();
+        assert!(signature_valid(SECRET, signature, &request.body));
+    }
+}

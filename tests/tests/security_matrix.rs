@@ -131,6 +131,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/push/devices", Session),
     ("PATCH", "/api/v1/push/devices/{id}", Session),
     ("DELETE", "/api/v1/push/devices/{id}", Session),
+    ("GET", "/api/v1/digest", Session),
+    ("PATCH", "/api/v1/digest", Session),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.
@@ -216,6 +218,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             json!({ "token": "0123456789abcdef", "name": "Intruder", "password": "correct horse battery" }),
         ),
         ("PATCH", p) if p.contains("/push/devices/") => Some(json!({ "sites": { "x": false } })),
+        ("PATCH", "/api/v1/digest") => Some(json!({ "sites": { "x": true } })),
         ("PATCH", p) if p.contains("/canned-replies/") => Some(json!({ "text": "changed" })),
         ("POST", _) => Some(json!({})),
         _ => None,

@@ -121,6 +121,9 @@ pub enum Delivery {
     Facts { seq: Seq },
     /// Event `seq`, to the operator platform the conversation came from (signed webhook).
     OperatorEvent { seq: Seq },
+    /// The agent started or stopped typing, for the operator platform (signed webhook; a
+    /// short-lived [`DeliveryKind::Signal`]).
+    OperatorTyping { typing: bool, at: Millis },
     /// A Web Push to the agents' devices the site chooses for its audience.
     Push(PushDraft),
     /// A message of a ticket's thread, into D1 (`INSERT OR IGNORE` by id).
@@ -145,6 +148,7 @@ impl Delivery {
             Self::IndexRow { seq } => format!("index:{seq}"),
             Self::Facts { seq } => format!("facts:{seq}"),
             Self::OperatorEvent { seq } => format!("operator:{seq}"),
+            Self::OperatorTyping { typing, at } => format!("operator-typing:{at}:{typing}"),
             Self::Push(draft) => draft.key(),
             Self::TicketMessage(message) => format!("ticket-message:{}", message.id),
             Self::Email { key, .. } => format!("email:{key}"),
@@ -158,6 +162,7 @@ impl Delivery {
             Self::IndexRow { .. } => DeliveryKind::IndexRow,
             Self::Facts { .. } => DeliveryKind::Facts,
             Self::OperatorEvent { .. } => DeliveryKind::Webhook,
+            Self::OperatorTyping { .. } => DeliveryKind::Signal,
             Self::Push(_) => DeliveryKind::WebPush,
             Self::TicketMessage(_) => DeliveryKind::TicketMessage,
             Self::Email { .. } => DeliveryKind::Email,

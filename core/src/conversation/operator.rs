@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Conversation, Delivery, Effect, Phase, VisitorProfile};
 use crate::error::ConversationError;
-use crate::event::EventKind;
+use crate::event::{AgentRef, EventKind};
 use crate::settings::SiteSettings;
 use crate::{validate, Millis, Seq};
 
@@ -159,6 +159,22 @@ impl Conversation {
         self.waiting_since = None;
         self.set_phase(&mut effects, Phase::Bot, now);
         Ok(effects)
+    }
+
+    /// The agent holding a linked chat started or stopped typing: the platform is told, so its
+    /// channel can show it. Nothing for other chats or other agents (typing is never an error).
+    pub fn agent_typing(&mut self, agent: &AgentRef, typing: bool, now: Millis) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let holds =
+            self.phase == Phase::Live && self.agent.as_ref().is_some_and(|a| a.id == agent.id);
+        if self.operator.is_some() && holds {
+            self.deliver(
+                &mut effects,
+                Delivery::OperatorTyping { typing, at: now },
+                now,
+            );
+        }
+        effects
     }
 
     /// Queues the platform's copy of the event just emitted, for linked conversations.

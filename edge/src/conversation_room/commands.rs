@@ -121,6 +121,11 @@ impl ConversationRoom {
         }
     }
 
+    /// Whether an operator platform handed this conversation over (it hears about typing).
+    fn is_linked(&self) -> bool {
+        self.loaded().is_ok_and(|c| c.operator.is_some())
+    }
+
     pub(super) async fn agent_frame(
         &self,
         ws: &WebSocket,
@@ -175,7 +180,13 @@ impl ConversationRoom {
                     by: Party::Agent,
                     typing,
                 };
-                return self.broadcast_ephemeral(&frame, None);
+                self.broadcast_ephemeral(&frame, None);
+                // An operator platform's visitor has no socket here: the platform is told.
+                if !self.is_linked() {
+                    return;
+                }
+                self.transact(|c, now| Ok(c.agent_typing(agent, typing, now)))
+                    .await
             }
             AgentCommand::Read { seq } => {
                 let mut moved = false;

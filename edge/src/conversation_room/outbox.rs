@@ -99,6 +99,9 @@ impl ConversationRoom {
                 Delivery::OperatorEvent { seq } => {
                     operator_webhook(conversation, effects, *seq, &global_key(conversation, &key))?
                 }
+                Delivery::OperatorTyping { typing, at } => {
+                    operator_typing(conversation, *typing, *at, &global_key(conversation, &key))?
+                }
                 Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
                 Delivery::Push(draft) => serde_json::to_string(draft)?,
                 Delivery::Facts { .. } => {
@@ -193,7 +196,7 @@ impl ConversationRoom {
         outcome: ApiResult<()>,
     ) -> ApiResult<()> {
         let store = self.outbox_store();
-        let reported = entry.kind.gives_up();
+        let reported = entry.kind.reports_failures();
         match outcome {
             Ok(()) => {
                 store.remove(&entry.key)?;
@@ -256,6 +259,9 @@ impl ConversationRoom {
         let Some(payload) = self.outbox_store().payload(&entry.key)? else {
             return Ok(());
         };
+        if entry.expired(now()) {
+            return Ok(()); // a signal too old to mean anything: dropped as done
+        }
         match entry.kind {
             DeliveryKind::Ticket => {
                 let ticket: Ticket = serde_json::from_str(&payload)?;
@@ -275,7 +281,7 @@ impl ConversationRoom {
                 )
                 .await
             }
-            DeliveryKind::Webhook => {
+            DeliveryKind::Webhook | DeliveryKind::Signal => {
                 let hook: WebhookPayload = serde_json::from_str(&payload)?;
                 let key = global_key(conversation, &entry.key);
                 post_webhook(&hook, &key, &conversation.settings.webhook_secret).await
@@ -339,6 +345,44 @@ fn operator_webhook(
         conversation_id: &conversation.id,
         external_id: &link.external_id,
         event,
+    })?;
+    Ok(serde_json::to_string(&WebhookPayload {
+        url: link.webhook_url.clone(),
+        body,
+    })?)
+}
+
+/// The body POSTed to an operator platform when its chat's agent starts or stops typing.
+#[derive(Serialize)]
+struct PlatformTyping<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    conversation_id: &'a str,
+    external_id: &'a str,
+    typing: bool,
+    /// When the agent's dashboard said so (ms since the epoch): a platform that gets two out of
+    /// order keeps the newer.
+    at: baton_core::Millis,
+}
+
+fn operator_typing(
+    conversation: &Conversation,
+    typing: bool,
+    at: baton_core::Millis,
+    id: &str,
+) -> ApiResult<String> {
+    let link = conversation
+        .operator
+        .as_ref()
+        .ok_or_else(|| failure("a typing signal without a platform"))?;
+    let body = serde_json::to_string(&PlatformTyping {
+        kind: "agent.typing",
+        id,
+        conversation_id: &conversation.id,
+        external_id: &link.external_id,
+        typing,
+        at,
     })?;
     Ok(serde_json::to_string(&WebhookPayload {
         url: link.webhook_url.clone(),
