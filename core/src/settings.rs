@@ -66,6 +66,8 @@ pub struct SiteSettings {
     pub visitor_messages_per_window: u32,
     /// How the widget asks for a rating after a chat with a person.
     pub rating: RatingScale,
+    /// Conversations quiet for longer than this are erased (core::privacy); 0: kept.
+    pub retention_ms: Millis,
 }
 
 /// The rating the widget asks for after a chat: 1–5 stars, thumbs up or down, or none.
@@ -108,6 +110,7 @@ impl Default for SiteSettings {
             visitor_messages_per_window: 20,
             rating: RatingScale::default(),
             operator_history: 20,
+            retention_ms: 0,
         }
     }
 }
