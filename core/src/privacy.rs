@@ -187,8 +187,6 @@ pub enum ErasedKind {
     TicketMessages,
     /// Failed webhook/email deliveries kept for admins (deleted).
     DeliveryFailures,
-    /// Refused email replies from the visitor's address (deleted).
-    RefusedEmails,
     /// Attachments in storage (deleted).
     Attachments,
     /// Statistics facts: kept for the counts, no longer linked to the conversation.

@@ -5,6 +5,7 @@ pub mod chat;
 pub mod device;
 pub mod lists;
 pub mod onboarding;
+pub mod privacy;
 pub mod route;
 pub mod settings_form;
 pub mod stats;

@@ -8,6 +8,7 @@ use super::api_keys::ApiKeys;
 use super::canned::CannedReplies;
 use super::ctx;
 use super::kb::KnowledgeBase;
+use super::privacy::Privacy;
 use super::push::PushSettings;
 use crate::model::settings_form::{Field, Kind, SettingsForm, FIELDS, SECTIONS};
 use crate::net::api::{self, seg};
@@ -113,6 +114,7 @@ pub fn Settings(site: String) -> impl IntoView {
             <CannedReplies site=site.clone() admin=true />
             <Agents site=site.clone() />
             <ApiKeys site=site.clone() />
+            <Privacy site=site.clone() />
         </section>
     }
     .into_any()
@@ -147,7 +149,7 @@ fn field_view(form: RwSignal<Option<SettingsForm>>, field: &'static Field) -> im
         .into_any(),
         kind => {
             let (kind_attr, mode) = match kind {
-                Kind::Seconds => ("text", "decimal"),
+                Kind::Seconds | Kind::Days => ("text", "decimal"),
                 Kind::Count => ("text", "numeric"),
                 Kind::Secret => ("password", "text"),
                 _ => ("text", "text"),
