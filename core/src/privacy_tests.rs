@@ -97,7 +97,7 @@ fn a_lookup_is_exactly_one_valid_field() {
 
 #[test]
 fn an_export_by_email_holds_that_visitors_conversations_and_tickets_of_this_site_only() {
-    let lookup = Lookup::parse(Some("ada@example.com"), None).unwrap();
+    let lookup = Lookup::Email("ada@example.com".into());
     let conversations = vec![
         conversation(summary(
             B,
@@ -126,7 +126,9 @@ fn an_export_by_email_holds_that_visitors_conversations_and_tickets_of_this_site
         ),
         ticket("t3", C, "bob@example.com", 2),
     ];
-    let export = export("s", &lookup, conversations, tickets, 99).unwrap();
+    let Ok(export) = export("s", &lookup, conversations, tickets, 99) else {
+        panic!("nothing exported")
+    };
     assert_eq!(export.format, EXPORT_FORMAT);
     assert_eq!(export.exported_at, 99);
     let ids: Vec<&str> = export.conversations.iter().map(|c| c.id.as_str()).collect();
@@ -144,7 +146,9 @@ fn an_export_by_conversation_counts_an_unsummarised_one_and_nothing_is_not_found
         summary: None,
         events: Vec::new(),
     };
-    let export = export("s", &lookup, vec![bare.clone()], Vec::new(), 1).unwrap();
+    let Ok(export) = export("s", &lookup, vec![bare.clone()], Vec::new(), 1) else {
+        panic!("nothing exported")
+    };
     assert_eq!(export.conversations, vec![bare]);
     // Another site's conversation under that id is not this site's to export.
     let foreign = conversation(summary(A, "other", None, Phase::Archived, 1));
@@ -173,7 +177,9 @@ fn the_log_entry_counts_kinds_and_holds_none_of_the_data() {
         agent_id: "agent1".into(),
         name: "Grace".into(),
     };
-    let entry = record("log1".into(), "s", by, ErasureCause::Email, counts, 5).unwrap();
+    let Some(entry) = record("log1".into(), "s", by, ErasureCause::Email, counts, 5) else {
+        panic!("no entry")
+    };
     assert_eq!(entry.conversations, 2);
     assert_eq!(entry.counts.get(ErasedKind::Events), 7);
     assert_eq!(
@@ -181,7 +187,7 @@ fn the_log_entry_counts_kinds_and_holds_none_of_the_data() {
         0,
         "zero counts are left out"
     );
-    let json = serde_json::to_string(&entry).unwrap();
+    let json = serde_json::to_string(&entry).unwrap_or_default();
     assert!(json.contains(r#""events":7"#), "{json}");
     assert!(json.contains(r#""facts_anonymised":2"#), "{json}");
     for secret in ["ada@example.com", A, "my order"] {
