@@ -234,6 +234,13 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
     let stats_before = settled_stats(&edge, &site).await;
 
     // The export holds every event the agent history shows, and the ticket with its thread.
+    // (Histories first: events only ever get added, and the waiting handoff's ladder goes on.)
+    let mut histories = Vec::new();
+    for id in ids.iter().chain([&operator_id]) {
+        let (status, shown) = history(&edge, &site, id).await;
+        assert_eq!(status, 200);
+        histories.push((id.clone(), shown));
+    }
     let export_path = format!("/api/v1/sites/{}/privacy/export?email={email}", site.id);
     let (status, export) = get(&edge, &site, &export_path).await;
     assert_eq!(status, 200, "{export}");
@@ -244,13 +251,11 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    for id in ids.iter().chain([&operator_id]) {
+    for (id, shown) in &histories {
         assert!(
             exported.contains(&id.as_str()),
             "{id} missing from {exported:?}"
         );
-        let (status, shown) = history(&edge, &site, id).await;
-        assert_eq!(status, 200);
         let conversation = export["conversations"]
             .as_array()
             .unwrap()
@@ -258,7 +263,7 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
             .find(|c| c["id"] == id.as_str())
             .unwrap();
         let events: Vec<Event> = serde_json::from_value(conversation["events"].clone()).unwrap();
-        for event in &shown {
+        for event in shown {
             assert!(events.contains(event), "{event:?} not exported");
         }
     }
