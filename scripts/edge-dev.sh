@@ -27,7 +27,7 @@ vapid_key="${BATON_VAPID_PRIVATE_KEY:-$(cat "$vapid_file")}"
 # (BATON_SIGNUP=invite|off to try the others) and the FAQ import may fetch loopback pages;
 # a deploy's SIGNUP defaults to off (wrangler.toml).
 exec "$WRANGLER_BIN" dev --ip 127.0.0.1 --port "$port" --persist-to "$state" \
-  --show-interactive-dev-session=false --var "BOOTSTRAP_TOKEN:${BATON_BOOTSTRAP_TOKEN:?set BATON_BOOTSTRAP_TOKEN}" \
+  --show-interactive-dev-session=false --test-scheduled --var "BOOTSTRAP_TOKEN:${BATON_BOOTSTRAP_TOKEN:?set BATON_BOOTSTRAP_TOKEN}" \
   --var "LLM_ALLOWED_URLS:${BATON_LLM_ALLOWED_URLS:-http://127.0.0.1:*}" \
   --var "EMAIL_REPLY_SECRET:${BATON_EMAIL_REPLY_SECRET:-local-only-reply-secret-0123456789}" \
   --var "SIGNUP:${BATON_SIGNUP:-open}" --var "IMPORT_LOOPBACK:1" \

@@ -9,6 +9,7 @@
 pub mod attachment;
 pub mod bot;
 pub mod conversation;
+pub mod digest;
 pub mod email;
 pub mod email_reply;
 pub mod error;

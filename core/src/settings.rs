@@ -68,6 +68,8 @@ pub struct SiteSettings {
     pub rating: RatingScale,
     /// Conversations quiet for longer than this are erased (core::privacy); 0: kept.
     pub retention_ms: Millis,
+    /// How often an agent who turned the email digest on gets one (missed chats, tickets).
+    pub digest_every_ms: Millis,
 }
 
 /// The rating the widget asks for after a chat: 1–5 stars, thumbs up or down, or none.
@@ -111,6 +113,7 @@ impl Default for SiteSettings {
             rating: RatingScale::default(),
             operator_history: 20,
             retention_ms: 0,
+            digest_every_ms: 24 * 3_600_000,
         }
     }
 }

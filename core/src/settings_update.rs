@@ -258,6 +258,12 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
             "must be between 0 (off) and 3650 days (in ms)",
         ));
     }
+    if !(1_000..=7 * DAY_MS).contains(&settings.digest_every_ms) {
+        return Err(invalid(
+            "digest_every_ms",
+            "must be between 1 s and 7 days (in ms)",
+        ));
+    }
     if settings.operator_history > 200 {
         return Err(invalid("operator_history", "must be at most 200"));
     }

@@ -48,8 +48,26 @@ self.addEventListener('push', (event) => {
     push = null;
   }
   if (!push || typeof push.tag !== 'string') return;
-  keepAlive(event, onPush(push));
+  keepAlive(event, inTurn(push.tag, () => onPush(push)));
 });
+
+// Notification work runs one job at a time. getNotifications() forgets every stored
+// notification the browser has not put on screen yet, so a read while another job's
+// showNotification is under way (two pushes at once, a push during an Accept) could lose that
+// notification for good: a later "withdrawn" would then not find it to close it.
+let notificationWork = Promise.resolve();
+// The jobs done lately, `{tag, at}`: the browser tests wait on it, as DevTools' push delivery
+// answers before the push event has even run.
+const doneJobs = [];
+
+function inTurn(tag, job) {
+  const work = notificationWork.then(job).finally(() => {
+    doneJobs.push({ tag, at: Date.now() });
+    doneJobs.splice(0, doneJobs.length - 50);
+  });
+  notificationWork = work.catch(() => {});
+  return work;
+}
 
 // Keeps the worker alive until the work is done. A synthetic event (dispatched by a test, as
 // headless Chromium cannot click a notification) has no waitUntil to offer: the work still runs.
@@ -84,7 +102,7 @@ self.addEventListener('notificationclick', (event) => {
   const notification = event.notification;
   const data = notification.data ?? {};
   if (event.action === 'accept') {
-    keepAlive(event, accept(data, notification));
+    keepAlive(event, inTurn(notification.tag, () => accept(data, notification)));
     return;
   }
   notification.close();

@@ -68,11 +68,13 @@ pub struct Ticket {
     pub created_at: f64,
 }
 
-fn text(value: &str) -> JsValue {
+/// A D1 text parameter (shared by every module that queries D1).
+pub(crate) fn text(value: &str) -> JsValue {
     JsValue::from_str(value)
 }
 
-fn number(value: i64) -> JsValue {
+/// A D1 integer parameter (D1 binds JavaScript numbers).
+pub(crate) fn number(value: i64) -> JsValue {
     JsValue::from_f64(value as f64)
 }
 

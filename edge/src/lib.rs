@@ -14,6 +14,7 @@ mod db_operator;
 mod db_privacy;
 mod db_tickets;
 mod db_toolbox;
+mod digest;
 mod email;
 mod error;
 mod inbound_email;
@@ -29,7 +30,10 @@ mod util;
 pub use conversation_room::ConversationRoom;
 pub use site_hub::SiteHub;
 
-use worker::{event, Context, Env, ForwardableEmailMessage, Request, Response, Result};
+use worker::{
+    event, Context, Env, ForwardableEmailMessage, Request, Response, Result, ScheduleContext,
+    ScheduledEvent,
+};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
@@ -49,4 +53,13 @@ async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> Res
         }
     }
     Ok(())
+}
+
+/// The cron trigger (wrangler.toml): sends the email digests that are due.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    match digest::run(&env, util::now()).await {
+        Ok(report) => worker::console_log!("digests: {report:?}"),
+        Err(error) => worker::console_error!("digests failed: {}", error.message),
+    }
 }

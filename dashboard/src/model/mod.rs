@@ -3,6 +3,7 @@
 
 pub mod chat;
 pub mod device;
+pub mod digest;
 pub mod lists;
 pub mod onboarding;
 pub mod privacy;

@@ -7,6 +7,7 @@ mod canned;
 mod chat;
 mod chat_actions;
 mod composer;
+mod digest;
 mod guide;
 mod invitations;
 mod kb;

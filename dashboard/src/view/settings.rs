@@ -7,6 +7,7 @@ use super::agents::Agents;
 use super::api_keys::ApiKeys;
 use super::canned::CannedReplies;
 use super::ctx;
+use super::digest::DigestSettings;
 use super::kb::KnowledgeBase;
 use super::privacy::Privacy;
 use super::push::PushSettings;
@@ -24,6 +25,7 @@ pub fn Settings(site: String) -> impl IntoView {
             <section class="page" aria-labelledby="settings-title">
                 <h1 id="settings-title">"Settings"</h1>
                 <PushSettings />
+                <DigestSettings />
                 <p>"Only an admin of this site can change its settings."</p>
                 <CannedReplies site=site.clone() admin=false />
             </section>
@@ -95,6 +97,7 @@ pub fn Settings(site: String) -> impl IntoView {
         <section class="page settings" aria-labelledby="settings-title">
             <h1 id="settings-title">"Settings"</h1>
             <PushSettings />
+                <DigestSettings />
             {move || match form.with(Option::is_some) {
                 false => view! { <p class="note" role="status">"Loading…"</p> }.into_any(),
                 true => view! {

@@ -189,6 +189,9 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Post, ["api", "v1", "push", "devices"]) => push::subscribe(req, env).await,
         (Method::Patch, ["api", "v1", "push", "devices", id]) => push::toggle(req, env, id).await,
         (Method::Delete, ["api", "v1", "push", "devices", id]) => push::remove(req, env, id).await,
+        // The email digest (on/off per site; sent by the scheduled run)
+        (Method::Get, ["api", "v1", "digest"]) => crate::digest::list(req, env).await,
+        (Method::Patch, ["api", "v1", "digest"]) => crate::digest::toggle(req, env).await,
         // --- agent's toolbox routes (issue 12) -------------------------------------------
         (Method::Get, ["api", "v1", "sites", site, "suggestions"]) => {
             toolbox::suggestions(req, env, site).await

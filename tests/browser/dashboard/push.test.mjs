@@ -126,11 +126,13 @@ async function until(check, what, limit = SOON) {
  * carry its tag. */
 async function deliver(dashboard, payload, count) {
   dashboard.timeline.push(`+${Date.now() - dashboard.opened} ms push ${payload.kind} delivered`);
+  const since = Date.now();
   await dashboard.cdp.send('ServiceWorker.deliverPushMessage', {
     origin: EDGE,
     registrationId: dashboard.registrationId,
     data: JSON.stringify(payload),
   });
+  await jobDone(dashboard, payload.tag, since);
   const took = await until(async () => (await notifications(dashboard, payload.tag)).length === count,
     `${count} notification(s) tagged ${payload.tag}`, 60_000).catch((failure) => explain(dashboard, failure));
   console.log(`push delivered to the service worker, shown after ${took} ms`);
@@ -142,13 +144,33 @@ async function explain(dashboard, failure) {
   throw new Error(`${failure.message}; shown: ${shown}; worker: ${dashboard.timeline.join('; ')}`);
 }
 
+/** The dashboard's service worker as it runs now (a stopped one is started anew for a push). */
+function liveWorker(dashboard) {
+  return dashboard.page.context().serviceWorkers().find((w) => w.url().startsWith(`${EDGE}/app/`));
+}
+
+/** Waits until the service worker finished a notification job for `tag` begun after `since`:
+ * reading the notifications while it shows one would make the browser forget that one (see
+ * `inTurn` in sw.js), and DevTools' push delivery answers before the push event runs. */
+async function jobDone(dashboard, tag, since) {
+  await until(async () => {
+    const worker = liveWorker(dashboard);
+    // eslint-disable-next-line no-undef -- a global of the service worker's script
+    const jobs = worker ? await worker.evaluate(() => doneJobs).catch(() => []) : [];
+    return jobs.some((job) => job.tag === tag && job.at >= since);
+  }, `the service worker to finish its work on ${tag}`, 60_000)
+    .catch((failure) => explain(dashboard, failure));
+}
+
 /** Presses a notification's action: the service worker's own notificationclick handler runs. */
-function press(dashboard, tag, action) {
-  return dashboard.worker.evaluate(async ([t, a]) => {
+async function press(dashboard, tag, action) {
+  const since = Date.now();
+  await liveWorker(dashboard).evaluate(async ([t, a]) => {
     const [notification] = await self.registration.getNotifications({ tag: t });
     if (!notification) throw new Error(`no notification ${t}`);
     self.dispatchEvent(new NotificationEvent('notificationclick', { notification, action: a }));
   }, [tag, action]);
+  await jobDone(dashboard, tag, since);
 }
 
 test('push: subscribe from Settings, the edge pushes, Accept on the notification claims the chat', async () => {
