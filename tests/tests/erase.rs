@@ -231,6 +231,20 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
         json!({ "name": "Bob", "email": format!("{}@example.com", unique("bob")) }),
     )
     .await;
+    // The archived chat's index row (and so its statistics) is written by the outbox: wait
+    // for it, or the counts before would miss it.
+    let archived = format!("/api/v1/sites/{}/conversations?list=archived", site.id);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    while !get(&edge, &site, &archived)
+        .await
+        .1
+        .to_string()
+        .contains(&ids[0])
+    {
+        assert!(tokio::time::Instant::now() < deadline, "never archived");
+        tick.tick().await;
+    }
     let stats_before = settled_stats(&edge, &site).await;
 
     // The export holds every event the agent history shows, and the ticket with its thread.
