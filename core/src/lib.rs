@@ -19,6 +19,7 @@ pub mod ladder;
 pub mod limits;
 pub mod onboarding;
 pub mod outbox;
+pub mod privacy;
 pub mod protocol;
 pub mod push;
 pub mod queue;

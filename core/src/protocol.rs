@@ -48,6 +48,9 @@ pub enum VisitorCommand {
         #[serde(default)]
         comment: String,
     },
+    /// "Delete this conversation": erases it for good (core::privacy), then the socket closes
+    /// with [`CLOSE_ERASED`].
+    Erase,
 }
 
 /// Agent → edge, on a conversation socket.
@@ -115,6 +118,9 @@ pub const CLOSE_ACCESS_REVOKED: u16 = 4001;
 /// [`crate::limits::VISITOR_SOCKETS_PER_CONVERSATION`]: the oldest makes room for the newest.
 pub const CLOSE_REPLACED: u16 = 4002;
 
+/// WebSocket close code once the conversation was erased: it is gone, do not reconnect.
+pub const CLOSE_ERASED: u16 = 4003;
+
 /// Edge → visitor or agent.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -174,6 +180,10 @@ pub enum ServerFrame {
         position: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         estimate_ms: Option<crate::Millis>,
+    },
+    /// Site socket: a conversation was erased (core::privacy); drop it from every list.
+    ConversationErased {
+        conversation_id: String,
     },
 }
 

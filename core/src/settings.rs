@@ -66,6 +66,8 @@ pub struct SiteSettings {
     pub visitor_messages_per_window: u32,
     /// How the widget asks for a rating after a chat with a person.
     pub rating: RatingScale,
+    /// Conversations quiet for longer than this are erased (core::privacy); 0: kept.
+    pub retention_ms: Millis,
     /// How often an agent who turned the email digest on gets one (missed chats, tickets).
     pub digest_every_ms: Millis,
 }
@@ -110,6 +112,7 @@ impl Default for SiteSettings {
             visitor_messages_per_window: 20,
             rating: RatingScale::default(),
             operator_history: 20,
+            retention_ms: 0,
             digest_every_ms: 24 * 3_600_000,
         }
     }

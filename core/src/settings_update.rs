@@ -251,6 +251,13 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
     if settings.not_understood_limit > 20 {
         return Err(invalid("not_understood_limit", "must be at most 20"));
     }
+    // Up to ten years; small values are allowed (tests run a sweep in seconds).
+    if !(0..=3_650 * DAY_MS).contains(&settings.retention_ms) {
+        return Err(invalid(
+            "retention_ms",
+            "must be between 0 (off) and 3650 days (in ms)",
+        ));
+    }
     if !(1_000..=7 * DAY_MS).contains(&settings.digest_every_ms) {
         return Err(invalid(
             "digest_every_ms",

@@ -164,4 +164,33 @@ impl SiteClient {
         let _: (u16, Ack) = call_json(&self.stub, Method::Post, "/release", Some(request)).await?;
         Ok(())
     }
+
+    /// Drops an erased conversation from the site's lists and slots; rows removed.
+    pub async fn erased(&self, conversation_id: &str) -> ApiResult<u32> {
+        let erased = crate::site_hub::privacy::Erased {
+            conversation_id: conversation_id.to_string(),
+        };
+        let (_, answer): (u16, crate::site_hub::privacy::ErasedAnswer) =
+            call_json(&self.stub, Method::Post, "/erased", Some(&erased)).await?;
+        Ok(answer.rows)
+    }
+
+    /// Conversations in the site's live rows with this visitor email.
+    pub async fn find_by_email(&self, email: &str) -> ApiResult<Vec<String>> {
+        let find = crate::site_hub::privacy::FindByEmail {
+            email: email.to_string(),
+        };
+        let (_, found): (u16, crate::site_hub::privacy::Found) =
+            call_json(&self.stub, Method::Post, "/find-by-email", Some(&find)).await?;
+        Ok(found.ids)
+    }
+
+    /// Retention was switched on or changed: the site sweeps soon, then on its own alarm.
+    pub async fn arm_retention(&self, site_id: &str) -> ApiResult<()> {
+        let arm = crate::site_hub::privacy::ArmRetention {
+            site_id: site_id.to_string(),
+        };
+        let _: (u16, Ack) = call_json(&self.stub, Method::Post, "/retention", Some(&arm)).await?;
+        Ok(())
+    }
 }

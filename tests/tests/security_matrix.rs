@@ -133,6 +133,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/push/devices/{id}", Session),
     ("GET", "/api/v1/digest", Session),
     ("PATCH", "/api/v1/digest", Session),
+    ("GET", "/api/v1/sites/{site}/privacy/export", SiteAdmin),
+    ("POST", "/api/v1/sites/{site}/privacy/erase", SiteAdmin),
+    ("GET", "/api/v1/sites/{site}/privacy/erasures", SiteAdmin),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.

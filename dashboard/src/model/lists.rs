@@ -91,6 +91,7 @@ impl SiteLists {
                 notices.push(Notice::ChatWaiting(conversation.clone()));
             }
             ServerFrame::Availability { available } => self.available = *available,
+            ServerFrame::ConversationErased { conversation_id } => self.remove(conversation_id),
             _ => {}
         }
         notices
@@ -122,6 +123,15 @@ impl SiteLists {
         };
         if let Some(list) = target {
             list.insert(0, conversation.clone());
+        }
+    }
+
+    /// An erased conversation leaves every list at once.
+    pub fn remove(&mut self, id: &str) {
+        self.live.remove(id);
+        self.unseen_monitor.remove(id);
+        for list in [&mut self.missed, &mut self.archived].into_iter().flatten() {
+            list.retain(|c| c.id != id);
         }
     }
 
@@ -398,5 +408,21 @@ mod tests {
             channel_matches(&platform, "DialogStudio") && !channel_matches(&widget, "DialogStudio")
         );
         assert!(!channel_matches(&platform, "Other"));
+    }
+
+    #[test]
+    fn an_erased_conversation_leaves_every_list() {
+        let mut lists = SiteLists::default();
+        lists.set_archived(vec![summary("a", Phase::Archived, 5)]);
+        lists.apply(&ServerFrame::ConversationUpdated {
+            conversation: summary("b", Phase::Live, 6),
+        });
+        for id in ["a", "b"] {
+            lists.apply(&ServerFrame::ConversationErased {
+                conversation_id: id.into(),
+            });
+        }
+        assert!(lists.archived.as_ref().is_some_and(Vec::is_empty));
+        assert!(lists.live.is_empty());
     }
 }

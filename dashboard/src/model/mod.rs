@@ -6,6 +6,7 @@ pub mod device;
 pub mod digest;
 pub mod lists;
 pub mod onboarding;
+pub mod privacy;
 pub mod route;
 pub mod settings_form;
 pub mod stats;

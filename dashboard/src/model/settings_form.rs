@@ -19,6 +19,8 @@ pub enum Kind {
     Count,
     /// A JSON array of strings, one per line in the form.
     Lines,
+    /// Milliseconds in JSON, days in the form (decimals allowed; 0 = off).
+    Days,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -196,6 +198,13 @@ pub const FIELDS: &[Field] = &[
         "Webhook signing secret",
         "Each webhook carries an HMAC-SHA256 signature made with it; empty: unsigned.",
     ),
+    field(
+        "Widget and security",
+        "retention_ms",
+        Kind::Days,
+        "Delete conversations after (days)",
+        "Conversations quiet for longer are erased for good (never a live chat). 0: kept.",
+    ),
 ];
 
 /// A knowledge-base entry as the form edits it: questions one per line.
@@ -256,6 +265,11 @@ impl SettingsForm {
                         format!("{s}")
                     }
                 }
+                (Kind::Days, Value::Number(n)) => {
+                    let days = n.as_f64().unwrap_or(0.0) / 86_400_000.0;
+                    let text = format!("{days:.6}");
+                    text.trim_end_matches('0').trim_end_matches('.').to_string()
+                }
                 (Kind::Lines, Value::Array(items)) => items
                     .iter()
                     .filter_map(Value::as_str)
@@ -313,6 +327,16 @@ impl SettingsForm {
                         return Err(bad("between 0 and 86400 seconds"));
                     }
                     Value::from((seconds * 1000.0).round() as i64)
+                }
+                Kind::Days => {
+                    let days: f64 = text
+                        .trim()
+                        .parse()
+                        .map_err(|_| bad("enter a number of days (0: off)"))?;
+                    if !(0.0..=3650.0).contains(&days) {
+                        return Err(bad("between 0 (off) and 3650 days"));
+                    }
+                    Value::from((days * 86_400_000.0).round() as i64)
                 }
                 Kind::Count => {
                     let count: u32 = text

@@ -14,6 +14,7 @@ mod kb;
 mod lists;
 mod login;
 mod notify;
+mod privacy;
 mod push;
 mod settings;
 mod shell;

@@ -9,6 +9,7 @@ use super::canned::CannedReplies;
 use super::ctx;
 use super::digest::DigestSettings;
 use super::kb::KnowledgeBase;
+use super::privacy::Privacy;
 use super::push::PushSettings;
 use crate::model::settings_form::{Field, Kind, SettingsForm, FIELDS, SECTIONS};
 use crate::net::api::{self, seg};
@@ -116,6 +117,7 @@ pub fn Settings(site: String) -> impl IntoView {
             <CannedReplies site=site.clone() admin=true />
             <Agents site=site.clone() />
             <ApiKeys site=site.clone() />
+            <Privacy site=site.clone() />
         </section>
     }
     .into_any()
@@ -150,7 +152,7 @@ fn field_view(form: RwSignal<Option<SettingsForm>>, field: &'static Field) -> im
         .into_any(),
         kind => {
             let (kind_attr, mode) = match kind {
-                Kind::Seconds => ("text", "decimal"),
+                Kind::Seconds | Kind::Days => ("text", "decimal"),
                 Kind::Count => ("text", "numeric"),
                 Kind::Secret => ("password", "text"),
                 _ => ("text", "text"),

@@ -102,7 +102,7 @@ fn export(base: String) {
     });
 }
 
-fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+pub(super) fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");

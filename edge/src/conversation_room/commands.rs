@@ -114,6 +114,13 @@ impl ConversationRoom {
             VisitorCommand::Rate { score, comment } => {
                 self.transact(|c, now| c.rate(score, &comment, now)).await
             }
+            VisitorCommand::Erase => {
+                // The socket is closed by the erase; an error reaches it only if it failed first.
+                if let Err(error) = self.visitor_erase().await {
+                    send(ws, &error_frame(error));
+                }
+                return;
+            }
         };
         match result {
             Ok(effects) => self.after(effects).await,

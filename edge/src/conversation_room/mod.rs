@@ -6,6 +6,7 @@
 
 mod commands;
 mod effects;
+pub mod erase;
 mod llm;
 mod operator;
 mod outbox;
@@ -227,6 +228,8 @@ impl ConversationRoom {
                 json_response(&frame, status)
             }
             (Method::Post, "/agent/ticket-answer") => self.ticket_answer(req).await,
+            (Method::Post, "/erase") => self.erase_route(&req).await,
+            (Method::Get, "/export") => self.export_route(&req),
             (Method::Post, "/operator/init") => self.operator_init(req).await,
             (Method::Post, "/operator/message") => self.operator_message(req).await,
             (Method::Post, "/operator/close") => self.operator_close(req).await,
@@ -254,7 +257,7 @@ impl ConversationRoom {
 
     async fn init(&self, mut req: Request) -> ApiResult<Response> {
         let init: InitRequest = crate::util::json_body(&mut req).await?;
-        if self.store().load()?.is_some() {
+        if self.store().load()?.is_some() || self.erased()? {
             return Err(ApiError::new(
                 409,
                 ErrorCode::NotAllowed,

@@ -41,6 +41,11 @@ pub async fn write_settings(
         settings_update::update(&site.settings, &body, mode, &crate::util::llm_policy(env))
             .map_err(settings_error)?;
     db::save_settings(&db, site_id, &settings).await?;
+    if settings.retention_ms > 0 && settings.retention_ms != site.settings.retention_ms {
+        crate::site_client::SiteClient::new(env, site_id)?
+            .arm_retention(site_id)
+            .await?;
+    }
     json_response(&settings_update::redacted(&settings), 200)
 }
 

@@ -212,6 +212,16 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             toolbox::use_canned(req, env, site, id).await
         }
         // --- end toolbox routes -----------------------------------------------------------
+        // --- the visitor's data (issue 13) ------------------------------------------------
+        (Method::Get, ["api", "v1", "sites", site, "privacy", "export"]) => {
+            crate::privacy::routes::export(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "privacy", "erase"]) => {
+            crate::privacy::routes::erase(req, env, site).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "privacy", "erasures"]) => {
+            crate::privacy::routes::erasures(req, env, site).await
+        }
         _ => Err(ApiError::not_found("route")),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod access;
 mod apply;
+pub mod privacy;
 pub mod queue;
 mod store;
 
@@ -71,6 +72,15 @@ impl DurableObject for SiteHub {
 
     async fn fetch(&self, req: Request) -> Result<Response> {
         crate::error::respond(self.route(req).await)
+    }
+
+    /// The retention sweep (site_hub/privacy.rs); a failed one is retried by the platform.
+    async fn alarm(&self) -> Result<Response> {
+        if let Err(error) = self.sweep().await {
+            worker::console_error!("retention sweep failed: {}", error.message);
+            return Err(worker::Error::RustError(error.message));
+        }
+        Response::ok("")
     }
 
     async fn websocket_message(
@@ -191,6 +201,20 @@ impl SiteHub {
             (Method::Post, "/watch") => {
                 let watch: access::Watch = json_body(&mut req).await?;
                 self.watch(&watch)?;
+                json_response(&Ack { ok: true }, 200)
+            }
+            (Method::Post, "/erased") => {
+                let erased: privacy::Erased = json_body(&mut req).await?;
+                let rows = self.erased(&erased)?;
+                json_response(&privacy::ErasedAnswer { rows }, 200)
+            }
+            (Method::Post, "/find-by-email") => {
+                let find: privacy::FindByEmail = json_body(&mut req).await?;
+                json_response(&self.find_by_email(&find)?, 200)
+            }
+            (Method::Post, "/retention") => {
+                let arm: privacy::ArmRetention = json_body(&mut req).await?;
+                self.arm_retention(&arm).await?;
                 json_response(&Ack { ok: true }, 200)
             }
             (Method::Post, "/revoke") => {
