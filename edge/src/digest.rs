@@ -211,10 +211,8 @@ async fn advance(db: &D1Database, row: &DueRow, from: i64, to: i64) -> ApiResult
 
 /// Links go to `PUBLIC_URL` when the deploy sets it, else where the agent turned it on.
 fn public_origin(env: &Env, stored: &str) -> String {
-    match env.var("PUBLIC_URL").map(|v| v.to_string()) {
-        Ok(url) if !url.is_empty() => url.trim_end_matches('/').to_string(),
-        _ => stored.trim_end_matches('/').to_string(),
-    }
+    crate::onboarding::configured_origin(env)
+        .unwrap_or_else(|| stored.trim_end_matches('/').to_string())
 }
 
 /// The site's missed chats with activity and its tickets left in `(after, until]`. A missed

@@ -58,11 +58,14 @@ pub async fn require_signup(env: &Env, db: &D1Database) -> ApiResult<SignupMode>
 
 /// The edge's own origin, for links in emails (`PUBLIC_URL` when set, else the request's).
 pub fn public_origin(req: &Request, env: &Env) -> ApiResult<String> {
-    if let Ok(url) = env.var("PUBLIC_URL") {
-        let url = url.to_string();
-        if !url.is_empty() {
-            return Ok(url.trim_end_matches('/').to_string());
-        }
+    match configured_origin(env) {
+        Some(origin) => Ok(origin),
+        None => Ok(req.url()?.origin().ascii_serialization()),
     }
-    Ok(req.url()?.origin().ascii_serialization())
+}
+
+/// `PUBLIC_URL` without its trailing slash, when the deploy sets it.
+pub fn configured_origin(env: &Env) -> Option<String> {
+    let url = env.var("PUBLIC_URL").ok()?.to_string();
+    (!url.is_empty()).then(|| url.trim_end_matches('/').to_string())
 }
