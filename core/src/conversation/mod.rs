@@ -237,6 +237,10 @@ pub struct Conversation {
     /// chooses it.
     #[serde(default)]
     pub offered: Vec<String>,
+    /// The statistics count this conversation: its first visitor message wrote its facts, so
+    /// conversations the bot handled alone are counted too.
+    #[serde(default)]
+    pub counted: bool,
     /// A rating was asked for (once per conversation).
     #[serde(default)]
     pub rating_asked: bool,
@@ -308,6 +312,7 @@ impl Conversation {
             outbox: Outbox::default(),
             list_synced_at: now,
             offered: Vec::new(),
+            counted: false,
             rating_asked: false,
             rating_open: false,
             transcripts_sent: 0,

@@ -52,6 +52,7 @@ impl Conversation {
             },
         );
         self.push_to_holder(&mut effects, now);
+        self.count(&mut effects, now);
         if !self.phase.bot_answers() || self.handoff_pending {
             return Ok(effects);
         }
@@ -151,9 +152,21 @@ impl Conversation {
         Ok(effects)
     }
 
+    /// Writes the conversation's statistics facts the first time the visitor does something (a
+    /// message, a request for a person, a ticket), so every conversation counts, not only those
+    /// that reached a person. Later writes come with phase changes and the rating.
+    fn count(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        if !self.counted {
+            self.counted = true;
+            let seq = self.last_seq;
+            self.deliver(effects, Delivery::Facts { seq }, now);
+        }
+    }
+
     /// Starts a handoff: a blocked visitor gets the block message, a site without live chat its
     /// contact details, anyone else a check for available agents.
     fn handoff(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        self.count(effects, now);
         if let Some(block) = &self.blocked {
             let text = block.message.clone();
             self.emit(
@@ -292,6 +305,7 @@ impl Conversation {
         let email = validate::email(email)?;
         let message = validate::message_text(message, self.settings.max_message_bytes)?;
         let mut effects = Vec::new();
+        self.count(&mut effects, now);
         self.visitor.name = Some(name.clone());
         self.visitor.email = Some(email.clone());
         if matches!(self.phase, Phase::Waiting | Phase::Contact) {

@@ -3,7 +3,7 @@
 
 use baton_core::privacy::{ErasedKind, Eraser, ErasureCause, ErasureRecord, Lookup};
 
-use super::stats::format_date;
+use super::calendar::format_date;
 use super::transcript::clock;
 
 /// The query string of an export and the body of an erase for what the admin typed, or the

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::calendar::{day_label, format_date, local_day, local_hour, Zone};
+
 /// What happened in one conversation, as the edge derived it from its events.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Facts {
@@ -41,9 +43,23 @@ pub struct StatsAnswer {
 pub struct Day {
     /// "21 Nov"
     pub label: String,
+    /// The local date, for the CSV export.
+    pub date: String,
     pub chats: u32,
     pub handoffs: u32,
     pub queued: u32,
+    pub missed: u32,
+    pub bot_resolved: u32,
+    pub rated: u32,
+    pub rating_sum: u32,
+    pub median_accept_ms: Option<i64>,
+}
+
+/// One hour of the day (local time), over the whole period: when chats came into the queue.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hour {
+    pub queued: u32,
+    pub accepted: u32,
     pub missed: u32,
     pub median_accept_ms: Option<i64>,
 }
@@ -55,10 +71,17 @@ pub struct Report {
     pub handoffs: u32,
     pub queued: u32,
     pub missed: u32,
+    /// Conversations the bot handled without a person that the visitor did not rate badly.
+    pub bot_resolved: u32,
     pub median_accept_ms: Option<i64>,
     /// How many conversations were rated 1, 2, … 5.
     pub ratings: [u32; 5],
+    /// Index 0 is midnight to 1 am, in the agent's time zone.
+    pub hours: [Hour; 24],
 }
+
+/// A rating this low (of 5) means the visitor was not helped.
+const BAD_RATING: u8 = 2;
 
 impl Report {
     /// The average rating, when any was given.
@@ -67,87 +90,6 @@ impl Report {
         let sum: u32 = (1..=5).zip(self.ratings).map(|(score, n)| score * n).sum();
         (count > 0).then(|| f64::from(sum) / f64::from(count))
     }
-}
-
-const DAY_MS: i64 = 86_400_000;
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
-}
-
-/// "2026-11-21" → local day number; `None` for anything else.
-pub fn parse_date(text: &str) -> Option<i64> {
-    let mut parts = text.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next()?.parse().ok()?;
-    let d: u32 = parts.next()?.parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
-}
-
-pub fn format_date(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// A time zone as the statistics need it: its offset from UTC at an instant, in minutes with
-/// JavaScript's `getTimezoneOffset` sign (UTC+1 is -60). The offset is asked for each instant,
-/// so days across a daylight-saving change are counted right.
-pub trait Zone {
-    fn offset_at(&self, at: i64) -> i64;
-}
-
-/// One fixed offset, in the same minutes (UTC is 0).
-impl Zone for i64 {
-    fn offset_at(&self, _at: i64) -> i64 {
-        *self
-    }
-}
-
-/// The local day of an instant.
-pub fn local_day(at: i64, zone: impl Zone) -> i64 {
-    (at - zone.offset_at(at) * 60_000).div_euclid(DAY_MS)
-}
-
-/// The instant a local day starts: its midnight, with the offset in force at that midnight.
-pub fn day_start(day: i64, zone: impl Zone) -> i64 {
-    let naive = day * DAY_MS;
-    let guess = naive + zone.offset_at(naive) * 60_000;
-    naive + zone.offset_at(guess) * 60_000
-}
-
-fn label(day: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (_, m, d) = civil_from_days(day);
-    format!("{d} {}", MONTHS[(m as usize).saturating_sub(1) % 12])
 }
 
 fn median(mut values: Vec<i64>) -> Option<i64> {
@@ -174,11 +116,14 @@ impl Report {
         let span = (last - first + 1).clamp(0, 366) as usize;
         let mut days: Vec<Day> = (0..span)
             .map(|i| Day {
-                label: label(first + i as i64),
+                label: day_label(first + i as i64),
+                date: format_date(first + i as i64),
                 ..Day::default()
             })
             .collect();
         let mut waits: Vec<Vec<i64>> = vec![Vec::new(); span];
+        let mut hour_waits: Vec<Vec<i64>> = vec![Vec::new(); 24];
+        let mut hours: [Hour; 24] = Default::default();
         let mut ratings = [0u32; 5];
         for fact in facts {
             let day = local_day(fact.started_at, zone) - first;
@@ -186,30 +131,82 @@ impl Report {
                 continue;
             };
             let bucket = &mut days[slot];
+            let rating = fact.rating.filter(|s| (1..=5).contains(s));
             bucket.chats += 1;
             bucket.handoffs += u32::from(fact.handoff_at.is_some());
             bucket.queued += u32::from(fact.queued_at.is_some());
             bucket.missed += u32::from(fact.missed);
-            if let Some(score) = fact.rating.filter(|s| (1..=5).contains(s)) {
+            bucket.bot_resolved +=
+                u32::from(fact.handoff_at.is_none() && rating.is_none_or(|s| s > BAD_RATING));
+            if let Some(score) = rating {
                 ratings[usize::from(score) - 1] += 1;
+                bucket.rated += 1;
+                bucket.rating_sum += u32::from(score);
             }
-            if let (Some(queued), Some(accepted)) = (fact.queued_at, fact.accepted_at) {
-                waits[slot].push((accepted - queued).max(0));
+            let wait = fact
+                .queued_at
+                .zip(fact.accepted_at)
+                .map(|(queued, accepted)| (accepted - queued).max(0));
+            if let Some(wait) = wait {
+                waits[slot].push(wait);
+            }
+            if let Some(queued) = fact.queued_at {
+                let hour = &mut hours[local_hour(queued, zone)];
+                hour.queued += 1;
+                hour.accepted += u32::from(wait.is_some());
+                hour.missed += u32::from(fact.missed);
+                if let Some(wait) = wait {
+                    hour_waits[local_hour(queued, zone)].push(wait);
+                }
             }
         }
         let all_waits: Vec<i64> = waits.iter().flatten().copied().collect();
         for (day, waits) in days.iter_mut().zip(waits) {
             day.median_accept_ms = median(waits);
         }
+        for (hour, waits) in hours.iter_mut().zip(hour_waits) {
+            hour.median_accept_ms = median(waits);
+        }
         Self {
             chats: days.iter().map(|d| d.chats).sum(),
             handoffs: days.iter().map(|d| d.handoffs).sum(),
             queued: days.iter().map(|d| d.queued).sum(),
             missed: days.iter().map(|d| d.missed).sum(),
+            bot_resolved: days.iter().map(|d| d.bot_resolved).sum(),
             median_accept_ms: median(all_waits),
             ratings,
+            hours,
             days,
         }
+    }
+
+    /// The period as CSV, one row per day (RFC 4180; every field is a number or a date, so
+    /// nothing needs quoting and no cell can start a spreadsheet formula).
+    pub fn csv(&self) -> String {
+        let mut out = String::from(
+            "date,conversations,handoffs,resolved_by_bot,queued,missed,median_seconds_to_accept,rated,average_rating\r\n",
+        );
+        for day in &self.days {
+            let wait = day
+                .median_accept_ms
+                .map_or(String::new(), |ms| format!("{:.1}", ms as f64 / 1000.0));
+            let average = if day.rated > 0 {
+                format!("{:.2}", f64::from(day.rating_sum) / f64::from(day.rated))
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{wait},{},{average}\r\n",
+                day.date,
+                day.chats,
+                day.handoffs,
+                day.bot_resolved,
+                day.queued,
+                day.missed,
+                day.rated
+            ));
+        }
+        out
     }
 }
 
@@ -239,6 +236,21 @@ pub fn duration(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::calendar::tests::Oslo;
+    use crate::model::calendar::{day_start, days_from_civil, DAY_MS};
+
+    #[test]
+    fn a_period_across_daylight_saving_counts_each_chat_on_its_own_date() {
+        let before = days_from_civil(2026, 3, 28);
+        let after = days_from_civil(2026, 3, 30);
+        // 00:30 local (summer time) on the 30th is 22:30 UTC on the 29th.
+        let half_past_midnight = after * DAY_MS - 2 * 3_600_000 + 30 * 60_000;
+        let report = Report::build(&[fact("x", half_past_midnight)], before, after, Oslo);
+        assert_eq!(
+            report.days.iter().map(|d| d.chats).collect::<Vec<_>>(),
+            [0, 0, 1]
+        );
+    }
 
     fn fact(id: &str, started: i64) -> Facts {
         Facts {
@@ -250,22 +262,6 @@ mod tests {
             missed: false,
             rating: None,
         }
-    }
-
-    #[test]
-    fn civil_dates_round_trip() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(
-            civil_from_days(days_from_civil(2026, 11, 21)),
-            (2026, 11, 21)
-        );
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
-        assert_eq!(
-            parse_date("2026-11-21").map(format_date).as_deref(),
-            Some("2026-11-21")
-        );
-        assert_eq!(parse_date("21.11.2026"), None);
-        assert_eq!(label(days_from_civil(2026, 11, 21)), "21 Nov");
     }
 
     #[test]
@@ -320,46 +316,70 @@ mod tests {
     }
 
     #[test]
-    fn days_follow_the_agents_time_zone() {
-        // 23:30 UTC on day 0 is already day 1 in UTC+1 (offset -60).
-        let at = DAY_MS - 30 * 60_000;
-        assert_eq!(local_day(at, 0), 0);
-        assert_eq!(local_day(at, -60), 1);
-        assert_eq!(day_start(1, -60), DAY_MS - 3_600_000);
-    }
-
-    /// Central European time in 2026: UTC+1, and UTC+2 from 29 March 01:00 UTC.
-    #[derive(Clone, Copy)]
-    struct Oslo;
-
-    impl Zone for Oslo {
-        fn offset_at(&self, at: i64) -> i64 {
-            let switch = days_from_civil(2026, 3, 29) * DAY_MS + 3_600_000;
-            if at < switch {
-                -60
-            } else {
-                -120
-            }
-        }
+    fn the_bot_resolves_what_never_reached_a_person_and_was_not_rated_badly() {
+        let day = days_from_civil(2026, 11, 20);
+        let t = day_start(day, 0);
+        let mut handed = fact("a", t + 1_000);
+        handed.handoff_at = Some(t + 2_000);
+        let happy = Facts {
+            rating: Some(5),
+            ..fact("b", t + 3_000)
+        };
+        let unhappy = Facts {
+            rating: Some(2),
+            ..fact("c", t + 4_000)
+        };
+        let report = Report::build(&[handed, happy, unhappy, fact("d", t + 5_000)], day, day, 0);
+        assert_eq!(
+            (report.chats, report.handoffs, report.bot_resolved),
+            (4, 1, 2)
+        );
+        assert_eq!(percent(report.bot_resolved, report.chats), Some(50));
     }
 
     #[test]
-    fn days_are_counted_in_the_offset_of_their_own_date_across_daylight_saving() {
-        let before = days_from_civil(2026, 3, 28);
-        let after = days_from_civil(2026, 3, 30);
-        // 23:30 local on 30 March (summer time) is 21:30 UTC; with the winter offset taken for
-        // the whole period it would land on the 30th at 22:30, still right; but 00:30 local on
-        // the 30th is 22:30 UTC on the 29th, which one offset (winter) puts on the 29th.
-        let half_past_midnight = after * DAY_MS - 2 * 3_600_000 + 30 * 60_000;
-        assert_eq!(local_day(half_past_midnight, Oslo), after);
-        assert_eq!(local_day(half_past_midnight, -60), after - 1, "the old bug");
-        // Each day starts at its own local midnight.
-        assert_eq!(day_start(before, Oslo), before * DAY_MS - 3_600_000);
-        assert_eq!(day_start(after, Oslo), after * DAY_MS - 2 * 3_600_000);
-        let report = Report::build(&[fact("x", half_past_midnight)], before, after, Oslo);
+    fn waits_and_misses_are_counted_by_the_local_hour_they_were_queued() {
+        let day = days_from_civil(2026, 11, 20);
+        let t = day_start(day, -60); // midnight in UTC+1
+        let queued_at = |id: &str, hour: i64, wait: Option<i64>, missed: bool| Facts {
+            handoff_at: Some(t + hour * 3_600_000),
+            queued_at: Some(t + hour * 3_600_000),
+            accepted_at: wait.map(|w| t + hour * 3_600_000 + w),
+            missed,
+            ..fact(id, t + hour * 3_600_000)
+        };
+        let facts = [
+            queued_at("a", 9, Some(10_000), false),
+            queued_at("b", 9, Some(30_000), false),
+            queued_at("c", 9, None, true),
+            queued_at("d", 23, None, true),
+        ];
+        let report = Report::build(&facts, day, day, -60);
+        assert_eq!(report.hours[9].queued, 3);
+        assert_eq!(report.hours[9].accepted, 2);
+        assert_eq!(report.hours[9].missed, 1);
+        assert_eq!(report.hours[9].median_accept_ms, Some(20_000));
+        assert_eq!((report.hours[23].queued, report.hours[23].missed), (1, 1));
+        assert_eq!(report.hours[8], Hour::default());
+        assert_eq!(local_hour(t, -60), 0, "local midnight is hour 0");
+        assert_eq!(local_hour(t, 0), 23, "and 23:00 in UTC");
+    }
+
+    #[test]
+    fn the_csv_has_one_row_per_day_with_every_figure() {
+        let day = days_from_civil(2026, 11, 20);
+        let t = day_start(day, 0);
+        let mut accepted = fact("a", t + 1_000);
+        accepted.handoff_at = Some(t + 1_000);
+        accepted.queued_at = Some(t + 1_000);
+        accepted.accepted_at = Some(t + 13_500);
+        accepted.rating = Some(4);
+        let report = Report::build(&[accepted, fact("b", t + 2_000)], day, day + 1, 0);
         assert_eq!(
-            report.days.iter().map(|d| d.chats).collect::<Vec<_>>(),
-            [0, 0, 1]
+            report.csv(),
+            "date,conversations,handoffs,resolved_by_bot,queued,missed,median_seconds_to_accept,rated,average_rating\r\n\
+             2026-11-20,2,1,1,1,0,12.5,1,4.00\r\n\
+             2026-11-21,0,0,0,0,0,,0,\r\n"
         );
     }
 

@@ -73,7 +73,7 @@ pub fn tz_offset() -> i64 {
 #[derive(Clone, Copy)]
 pub struct BrowserZone;
 
-impl crate::model::stats::Zone for BrowserZone {
+impl crate::model::calendar::Zone for BrowserZone {
     fn offset_at(&self, at: i64) -> i64 {
         js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64)).get_timezone_offset() as i64
     }

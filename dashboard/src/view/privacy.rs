@@ -51,9 +51,11 @@ pub fn Privacy(site: String) -> impl IntoView {
                 match api::get::<serde_json::Value>(&path).await {
                     Ok(data) => {
                         let json = serde_json::to_string_pretty(&data).unwrap_or_default();
-                        if let Err(error) =
-                            super::visitor_panel::download("visitor-export.json", &json)
-                        {
+                        if let Err(error) = super::visitor_panel::download(
+                            "visitor-export.json",
+                            "application/json",
+                            &json,
+                        ) {
                             web_sys::console::error_1(&error);
                         }
                         ctx.status.set("Export downloaded.".into());

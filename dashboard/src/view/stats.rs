@@ -1,12 +1,12 @@
-//! Statistics for a chosen period: chats per day, handoff rate, median time to accept and missed
-//! rate, drawn as plain SVG (no chart library: every byte of the bundle counts).
+//! Statistics for a chosen period: chats per day, handoff rate, the bot's resolution rate, median
+//! time to accept and missed rate, waits and misses by hour of day (for staffing), drawn as plain
+//! SVG (no chart library: every byte of the bundle counts), and the days as a CSV download.
 
 use leptos::prelude::*;
 
 use super::{ctx, now_ms, BrowserZone};
-use crate::model::stats::{
-    day_start, duration, format_date, local_day, nice_max, parse_date, percent, Report, StatsAnswer,
-};
+use crate::model::calendar::{day_start, format_date, local_day, parse_date};
+use crate::model::stats::{duration, nice_max, percent, Report, StatsAnswer};
 use crate::net::api::{self, seg};
 
 const WIDTH: f64 = 640.0;
@@ -108,6 +108,10 @@ fn figures(report: Report, includes_bot_only: bool, pending: u32) -> impl IntoVi
         ("Conversations", report.chats.to_string()),
         ("Handoff rate", rate(percent(report.handoffs, report.chats))),
         (
+            "Resolved by the bot",
+            rate(percent(report.bot_resolved, report.chats)),
+        ),
+        (
             "Median time to accept",
             report.median_accept_ms.map_or("—".into(), duration),
         ),
@@ -148,12 +152,33 @@ fn figures(report: Report, includes_bot_only: bool, pending: u32) -> impl IntoVi
         .iter()
         .map(|d| percent(d.missed, d.queued).map(f64::from))
         .collect();
+    let hours: Vec<String> = (0..24).map(|h| h.to_string()).collect();
+    let hour_waits: Vec<f64> = report
+        .hours
+        .iter()
+        .map(|h| h.median_accept_ms.unwrap_or(0) as f64 / 1000.0)
+        .collect();
+    let hour_missed: Vec<f64> = report.hours.iter().map(|h| f64::from(h.missed)).collect();
+    let hour_accepted: Vec<f64> = report.hours.iter().map(|h| f64::from(h.accepted)).collect();
+    let csv_name = match (report.days.first(), report.days.last()) {
+        (Some(first), Some(last)) => format!("statistics-{}-to-{}.csv", first.date, last.date),
+        _ => "statistics.csv".into(),
+    };
+    let csv = StoredValue::new((csv_name, report.csv()));
+    let save_csv = move |_| {
+        csv.with_value(|(name, text)| {
+            if let Err(error) = super::visitor_panel::download(name, "text/csv", text) {
+                web_sys::console::error_1(&error);
+            }
+        });
+    };
     view! {
+        <button type="button" class="csv" on:click=save_csv>"Download CSV"</button>
         <Show when=move || { pending > 0 }>
             <p class="note" role="status">{format!("{pending} conversations are still being counted.")}</p>
         </Show>
         <Show when=move || !includes_bot_only>
-            <p class="note">"Counts only conversations that reached a person; bot-only conversations are not indexed by this edge yet."</p>
+            <p class="note">"No conversation the bot handled alone is counted yet: the rates cover conversations that reached a person."</p>
         </Show>
         <ul class="tiles">
             {tiles.into_iter().map(|(k, v)| view! { <li><span class="tile-value">{v}</span><span class="tile-label">{k}</span></li> }).collect_view()}
@@ -164,6 +189,10 @@ fn figures(report: Report, includes_bot_only: bool, pending: u32) -> impl IntoVi
         {bars("Median time to accept per day, in seconds", &labels, &[("seconds", "s-wait", &waits)])}
         <h2>"Handoff and missed rate (%)"</h2>
         {lines("Handoff rate and missed rate per day, in percent", &labels, &[("handoff rate", "s-human", &handoff), ("missed rate", "s-missed", &missed)])}
+        <h2>"Median time to accept by hour of day (seconds)"</h2>
+        {bars("Median time to accept by the hour a chat was queued, in seconds", &hours, &[("seconds", "s-wait", &hour_waits)])}
+        <h2>"Queued chats by hour of day"</h2>
+        {bars("Queued chats by hour of day: accepted and missed", &hours, &[("accepted", "s-human", &hour_accepted), ("missed", "s-missed", &hour_missed)])}
     }
 }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::{ctx, tz_offset};
-use crate::model::stats::{format_date, local_day};
+use crate::model::calendar::{format_date, local_day};
 use crate::model::transcript::clock;
 use crate::net::api::{self, seg};
 

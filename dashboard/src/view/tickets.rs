@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::ticket_thread::TicketThread;
 use super::{ctx, tz_offset};
+use crate::model::calendar::{format_date, local_day};
 use crate::model::route::{Route, Tab};
-use crate::model::stats::{format_date, local_day};
 use crate::model::transcript::clock;
 use crate::model::wire::Ticket;
 use crate::net::api::{self, seg};

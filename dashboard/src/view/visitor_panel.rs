@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{ctx, tz_offset};
+use crate::model::calendar::{format_date, local_day};
 use crate::model::chat::ChatModel;
 use crate::model::device;
-use crate::model::stats::{format_date, local_day};
 use crate::model::transcript::clock;
 use crate::net::api;
 
@@ -96,16 +96,21 @@ fn export(base: String) {
             .unwrap_or("conversation")
             .to_string();
         let json = serde_json::to_string_pretty(&data).unwrap_or_default();
-        if let Err(error) = download(&format!("conversation-{id}.json"), &json) {
+        if let Err(error) = download(
+            &format!("conversation-{id}.json"),
+            "application/json",
+            &json,
+        ) {
             web_sys::console::error_1(&error);
         }
     });
 }
 
-pub(super) fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+/// Saves `text` as a file named `name` (through a blob URL: nothing leaves the browser).
+pub(super) fn download(name: &str, mime: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();

@@ -1,0 +1,69 @@
+//! Statistics count every conversation: the first visitor message writes the facts of a
+//! conversation the bot may handle alone, once; reaching a person writes them again.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod sim;
+
+use baton_core::{AgentAction, Delivery};
+use sim::{fast_settings, Sim};
+
+fn facts_delivered(sim: &Sim) -> usize {
+    sim.delivered
+        .iter()
+        .filter(|d| matches!(d, Delivery::Facts { .. }))
+        .count()
+}
+
+#[test]
+fn a_bot_only_conversation_is_counted_once_from_its_first_message() {
+    let mut sim = Sim::new(fast_settings());
+    assert_eq!(
+        facts_delivered(&sim),
+        0,
+        "an opened widget is not a conversation"
+    );
+    sim.say("do you rent kayaks?").unwrap();
+    assert_eq!(facts_delivered(&sim), 1);
+    sim.say("thanks").unwrap();
+    sim.say("how much is it?").unwrap();
+    assert_eq!(facts_delivered(&sim), 1, "later messages add no writes");
+    assert!(sim.conversation.counted);
+}
+
+#[test]
+fn a_conversation_that_reaches_a_person_is_counted_again_with_its_handoff() {
+    let mut sim = Sim::new(fast_settings());
+    sim.enter_waiting();
+    let before = facts_delivered(&sim);
+    assert!(before >= 1, "its first message counted it");
+    sim.claim("a", AgentAction::Accept).unwrap();
+    assert_eq!(
+        facts_delivered(&sim),
+        before + 1,
+        "going live refreshes them"
+    );
+}
+
+#[test]
+fn a_resent_first_message_is_not_counted_twice() {
+    let mut sim = Sim::new(fast_settings());
+    let kb = sim::kb();
+    let bot = baton_core::bot::FaqBot::new(&kb);
+    for _ in 0..2 {
+        let effects = sim
+            .conversation
+            .visitor_message("hello", Some("client-1".into()), &bot, sim.now)
+            .unwrap();
+        sim.absorb(effects);
+    }
+    assert_eq!(facts_delivered(&sim), 1);
+}
+
+#[test]
+fn pressing_talk_to_a_person_counts_it_without_a_message() {
+    let mut sim = Sim::new(fast_settings());
+    let effects = sim.conversation.request_human(sim.now).unwrap();
+    sim.absorb(effects);
+    assert_eq!(facts_delivered(&sim), 1);
+}
