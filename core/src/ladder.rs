@@ -22,6 +22,8 @@ pub enum TimerKind {
     HandoffRetry,
     /// Messages arrived since the site's list row was last refreshed (debounced).
     ListSync,
+    /// A bot conversation went quiet after the bot's answer: it has ended, ask for a rating.
+    BotRating,
 }
 
 impl TimerKind {

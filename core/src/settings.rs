@@ -66,6 +66,13 @@ pub struct SiteSettings {
     pub visitor_messages_per_window: u32,
     /// How the widget asks for a rating after a chat with a person.
     pub rating: RatingScale,
+    /// A bot conversation quiet this long after the bot's last answer has ended, and the widget
+    /// asks for a rating on the same scale (what the bot's resolution rate reads). 0: only
+    /// chats with a person are rated.
+    pub rating_bot_after_ms: Millis,
+    /// When an agent leaves & archives, email the visitor the transcript (to the email they
+    /// gave) without their asking.
+    pub transcript_after_chat: bool,
     /// Conversations quiet for longer than this are erased (core::privacy); 0: kept.
     pub retention_ms: Millis,
     /// How often an agent who turned the email digest on gets one (missed chats, tickets).
@@ -111,6 +118,8 @@ impl Default for SiteSettings {
             llm: None,
             visitor_messages_per_window: 20,
             rating: RatingScale::default(),
+            rating_bot_after_ms: 0,
+            transcript_after_chat: false,
             operator_history: 20,
             retention_ms: 0,
             digest_every_ms: 24 * 3_600_000,

@@ -258,6 +258,12 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
             "must be between 0 (off) and 3650 days (in ms)",
         ));
     }
+    if !(0..=DAY_MS).contains(&settings.rating_bot_after_ms) {
+        return Err(invalid(
+            "rating_bot_after_ms",
+            "must be between 0 (off) and 24 h (in ms)",
+        ));
+    }
     if !(1_000..=7 * DAY_MS).contains(&settings.digest_every_ms) {
         return Err(invalid(
             "digest_every_ms",

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::conversation::{ConversationSummary, Phase};
+use crate::conversation::{ConversationSummary, Phase, BAD_RATING};
 use crate::event::{Event, EventKind};
 use crate::Millis;
 
@@ -20,6 +20,27 @@ pub struct Facts {
     /// The visitor's rating after the chat (1–5; thumbs 1 or 5), if they gave one.
     #[serde(default)]
     pub rating: Option<u8>,
+}
+
+impl Facts {
+    /// The bot handled it without a person, and the visitor did not rate it badly.
+    pub fn resolved_by_bot(&self) -> bool {
+        self.handoff_at.is_none() && self.rating.is_none_or(|score| score > BAD_RATING)
+    }
+}
+
+/// `GET /api/v1/sites/{site}/stats?from=&to=`: one fact row per conversation started in the
+/// period; the dashboard counts them into the agent's own days and hours.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatsAnswer {
+    pub facts: Vec<Facts>,
+    /// Conversations whose facts are not computed yet: ask again.
+    #[serde(default)]
+    pub pending: u32,
+    /// Whether any conversation the bot handled alone is counted (sites from before every
+    /// conversation was counted have none).
+    #[serde(default)]
+    pub includes_bot_only: bool,
 }
 
 /// What happened in a conversation: when it first went to a person (asked, queued, or taken
@@ -141,6 +162,24 @@ mod tests {
             facts_from(&summary(Phase::Archived), &events).rating,
             Some(4)
         );
+    }
+
+    #[test]
+    fn the_bot_resolved_what_reached_no_person_unless_rated_badly() {
+        let bot_only = facts_from(&summary(Phase::Bot), &[]);
+        assert!(bot_only.resolved_by_bot());
+        for (score, resolved) in [(1, false), (2, false), (3, true), (5, true)] {
+            let rated = Facts {
+                rating: Some(score),
+                ..bot_only.clone()
+            };
+            assert_eq!(rated.resolved_by_bot(), resolved, "rated {score}");
+        }
+        let handed = facts_from(
+            &summary(Phase::Bot),
+            &[at(250, EventKind::ContactRequested)],
+        );
+        assert!(!handed.resolved_by_bot());
     }
 
     #[test]

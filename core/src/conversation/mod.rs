@@ -396,6 +396,7 @@ impl Conversation {
             match step {
                 TimerKind::HandoffRetry => self.retry_handoff(&mut effects, now),
                 TimerKind::ListSync => self.sync_list(&mut effects, now),
+                TimerKind::BotRating => self.bot_conversation_ended(&mut effects, now),
                 // A ladder step of a chat that no longer waits is stale.
                 _ if self.phase != Phase::Waiting => {}
                 TimerKind::WaitNotice => self.emit(&mut effects, now, EventKind::WaitNotice),

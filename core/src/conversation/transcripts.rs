@@ -1,5 +1,6 @@
-//! "Email me this conversation": the visitor asks, the transcript of what they saw goes to the
-//! email they gave, through the outbox (built by [`crate::transcript`]).
+//! "Email me this conversation": the visitor asks (or, if the site wants, every chat with a
+//! person ends with it), and the transcript of what they saw goes to the email they gave,
+//! through the outbox (built by [`crate::transcript`]).
 
 use super::{Conversation, Delivery, Effect};
 use crate::error::ConversationError;
@@ -10,6 +11,31 @@ use crate::Millis;
 pub const MAX_TRANSCRIPTS: u32 = 5;
 
 impl Conversation {
+    /// Leave & archive; on a site that emails transcripts after the chat
+    /// (`transcript_after_chat`), also the transcript of `history` (the events the visitor saw
+    /// so far) and of the archive's own lines, to the email the visitor gave. Without an email,
+    /// or with nothing new since a transcript they asked for, the chat is archived all the same.
+    pub fn leave_and_archive_with_transcript(
+        &mut self,
+        agent: &crate::AgentRef,
+        site_name: &str,
+        history: &[crate::event::Event],
+        now: Millis,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        let mut effects = self.leave_and_archive(agent, now)?;
+        if self.settings.transcript_after_chat {
+            let mut events = history.to_vec();
+            events.extend(effects.iter().filter_map(|effect| match effect {
+                Effect::Emit(event) => Some(event.clone()),
+                _ => None,
+            }));
+            if let Ok(more) = self.email_transcript(site_name, &events, now) {
+                effects.extend(more);
+            }
+        }
+        Ok(effects)
+    }
+
     /// "Email me this conversation": the transcript of `events` (as the visitor saw them) to the
     /// email the visitor gave, through the outbox. Refused without an email, past
     /// [`MAX_TRANSCRIPTS`], and when nothing was said since the last one.

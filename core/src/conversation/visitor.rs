@@ -102,6 +102,7 @@ impl Conversation {
                 suggestions: reply.suggestions,
             },
         );
+        self.arm_bot_rating(now);
         Ok(effects)
     }
 
@@ -167,6 +168,8 @@ impl Conversation {
     /// contact details, anyone else a check for available agents.
     fn handoff(&mut self, effects: &mut Vec<Effect>, now: Millis) {
         self.count(effects, now);
+        // Not a bot-only conversation any more: a person (or the ticket) takes it from here.
+        self.timers.disarm(TimerKind::BotRating);
         if let Some(block) = &self.blocked {
             let text = block.message.clone();
             self.emit(

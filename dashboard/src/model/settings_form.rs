@@ -158,6 +158,20 @@ pub const FIELDS: &[Field] = &[
     ),
     field(
         "Widget and security",
+        "rating_bot_after_ms",
+        Kind::Seconds,
+        "Rate bot conversations after a quiet (seconds)",
+        "A conversation with the bot alone, quiet this long after its answer, has ended: the widget asks for a rating. 0: off.",
+    ),
+    field(
+        "Widget and security",
+        "transcript_after_chat",
+        Kind::Flag,
+        "Email the transcript after each chat",
+        "When an agent leaves & archives, the visitor gets the conversation at the email they gave.",
+    ),
+    field(
+        "Widget and security",
         "visitor_messages_per_window",
         Kind::Count,
         "Visitor messages per 10 seconds",

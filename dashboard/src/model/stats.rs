@@ -2,42 +2,9 @@
 //! them into days of the agent's own time zone and draws them. Counting here keeps the edge's
 //! answer simple and lets days follow the agent's clock.
 
-use serde::{Deserialize, Serialize};
-
 use super::calendar::{day_label, format_date, local_day, local_hour, Zone};
 
-/// What happened in one conversation, as the edge derived it from its events.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct Facts {
-    pub id: String,
-    pub started_at: i64,
-    /// The visitor asked for a person, or an agent took control.
-    #[serde(default)]
-    pub handoff_at: Option<i64>,
-    /// It entered the queue (waiting for an agent).
-    #[serde(default)]
-    pub queued_at: Option<i64>,
-    /// The first agent accepted after it was queued.
-    #[serde(default)]
-    pub accepted_at: Option<i64>,
-    #[serde(default)]
-    pub missed: bool,
-    /// The visitor's rating after the chat, 1–5 (thumbs: 1 or 5).
-    #[serde(default)]
-    pub rating: Option<u8>,
-}
-
-/// `GET /api/v1/sites/{site}/stats?from=&to=`.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
-pub struct StatsAnswer {
-    pub facts: Vec<Facts>,
-    /// Conversations whose facts are not computed yet: ask again.
-    #[serde(default)]
-    pub pending: u32,
-    /// Whether conversations the bot handled alone are counted too (else every one is a handoff).
-    #[serde(default)]
-    pub includes_bot_only: bool,
-}
+pub use baton_core::stats::{Facts, StatsAnswer};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Day {
@@ -79,9 +46,6 @@ pub struct Report {
     /// Index 0 is midnight to 1 am, in the agent's time zone.
     pub hours: [Hour; 24],
 }
-
-/// A rating this low (of 5) means the visitor was not helped.
-const BAD_RATING: u8 = 2;
 
 impl Report {
     /// The average rating, when any was given.
@@ -136,8 +100,7 @@ impl Report {
             bucket.handoffs += u32::from(fact.handoff_at.is_some());
             bucket.queued += u32::from(fact.queued_at.is_some());
             bucket.missed += u32::from(fact.missed);
-            bucket.bot_resolved +=
-                u32::from(fact.handoff_at.is_none() && rating.is_none_or(|s| s > BAD_RATING));
+            bucket.bot_resolved += u32::from(fact.resolved_by_bot());
             if let Some(score) = rating {
                 ratings[usize::from(score) - 1] += 1;
                 bucket.rated += 1;

@@ -161,10 +161,7 @@ impl ConversationRoom {
             AgentCommand::Comment { text } => {
                 self.transact(|c, now| c.comment(agent, &text, now)).await
             }
-            AgentCommand::LeaveAndArchive => {
-                self.transact(|c, now| c.leave_and_archive(agent, now))
-                    .await
-            }
+            AgentCommand::LeaveAndArchive => self.leave_and_archive(agent).await,
             AgentCommand::ReturnToQueue => {
                 self.transact(|c, now| c.return_to_queue(agent, now)).await
             }

@@ -3,7 +3,7 @@
 //! site in the path first, and every query is scoped to that site, so an agent of site A can
 //! never read or change anything of site B.
 
-use baton_core::stats::{facts_from, Facts};
+use baton_core::stats::{facts_from, StatsAnswer};
 use baton_core::{validate, ConversationSummary, ErrorCode, Event};
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Response};
@@ -19,13 +19,6 @@ use crate::util::{json_body, json_response, now, query_param, random_hex};
 /// Conversations whose facts are derived per request: each costs one Durable Object call, and a
 /// request's subrequests are limited. The dashboard asks again while `pending > 0`.
 const FACTS_PER_REQUEST: u32 = 25;
-
-#[derive(Serialize)]
-struct StatsAnswer {
-    facts: Vec<Facts>,
-    pending: u32,
-    includes_bot_only: bool,
-}
 
 fn millis_param(req: &Request, name: &str) -> ApiResult<i64> {
     query_param(req, name)?

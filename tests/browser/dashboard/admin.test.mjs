@@ -3,6 +3,8 @@
 // non-admin may not do.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { launch, createSite, Visitor, assertAccessible, api, SOON } from './harness.mjs';
 import { AgentPage } from './agent_page.mjs';
 
@@ -86,19 +88,52 @@ test('statistics for a period, as SVG charts', async () => {
   const missed = await Visitor.start(site.id);
   await missed.queue('Hal', 'hal@example.com');
   await missed.waitEvent('missed');
+  // One the bot handles alone: it counts too (the handoff rate is not 100 %).
+  const botOnly = await Visitor.start(site.id);
+  botOnly.say('hello there');
+  await botOnly.waitEvent('bot_message');
+  // One that opens the widget and writes nothing is not a conversation.
+  const silent = await Visitor.start(site.id);
+  // Facts arrive through each conversation's outbox: wait until the edge has all three.
+  const counted = async () => {
+    const path = `/api/v1/sites/${site.id}/stats?from=${Date.now() - 86_400_000}&to=${Date.now() + 60_000}`;
+    const { body } = await api(site.agents[0].token, 'GET', path);
+    return body.pending === 0 ? body.facts.length : -1;
+  };
+  for (const deadline = Date.now() + SOON; (await counted()) !== 3;) {
+    assert.ok(Date.now() < deadline, `three conversations counted: ${await counted()}`);
+    await delay(100);
+  }
 
   await ann.tab('stats');
   const tile = (label) => ann.page.locator('.tiles li', { hasText: label }).locator('.tile-value');
-  await ann.page.locator('.tiles li', { hasText: 'Conversations' }).locator('.tile-value', { hasText: '2' }).waitFor({ timeout: SOON });
+  await ann.page.locator('.tiles li', { hasText: 'Conversations' }).locator('.tile-value', { hasText: '3' }).waitFor({ timeout: SOON });
+  assert.equal(await tile('Handoff rate').innerText(), '67 %');
+  assert.equal(await tile('Resolved by the bot').innerText(), '33 %');
   assert.equal(await tile('Missed rate').innerText(), '50 %');
   assert.match(await tile('Median time to accept').innerText(), /^\d+ s$/);
-  assert.equal(await ann.page.locator('svg[role="img"]').count(), 3);
+  // Per day: chats, time to accept, rates; by hour of day: time to accept, accepted and missed.
+  assert.equal(await ann.page.locator('svg[role="img"]').count(), 5);
   assert.ok(await ann.page.locator('svg rect.s-human').count() >= 1, 'today has a bar');
+  const byHour = ann.page.locator('svg[aria-label^="Queued chats by hour of day"]');
+  assert.equal(await byHour.locator('rect.s-missed').count(), 1, 'one missed chat, in one hour');
+  assert.equal(await byHour.locator('rect.s-human').count(), 1, 'one accepted chat');
+  const [download] = await Promise.all([
+    ann.page.waitForEvent('download', { timeout: SOON }),
+    ann.button('Download CSV').click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^statistics-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+  const rows = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
+  assert.equal(rows[0], 'date,conversations,handoffs,resolved_by_bot,queued,missed,median_seconds_to_accept,rated,average_rating');
+  assert.equal(rows.length, 8, 'a header and seven days');
+  assert.match(rows[7], /^\d{4}-\d{2}-\d{2},3,2,1,2,1,\d+\.\d,0,$/, 'today, with every figure');
   await assertAccessible(ann.page, 'Statistics');
   await ann.button('30 days').click();
   await ann.page.locator('svg[role="img"]').first().waitFor();
   assert.deepEqual(ann.errors, []);
   accepted.close();
   missed.close();
+  botOnly.close();
+  silent.close();
   await ann.close();
 });
