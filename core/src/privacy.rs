@@ -138,7 +138,7 @@ impl Export {
                 .iter()
                 .any(|c| c.id == row.conversation_id)
         });
-        rows.sort_by(|a, b| (a.at, a.key()).cmp(&(b.at, b.key())));
+        rows.sort_by_key(|row| (row.at, row.key()));
         rows.dedup_by(|a, b| a.key() == b.key());
         self.unanswered = rows;
         self

@@ -210,7 +210,7 @@ fn summarise(cluster: Vec<Bucket>) -> Group {
         }
     }
     // Stable: equally frequent wordings stay newest first.
-    wordings.sort_by(|a, b| b.2.cmp(&a.2));
+    wordings.sort_by_key(|w| std::cmp::Reverse(w.2));
     let mut conversations: Vec<String> = Vec::new();
     for row in &rows {
         if !conversations.contains(&row.conversation_id) {
@@ -354,5 +354,6 @@ pub fn resolve(
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 #[path = "unanswered_tests.rs"]
 mod tests;

@@ -125,7 +125,7 @@ pub fn Unanswered(site: String, form: RwSignal<Option<SettingsForm>>) -> impl In
                 .collect_view()
         };
         view! {
-            <li class="unanswered-group" aria-labelledby=title_id.clone()>
+            <li class="unanswered-group">
                 <h3 id=title_id.clone()>{group.title.clone()}</h3>
                 <p class="help">{model::asked(&group)}</p>
                 {has_wordings.then(|| view! {
