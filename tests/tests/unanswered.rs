@@ -236,8 +236,8 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let edge = Edge::shared();
     let site = edge.create_site(settings(), 2).await;
     let admin = &site.agents[0];
-    ask(&edge, &site, "can I bring my parrot").await;
-    group_asked(&edge, &site, "can I bring my parrot", 1).await;
+    ask(&edge, &site, "do you sell gift vouchers").await;
+    group_asked(&edge, &site, "do you sell gift vouchers", 1).await;
     let settings_path = format!("/api/v1/sites/{}/settings", site.id);
     let (_, before) = call(&edge, Method::GET, &settings_path, &admin.token, None).await;
     let groups_before = groups(&edge, &site).await;
@@ -245,16 +245,16 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let bad = [
         json!({}),
         json!({ "question": "" }),
-        json!({ "question": "can I bring my parrot" }),
+        json!({ "question": "do you sell gift vouchers" }),
         json!({ "question": "  ", "entry": 0 }),
-        json!({ "question": "can I bring my parrot", "entry": 2 }),
-        json!({ "question": "can I bring my parrot", "entry": -1 }),
-        json!({ "question": "can I bring my parrot", "entry": "zero" }),
-        json!({ "question": "can I bring my parrot", "entry": 0, "new_entry": true, "answer": "a" }),
-        json!({ "question": "can I bring my parrot", "new_entry": true }),
-        json!({ "question": "can I bring my parrot", "new_entry": true, "answer": " " }),
+        json!({ "question": "do you sell gift vouchers", "entry": 2 }),
+        json!({ "question": "do you sell gift vouchers", "entry": -1 }),
+        json!({ "question": "do you sell gift vouchers", "entry": "zero" }),
+        json!({ "question": "do you sell gift vouchers", "entry": 0, "new_entry": true, "answer": "a" }),
+        json!({ "question": "do you sell gift vouchers", "new_entry": true }),
+        json!({ "question": "do you sell gift vouchers", "new_entry": true, "answer": " " }),
         json!({ "question": long, "entry": 0 }),
-        json!({ "question": "can I bring my parrot", "entry": 0, "extra": 1 }),
+        json!({ "question": "do you sell gift vouchers", "entry": 0, "extra": 1 }),
         json!([1, 2]),
     ];
     for body in bad {
