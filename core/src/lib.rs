@@ -30,6 +30,7 @@ pub mod site;
 pub mod stats;
 pub mod toolbox;
 pub mod transcript;
+pub mod unanswered;
 pub mod validate;
 
 pub use bot::{Bot, BotReply};

@@ -33,6 +33,8 @@ pub enum DeliveryKind {
     /// platform): worth nothing after [`SIGNAL_LIFETIME_MS`], so retried only within it and
     /// never sent later, not even after a restart.
     Signal,
+    /// A visitor's question the bot could not answer, into D1 for the site's admins.
+    Unanswered,
 }
 
 /// First retry after this long; doubled per failure.
@@ -59,6 +61,7 @@ impl DeliveryKind {
             Self::Email => "email",
             Self::TicketMessage => "ticket_message",
             Self::Signal => "signal",
+            Self::Unanswered => "unanswered",
         }
     }
 
@@ -72,6 +75,7 @@ impl DeliveryKind {
             Self::Email,
             Self::TicketMessage,
             Self::Signal,
+            Self::Unanswered,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == raw)
@@ -82,7 +86,11 @@ impl DeliveryKind {
         match self {
             Self::Webhook | Self::WebPush | Self::Email => Some(GIVE_UP_AFTER_MS),
             Self::Signal => Some(SIGNAL_LIFETIME_MS),
-            Self::Ticket | Self::IndexRow | Self::Facts | Self::TicketMessage => None,
+            Self::Ticket
+            | Self::IndexRow
+            | Self::Facts
+            | Self::TicketMessage
+            | Self::Unanswered => None,
         }
     }
 
@@ -333,6 +341,7 @@ mod tests {
             DeliveryKind::WebPush,
             DeliveryKind::Email,
             DeliveryKind::TicketMessage,
+            DeliveryKind::Unanswered,
         ] {
             assert_eq!(DeliveryKind::parse(kind.as_str()), Some(kind));
             assert_eq!(

@@ -124,6 +124,25 @@ pub struct Export {
     pub exported_at: Millis,
     pub conversations: Vec<ExportedConversation>,
     pub tickets: Vec<ExportedTicket>,
+    /// The visitor's questions the bot could not answer, as recorded for the admins.
+    #[serde(default)]
+    pub unanswered: Vec<crate::unanswered::Unanswered>,
+}
+
+impl Export {
+    /// Adds the recorded unanswered questions of the exported conversations (any others are
+    /// left out), oldest first.
+    pub fn with_unanswered(mut self, mut rows: Vec<crate::unanswered::Unanswered>) -> Self {
+        rows.retain(|row| {
+            self.conversations
+                .iter()
+                .any(|c| c.id == row.conversation_id)
+        });
+        rows.sort_by_key(|row| (row.at, row.key()));
+        rows.dedup_by(|a, b| a.key() == b.key());
+        self.unanswered = rows;
+        self
+    }
 }
 
 /// Puts the export together: only this site's conversations that the lookup covers (a
@@ -164,6 +183,7 @@ pub fn export(
         exported_at: now,
         conversations,
         tickets,
+        unanswered: Vec::new(),
     })
 }
 
@@ -189,6 +209,8 @@ pub enum ErasedKind {
     DeliveryFailures,
     /// Attachments in storage (deleted).
     Attachments,
+    /// Questions the bot could not answer, recorded for the admins (deleted).
+    UnansweredQuestions,
     /// Statistics facts: kept for the counts, no longer linked to the conversation.
     FactsAnonymised,
 }

@@ -136,6 +136,21 @@ fn an_export_by_email_holds_that_visitors_conversations_and_tickets_of_this_site
     let tickets: Vec<&str> = export.tickets.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(tickets, ["t1", "t2"]);
     assert_eq!(export.conversations[0].events.len(), 1);
+    // Unanswered questions: only those of the exported conversations, oldest first.
+    let question = |conversation: &str, seq, at| {
+        crate::unanswered::Unanswered::new("s", conversation, seq, "dogs?", at)
+    };
+    let export = export.with_unanswered(vec![
+        question(B, 4, 20),
+        question(C, 2, 1),
+        question(A, 3, 10),
+    ]);
+    let asked: Vec<(&str, u64)> = export
+        .unanswered
+        .iter()
+        .map(|q| (q.conversation_id.as_str(), q.seq))
+        .collect();
+    assert_eq!(asked, [(A, 3), (B, 4)]);
 }
 
 #[test]

@@ -97,7 +97,7 @@ async fn changes(db: &D1Database, sql: &str, args: &[JsValue]) -> ApiResult<u32>
 }
 
 /// Deletes what D1 holds of one conversation of this site (tickets and their threads, its index
-/// row, failed deliveries) and unlinks its statistics facts (`fact_id` from
+/// row, failed deliveries, its unanswered questions) and unlinks its statistics facts (`fact_id` from
 /// [`baton_core::privacy::anonymous_fact_id`]). Idempotent: a second run changes nothing.
 pub async fn forget_conversation(
     db: &D1Database,
@@ -143,6 +143,10 @@ pub async fn forget_conversation(
             &scope,
         )
         .await?,
+    );
+    counts.add(
+        ErasedKind::UnansweredQuestions,
+        crate::db_unanswered::forget_conversation(db, site_id, id).await?,
     );
     counts.add(
         ErasedKind::FactsAnonymised,

@@ -14,6 +14,7 @@ mod db_operator;
 mod db_privacy;
 mod db_tickets;
 mod db_toolbox;
+mod db_unanswered;
 mod digest;
 mod email;
 mod error;

@@ -19,8 +19,9 @@ use baton_tests::{AgentSocket, Edge, SiteSocket, VisitorSocket};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// A visitor who chats with an agent (with a note), is archived, and returns to leave a
-/// message; answers (conversation id, token) of each conversation.
+/// A visitor who asks the bot something it cannot answer (recorded for the admins), chats with
+/// an agent (with a note), is archived, and returns to leave a message; answers (conversation
+/// id, token) of each conversation.
 async fn chatted_and_left_a_message(
     edge: &Edge,
     site: &TestSite,
@@ -31,6 +32,20 @@ async fn chatted_and_left_a_message(
         start_conversation(edge, &site.id, json!({ "name": "Vera", "email": email })).await;
     let mut visitor =
         VisitorSocket::connect(edge, &started.conversation_id, &started.token, 0).await;
+    visitor.say(UNANSWERED).await;
+    visitor
+        .conn
+        .wait_event(
+            "the question",
+            |k| matches!(k, EventKind::VisitorMessage { text, .. } if text == UNANSWERED),
+        )
+        .await;
+    visitor
+        .conn
+        .wait_event("not understood", |k| {
+            matches!(k, EventKind::BotMessage { .. })
+        })
+        .await;
     visitor.send(VisitorCommand::RequestHuman).await;
     visitor
         .conn
@@ -81,6 +96,9 @@ async fn chatted_and_left_a_message(
     made.push((started.conversation_id, started.token));
     made
 }
+
+/// A question the bot cannot answer: recorded as unanswered, visitor data like the rest.
+const UNANSWERED: &str = "does the zorblax 4711 frobnicate?";
 
 async fn get(edge: &Edge, site: &TestSite, path: &str) -> (u16, Value) {
     call(edge, Method::GET, path, &site.agents[0].token, None).await
@@ -246,6 +264,18 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
         tick.tick().await;
     }
     let stats_before = settled_stats(&edge, &site).await;
+    // The unanswered question is written by the outbox too.
+    let unanswered = format!("/api/v1/sites/{}/unanswered", site.id);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !get(&edge, &site, &unanswered)
+        .await
+        .1
+        .to_string()
+        .contains("zorblax")
+    {
+        assert!(tokio::time::Instant::now() < deadline, "never recorded");
+        tick.tick().await;
+    }
 
     // The export holds every event the agent history shows, and the ticket with its thread.
     // (Histories first: events only ever get added, and the waiting handoff's ladder goes on.)
@@ -286,6 +316,10 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
     let tickets = export["tickets"].as_array().unwrap();
     assert_eq!(tickets.len(), 1, "{tickets:?}");
     assert_eq!(tickets[0]["thread"][0]["body"], "We will call you, Vera.");
+    let asked = export["unanswered"].as_array().unwrap();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0]["text"], UNANSWERED);
+    assert_eq!(asked[0]["conversation_id"], ids[0].as_str());
 
     // Bad requests: a clear error, nothing changes.
     let erase = format!("/api/v1/sites/{}/privacy/erase", site.id);
@@ -363,6 +397,7 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
     };
     assert_eq!(ids_of(&again), ids_of(&export), "nothing changed");
     assert_eq!(again["tickets"], export["tickets"], "nothing changed");
+    assert_eq!(again["unanswered"], export["unanswered"], "nothing changed");
     let log_path = format!("/api/v1/sites/{}/privacy/erasures", site.id);
     let (_, log) = get(&edge, &site, &log_path).await;
     assert_eq!(log["erasures"], json!([]));
@@ -383,6 +418,7 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
     assert!(record["counts"]["events"].as_u64().unwrap() > 5, "{record}");
     assert_eq!(record["counts"]["tickets"], 1, "{record}");
     assert_eq!(record["counts"]["ticket_messages"], 1, "{record}");
+    assert_eq!(record["counts"]["unanswered_questions"], 1, "{record}");
     assert!(
         record["counts"]["index_rows"].as_u64().unwrap() >= 1,
         "{record}"
@@ -466,6 +502,14 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
     }
     let (status, _) = get(&edge, &site, &thread_path).await;
     assert_eq!(status, 404, "ticket thread");
+    let (status, body) = get(&edge, &site, &unanswered).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        leaks(&body.to_string()),
+        Vec::<String>::new(),
+        "unanswered questions: {body}"
+    );
+    assert!(!body.to_string().contains("zorblax"), "{body}");
     let (status, _) = call(
         &edge,
         Method::POST,

@@ -136,6 +136,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/sites/{site}/privacy/export", SiteAdmin),
     ("POST", "/api/v1/sites/{site}/privacy/erase", SiteAdmin),
     ("GET", "/api/v1/sites/{site}/privacy/erasures", SiteAdmin),
+    ("GET", "/api/v1/sites/{site}/unanswered", SiteAdmin),
+    ("POST", "/api/v1/sites/{site}/unanswered/resolve", SiteAdmin),
+    ("POST", "/api/v1/sites/{site}/unanswered/dismiss", SiteAdmin),
 ];
 
 /// The routes the router matches, read from its source: `(Method::Get, ["api", "v1", site, …])`.
@@ -223,6 +226,12 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("PATCH", p) if p.contains("/push/devices/") => Some(json!({ "sites": { "x": false } })),
         ("PATCH", "/api/v1/digest") => Some(json!({ "sites": { "x": true } })),
         ("PATCH", p) if p.contains("/canned-replies/") => Some(json!({ "text": "changed" })),
+        ("POST", p) if p.ends_with("/unanswered/resolve") => Some(
+            json!({ "question": "Intruder question?", "answer": "Intruder answer", "new_entry": true }),
+        ),
+        ("POST", p) if p.ends_with("/unanswered/dismiss") => {
+            Some(json!({ "question": "Intruder question?" }))
+        }
         ("POST", _) => Some(json!({})),
         _ => None,
     }

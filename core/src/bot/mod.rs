@@ -46,6 +46,35 @@ pub fn question_key(text: &str) -> String {
     text::tokens(text).join(" ")
 }
 
+/// The content terms of a question as retrieval sees them: small talk, stopwords and numbers
+/// dropped, words stemmed in the message's language and mapped to their general synonym; sorted,
+/// each once. Two wordings with the same terms ask the same thing ("Do you rent kayaks?", "kayak
+/// rental?").
+pub fn question_terms(text: &str) -> Vec<String> {
+    let words = text::tokens(text);
+    let lang = lang::detect(&words, lang::Lang::En);
+    let rest = smalltalk::scan(&words).rest;
+    let mut memo = text::FastMap::default();
+    let mut terms: Vec<String> = index::analyse(rest, lang, &mut memo)
+        .into_iter()
+        .map(|(_, term)| term)
+        .collect();
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// How alike two words are by their character trigrams (0..=1), as the bot's second ranker
+/// sees them: a typo ("kayak", "kayka") stays close.
+pub fn word_similarity(a: &str, b: &str) -> f32 {
+    ngram::dice(a, b)
+}
+
+/// Whether two words are at most one slip apart (the bot's typo measure).
+pub fn one_slip_apart(a: &str, b: &str) -> bool {
+    text::edit_distance_within(a, b, 1).is_some()
+}
+
 /// A bot's answer to one visitor message.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BotReply {

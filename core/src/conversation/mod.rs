@@ -134,6 +134,9 @@ pub enum Delivery {
         key: String,
         email: crate::email::OutgoingEmail,
     },
+    /// A question the bot could not answer, into D1 for the admins (`INSERT … ON CONFLICT DO
+    /// NOTHING` by its key).
+    Unanswered(crate::unanswered::Unanswered),
 }
 
 impl Delivery {
@@ -152,6 +155,7 @@ impl Delivery {
             Self::Push(draft) => draft.key(),
             Self::TicketMessage(message) => format!("ticket-message:{}", message.id),
             Self::Email { key, .. } => format!("email:{key}"),
+            Self::Unanswered(question) => format!("unanswered:{}", question.seq),
         }
     }
 
@@ -166,6 +170,7 @@ impl Delivery {
             Self::Push(_) => DeliveryKind::WebPush,
             Self::TicketMessage(_) => DeliveryKind::TicketMessage,
             Self::Email { .. } => DeliveryKind::Email,
+            Self::Unanswered(_) => DeliveryKind::Unanswered,
         }
     }
 }
@@ -241,6 +246,10 @@ pub struct Conversation {
     /// conversations the bot handled alone are counted too.
     #[serde(default)]
     pub counted: bool,
+    /// The visitor message that got the open offer (its event and text): recorded as
+    /// unanswered if the visitor writes past the offer.
+    #[serde(default)]
+    pub offered_for: Option<(Seq, String)>,
     /// A rating was asked for (once per conversation).
     #[serde(default)]
     pub rating_asked: bool,
@@ -313,6 +322,7 @@ impl Conversation {
             list_synced_at: now,
             offered: Vec::new(),
             counted: false,
+            offered_for: None,
             rating_asked: false,
             rating_open: false,
             transcripts_sent: 0,

@@ -51,6 +51,7 @@ impl Conversation {
                 client_id,
             },
         );
+        let asked_seq = self.last_seq;
         self.push_to_holder(&mut effects, now);
         self.count(&mut effects, now);
         if !self.phase.bot_answers() || self.handoff_pending {
@@ -62,9 +63,14 @@ impl Conversation {
         }
         // An offer the visitor wrote past counts as not understood; choosing from it does not.
         let offered = std::mem::take(&mut self.offered);
+        let offered_for = self.offered_for.take();
         let chose = offered.contains(&text);
         if !offered.is_empty() && !chose {
             self.not_understood += 1;
+            // The offer did not help: the question that got it goes to the admins.
+            if let Some((seq, question)) = offered_for {
+                self.record_unanswered(&mut effects, seq, &question, now);
+            }
         }
         let reply = if chose {
             bot.choose(&text)
@@ -84,6 +90,9 @@ impl Conversation {
         }
         if offered {
             self.offered.clone_from(&reply.suggestions);
+            self.offered_for = Some((asked_seq, text.clone()));
+        } else if !reply.understood && !chose && !crate::bot::is_small_talk(&text) {
+            self.record_unanswered(&mut effects, asked_seq, &text, now);
         }
         let may_hand_over = self.settings.live_chat && self.blocked.is_none();
         let limit = self.settings.not_understood_limit;
@@ -104,6 +113,12 @@ impl Conversation {
         );
         self.arm_bot_rating(now);
         Ok(effects)
+    }
+
+    /// Queues `text` (the visitor message `seq`) as a question the bot could not answer.
+    fn record_unanswered(&mut self, effects: &mut Vec<Effect>, seq: Seq, text: &str, now: Millis) {
+        let question = crate::unanswered::Unanswered::new(&self.site_id, &self.id, seq, text, now);
+        self.deliver(effects, Delivery::Unanswered(question), now);
     }
 
     /// Whether [`Conversation::visitor_message`] would ask the bot to answer `text` at `now`:

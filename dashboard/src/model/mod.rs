@@ -13,6 +13,7 @@ pub mod settings_form;
 pub mod stats;
 pub mod toolbox;
 pub mod transcript;
+pub mod unanswered;
 pub mod wire;
 
 #[cfg(test)]

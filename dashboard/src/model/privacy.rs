@@ -50,6 +50,7 @@ fn kind_name(kind: ErasedKind) -> &'static str {
         ErasedKind::TicketMessages => "ticket emails",
         ErasedKind::DeliveryFailures => "failed deliveries",
         ErasedKind::Attachments => "attachments",
+        ErasedKind::UnansweredQuestions => "unanswered questions",
         ErasedKind::FactsAnonymised => "statistics rows made anonymous",
     }
 }

@@ -24,6 +24,7 @@ mod stats;
 mod ticket_thread;
 mod tickets;
 mod toolbox;
+mod unanswered;
 mod visitor_panel;
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
-//! Site settings (admins): every setting from the field table, the bot's knowledge base, and the
-//! site's agents. Saved settings apply to the next conversation; running ones keep theirs.
+//! Site settings (admins): every setting from the field table, the bot's knowledge base with the
+//! questions it could not answer, and the site's agents. Saved settings apply to the next conversation; running ones keep theirs.
 
 use leptos::prelude::*;
 
@@ -11,6 +11,7 @@ use super::digest::DigestSettings;
 use super::kb::KnowledgeBase;
 use super::privacy::Privacy;
 use super::push::PushSettings;
+use super::unanswered::Unanswered;
 use crate::model::settings_form::{Field, Kind, SettingsForm, FIELDS, SECTIONS};
 use crate::net::api::{self, seg};
 
@@ -114,6 +115,7 @@ pub fn Settings(site: String) -> impl IntoView {
                 }
                 .into_any(),
             }}
+            <Unanswered site=site.clone() form=form />
             <CannedReplies site=site.clone() admin=true />
             <Agents site=site.clone() />
             <ApiKeys site=site.clone() />

@@ -1,5 +1,5 @@
 //! The durable outbox of a conversation: effects that leave the object (tickets, index rows,
-//! statistics facts, webhooks, emails) are written as rows in the same commit as the state change
+//! statistics facts, unanswered questions, webhooks, emails) are written as rows in the same commit as the state change
 //! ([`ConversationRoom::write_deliveries`]) and leased for their first attempt, which
 //! [`ConversationRoom::flush_ready`] makes right after the commit; the alarm (armed at the
 //! lease's end, or at the core's backoff after a failure) retries them
@@ -104,6 +104,7 @@ impl ConversationRoom {
                 }
                 Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
                 Delivery::Push(draft) => serde_json::to_string(draft)?,
+                Delivery::Unanswered(question) => serde_json::to_string(question)?,
                 Delivery::Facts { .. } => {
                     let summary = conversation.summary();
                     let events = self.store().events_after(0, false)?;
@@ -301,6 +302,10 @@ impl ConversationRoom {
             DeliveryKind::Email => {
                 let email: OutgoingEmail = serde_json::from_str(&payload)?;
                 crate::email::send(&self.env, &email, &global_key(conversation, &entry.key)).await
+            }
+            DeliveryKind::Unanswered => {
+                let question: baton_core::unanswered::Unanswered = serde_json::from_str(&payload)?;
+                crate::db_unanswered::insert(&self.env.d1("DB")?, &question).await
             }
         }
     }

@@ -54,9 +54,12 @@ pub async fn export(req: Request, env: &Env, site_id: &str) -> ApiResult<Respons
         Lookup::Email(email) => Some(email.as_str()),
         Lookup::Conversation(_) => None,
     };
-    let tickets = crate::db_privacy::tickets(&env.d1("DB")?, site_id, &ids, email).await?;
-    let export =
-        privacy::export(site_id, &lookup, conversations, tickets, now()).map_err(refused)?;
+    let db = env.d1("DB")?;
+    let tickets = crate::db_privacy::tickets(&db, site_id, &ids, email).await?;
+    let unanswered = crate::db_unanswered::of_conversations(&db, site_id, &ids).await?;
+    let export = privacy::export(site_id, &lookup, conversations, tickets, now())
+        .map_err(refused)?
+        .with_unanswered(unanswered);
     let mut response = json_response(&export, 200)?;
     response.headers_mut().set(
         "content-disposition",

@@ -40,16 +40,29 @@ pub async fn write_settings(
     let settings =
         settings_update::update(&site.settings, &body, mode, &crate::util::llm_policy(env))
             .map_err(settings_error)?;
-    db::save_settings(&db, site_id, &settings).await?;
-    if settings.retention_ms > 0 && settings.retention_ms != site.settings.retention_ms {
-        crate::site_client::SiteClient::new(env, site_id)?
-            .arm_retention(site_id)
-            .await?;
-    }
+    store_settings(env, &db, &site, &settings).await?;
     json_response(&settings_update::redacted(&settings), 200)
 }
 
-fn settings_error(error: SettingsError) -> ApiError {
+/// Stores a site's validated new settings and does what a change needs (a retention sweep
+/// armed). Every settings change goes through here: the knowledge base then reaches each new
+/// conversation, which takes its snapshot of the settings when it starts.
+pub(crate) async fn store_settings(
+    env: &Env,
+    db: &worker::D1Database,
+    site: &Site,
+    settings: &baton_core::SiteSettings,
+) -> ApiResult<()> {
+    db::save_settings(db, &site.id, settings).await?;
+    if settings.retention_ms > 0 && settings.retention_ms != site.settings.retention_ms {
+        crate::site_client::SiteClient::new(env, &site.id)?
+            .arm_retention(&site.id)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(crate) fn settings_error(error: SettingsError) -> ApiError {
     ApiError::bad_request(error.to_string())
 }
 

@@ -15,6 +15,7 @@ mod signup;
 mod sites;
 pub mod tickets;
 mod toolbox;
+mod unanswered;
 mod visitor;
 
 pub(crate) use invitations::PendingInvitation;
@@ -212,6 +213,16 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
             toolbox::use_canned(req, env, site, id).await
         }
         // --- end toolbox routes -----------------------------------------------------------
+        // --- unanswered questions (issue 11) ----------------------------------------------
+        (Method::Get, ["api", "v1", "sites", site, "unanswered"]) => {
+            unanswered::list(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "unanswered", "resolve"]) => {
+            unanswered::resolve(req, env, site).await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "unanswered", "dismiss"]) => {
+            unanswered::dismiss(req, env, site).await
+        }
         // --- the visitor's data (issue 13) ------------------------------------------------
         (Method::Get, ["api", "v1", "sites", site, "privacy", "export"]) => {
             crate::privacy::routes::export(req, env, site).await
