@@ -25,7 +25,12 @@ LOADER_CAP=1500
 # 102000 → 102100 (merge of issues 12, 13, 14, 16, 17): the queue place, rating and transcript
 # commands paid for themselves (issue 13 stripped unused wasm-streams exports, −1 178 B), but the
 # core types the widget links gained fields (settings and summaries); 102025 B (99.6 KiB).
-WIDGET_CAP=102100
+# 102100 → 102200 (no widget change): the same sources build to two different wasm files, with
+# identical function sizes but a different layout, 102046 B or 102123 B brotli, depending on
+# whether baton-core was recompiled in the same cargo run (measured on main 6704627: touch
+# widget/src/lib.rs → 102046; touch core/src/lib.rs too → 102123, each time). A cap inside that
+# spread fails at random. Why rustc lays the module out differently is not found yet.
+WIDGET_CAP=102200
 
 manifest="edge/public/widget/manifest.json"
 [[ -f "$manifest" ]] || { echo "bench-widget: no $manifest; run scripts/build-widget.sh" >&2; exit 1; }
