@@ -127,8 +127,9 @@ fn a_failed_delivery_is_retried_from_the_alarm_with_backoff_until_it_arrives() {
 fn a_missed_and_an_archived_chat_update_the_index_and_facts_once_per_transition() {
     let mut sim = Sim::new(fast_settings());
     sim.enter_waiting();
-    // The first message counted the conversation; waiting itself is not indexed.
-    assert_eq!(kinds(&sim.delivered), ["facts"]);
+    // The first message counted the conversation, and waiting moved its facts (queued); waiting
+    // itself is not indexed.
+    assert_eq!(kinds(&sim.delivered), ["facts", "facts"]);
     sim.delivered.clear();
     while sim.fire_next_alarm() {}
     assert_eq!(sim.phase(), Phase::Missed);
@@ -154,8 +155,8 @@ fn an_undelivered_index_row_still_arrives_after_a_newer_one() {
     sim.enter_waiting();
     assert_eq!(
         kinds(&sim.delivered),
-        ["facts"],
-        "the first message counted it"
+        ["facts", "facts"],
+        "the first message counted it, waiting queued it"
     );
     sim.delivered.clear();
     // Missed: the index row, the facts and the withdrawal of the "chat waiting" push all fail.

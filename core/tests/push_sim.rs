@@ -125,11 +125,10 @@ fn auto_assign_pushes_the_chosen_agent() {
         .conversation
         .submit_contact("Vera", "v@example.com", sim.now);
     // Contact starts the wait; the shell asks the site, which picks a1.
-    for effect in effects.unwrap() {
-        if !matches!(effect, baton_core::Effect::AutoAssign { .. }) {
-            sim.absorb(vec![effect]);
-        }
-    }
+    // Absorbed together, as the shell commits them: one batch, one flush.
+    let mut effects = effects.unwrap();
+    effects.retain(|effect| !matches!(effect, baton_core::Effect::AutoAssign { .. }));
+    sim.absorb(effects);
     let effects = sim.conversation.assigned(Some(&agent("a1")), sim.now);
     sim.absorb(effects);
     assert_eq!(sim.phase(), Phase::Live);
@@ -212,8 +211,9 @@ fn leaving_a_message_while_waiting_withdraws_the_waiting_push() {
 #[test]
 fn a_failed_push_is_retried_under_the_same_key() {
     let mut sim = Sim::new(fast_settings());
-    // The first message's statistics facts fail, then the "chat waiting" push.
-    sim.receiver_failures = 2;
+    // The statistics facts (of the first message, then of the wait) fail, then the "chat
+    // waiting" push.
+    sim.receiver_failures = 3;
     sim.enter_waiting();
     assert!(pushes(&sim).is_empty());
     sim.advance(baton_core::outbox::FIRST_RETRY_MS);
@@ -298,8 +298,9 @@ fn the_holder_is_pushed_only_while_no_dashboard_of_theirs_is_open() {
 #[test]
 fn a_retried_push_is_dropped_once_it_no_longer_applies() {
     let mut sim = Sim::new(fast_settings());
-    // The first message's statistics facts fail, then the "chat waiting" push.
-    sim.receiver_failures = 2;
+    // The statistics facts (of the first message, then of the wait) fail, then the "chat
+    // waiting" push.
+    sim.receiver_failures = 3;
     sim.enter_waiting();
     let Some(Delivery::Push(waiting)) = sim.rows.iter().find(|d| matches!(d, Delivery::Push(_)))
     else {

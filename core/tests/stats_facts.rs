@@ -67,3 +67,41 @@ fn pressing_talk_to_a_person_counts_it_without_a_message() {
     sim.absorb(effects);
     assert_eq!(facts_delivered(&sim), 1);
 }
+
+/// The newest facts entry's sequence number (the shell derives the entry from every event up
+/// to its commit, so the newest must come at or after the last event that moved a fact).
+fn newest_facts_seq(sim: &Sim) -> Option<u64> {
+    sim.delivered.iter().rev().find_map(|d| match d {
+        Delivery::Facts { seq } => Some(*seq),
+        _ => None,
+    })
+}
+
+#[test]
+fn every_fact_that_can_change_is_written_again_even_off_the_lists() {
+    // Without live chat, asking for a person shows the contact details: no phase changes, but
+    // the handoff time is a fact.
+    let mut settings = fast_settings();
+    settings.live_chat = false;
+    let mut sim = Sim::new(settings);
+    sim.say("do you rent kayaks?").unwrap();
+    assert_eq!(facts_delivered(&sim), 1);
+    let effects = sim.conversation.request_human(sim.now).unwrap();
+    sim.absorb(effects);
+    assert_eq!(facts_delivered(&sim), 2, "the handoff is written again");
+
+    // Queued (waiting), then a message left instead: neither is on a list, both move facts.
+    let mut sim = Sim::new(fast_settings());
+    sim.enter_waiting();
+    let queued = facts_delivered(&sim);
+    assert!(queued >= 2, "the first message, then the wait");
+    let waited_at = newest_facts_seq(&sim);
+    let effects = sim
+        .conversation
+        .leave_message("t1".into(), "Ann", "ann@example.com", "Call me", sim.now)
+        .unwrap();
+    sim.absorb(effects);
+    assert_eq!(sim.phase(), baton_core::Phase::Bot);
+    assert_eq!(facts_delivered(&sim), queued + 1, "back to the bot");
+    assert!(newest_facts_seq(&sim) > waited_at);
+}

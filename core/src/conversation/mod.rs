@@ -369,6 +369,14 @@ impl Conversation {
         self.outbox.failed(key, now)
     }
 
+    /// Writes the statistics facts again (the shell derives them from every event when it
+    /// writes the entry); from then on the conversation is counted.
+    pub(crate) fn refresh_facts(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+        self.counted = true;
+        let seq = self.last_seq;
+        self.deliver(effects, Delivery::Facts { seq }, now);
+    }
+
     /// Queues a delivery (once per transition) and tells the shell to write it.
     fn deliver(&mut self, effects: &mut Vec<Effect>, delivery: Delivery, now: Millis) {
         let key = delivery.key();
@@ -473,7 +481,7 @@ impl Conversation {
     }
 
     /// Moves to `to`. Reaching Missed, Archived or Live updates the conversation's index row
-    /// and statistics facts through the outbox.
+    /// through the outbox, and any change its statistics facts.
     fn set_phase(&mut self, effects: &mut Vec<Effect>, to: Phase, now: Millis) {
         let from = self.phase;
         if from != to {
@@ -498,10 +506,14 @@ impl Conversation {
                 );
                 self.waiting_since = waiting_since;
             }
-            if matches!(to, Phase::Missed | Phase::Archived | Phase::Live) {
+            let listed = matches!(to, Phase::Missed | Phase::Archived | Phase::Live);
+            if listed {
                 let seq = self.last_seq;
                 self.deliver(effects, Delivery::IndexRow { seq }, now);
-                self.deliver(effects, Delivery::Facts { seq }, now);
+            }
+            // Every phase change can move a fact (queued, accepted, missed), listed or not.
+            if listed || self.counted {
+                self.refresh_facts(effects, now);
             }
         }
     }

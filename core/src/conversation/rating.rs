@@ -4,7 +4,7 @@
 //! Thumbs are stored on the same 1–5 scale (down 1, up 5), so "rated badly" (≤ 2) and the
 //! average mean the same on both.
 
-use super::{Conversation, Delivery, Effect, Phase};
+use super::{Conversation, Effect, Phase};
 use crate::error::ConversationError;
 use crate::event::EventKind;
 use crate::ladder::TimerKind;
@@ -79,8 +79,7 @@ impl Conversation {
             },
         );
         // The statistics count it: the facts are derived again, as of this event.
-        let seq = self.last_seq;
-        self.deliver(&mut effects, Delivery::Facts { seq }, now);
+        self.refresh_facts(&mut effects, now);
         Ok(effects)
     }
 }

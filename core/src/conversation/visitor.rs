@@ -173,16 +173,15 @@ impl Conversation {
     /// that reached a person. Later writes come with phase changes and the rating.
     fn count(&mut self, effects: &mut Vec<Effect>, now: Millis) {
         if !self.counted {
-            self.counted = true;
-            let seq = self.last_seq;
-            self.deliver(effects, Delivery::Facts { seq }, now);
+            self.refresh_facts(effects, now);
         }
     }
 
     /// Starts a handoff: a blocked visitor gets the block message, a site without live chat its
     /// contact details, anyone else a check for available agents.
     fn handoff(&mut self, effects: &mut Vec<Effect>, now: Millis) {
-        self.count(effects, now);
+        // The handoff's time is a fact even when no phase changes (contact details, a block).
+        self.refresh_facts(effects, now);
         // Not a bot-only conversation any more: a person (or the ticket) takes it from here.
         self.timers.disarm(TimerKind::BotRating);
         if let Some(block) = &self.blocked {
