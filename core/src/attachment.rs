@@ -19,6 +19,9 @@ pub enum Family {
     Text,
 }
 
+/// The largest `max_bytes` a site may choose (25 MB).
+pub const MAX_BYTES_LIMIT: u64 = 25 * 1024 * 1024;
+
 /// The limits a site sets (defaults: 10 MB; images, PDF and text).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(default)]

@@ -12,6 +12,19 @@ pub struct AgentRef {
     pub name: String,
 }
 
+/// A file sent in the chat. The bytes live in the attachments bucket under the conversation;
+/// this is what clients show (a thumbnail for `inline` images, else a download link).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FileRef {
+    pub id: String,
+    pub name: String,
+    /// The type the bytes were found to be, which is also the type it is served with.
+    pub mime: String,
+    pub size: u64,
+    /// A safe raster image, shown inline; anything else is served as a download.
+    pub inline: bool,
+}
+
 /// One stored event of a conversation.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Event {
@@ -105,6 +118,15 @@ pub enum EventKind {
     TranscriptSent {
         to: String,
     },
+    /// A file from the visitor (`agent` is `None`) or an agent. `internal`: attached to an
+    /// internal note, so agents only.
+    Attachment {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<AgentRef>,
+        file: FileRef,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        internal: bool,
+    },
     /// The visitor's rating: 1–5 (thumbs: 1 down, 5 up), with an optional comment.
     Rated {
         score: u8,
@@ -118,7 +140,10 @@ impl EventKind {
     pub fn visible_to_visitor(&self) -> bool {
         !matches!(
             self,
-            Self::InternalComment { .. } | Self::VisitorBlocked { .. } | Self::Archived { .. }
+            Self::InternalComment { .. }
+                | Self::VisitorBlocked { .. }
+                | Self::Archived { .. }
+                | Self::Attachment { internal: true, .. }
         )
     }
 

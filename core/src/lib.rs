@@ -39,7 +39,7 @@ pub use conversation::{
     HistoryMessage, OperatorLink, Phase, TicketAnswer, TicketDraft, TicketMessage, VisitorProfile,
 };
 pub use error::{ConversationError, ErrorCode};
-pub use event::{AgentRef, Event, EventKind};
+pub use event::{AgentRef, Event, EventKind, FileRef};
 pub use ladder::{TimerKind, TimerTable};
 pub use outbox::{DeliveryKind, Outbox};
 pub use settings::{FaqEntry, SiteSettings};

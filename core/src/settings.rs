@@ -77,6 +77,8 @@ pub struct SiteSettings {
     pub retention_ms: Millis,
     /// How often an agent who turned the email digest on gets one (missed chats, tickets).
     pub digest_every_ms: Millis,
+    /// Files visitors and agents may send: largest size and the kinds accepted (none: off).
+    pub attachments: crate::attachment::AttachmentPolicy,
 }
 
 /// The rating the widget asks for after a chat: 1–5 stars, thumbs up or down, or none.
@@ -123,6 +125,7 @@ impl Default for SiteSettings {
             operator_history: 20,
             retention_ms: 0,
             digest_every_ms: 24 * 3_600_000,
+            attachments: crate::attachment::AttachmentPolicy::default(),
         }
     }
 }

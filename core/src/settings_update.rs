@@ -191,6 +191,7 @@ fn check_shape(key: &str, value: &Value) -> Result<(), SettingsError> {
     let allowed: &[&str] = match key {
         "knowledge_base" => &["questions", "answer"],
         "llm" => &["url", "model", "timeout_ms"],
+        "attachments" => &["max_bytes", "allowed"],
         _ => return Ok(()),
     };
     let objects: Vec<&Map<String, Value>> = match value {
@@ -268,6 +269,13 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
         return Err(invalid(
             "digest_every_ms",
             "must be between 1 s and 7 days (in ms)",
+        ));
+    }
+    // The upload is held in memory by the edge: well under a Worker's 128 MB.
+    if !(1_024..=crate::attachment::MAX_BYTES_LIMIT).contains(&settings.attachments.max_bytes) {
+        return Err(invalid(
+            "attachments.max_bytes",
+            "must be between 1 KB and 25 MB (in bytes)",
         ));
     }
     if settings.operator_history > 200 {

@@ -51,6 +51,18 @@ fn unknown_and_wrapped_fields_are_refused() {
         update(&s, &misspelt, UpdateMode::Patch, &policy()),
         Err(SettingsError::Unknown("greting".into()))
     );
+    for body in [
+        json!({ "attachments": { "max_bytes": 2048, "allowed": ["image"], "max": 1 } }),
+        json!({ "attachments": { "max_bytes": 2048, "allowed": ["html"] } }),
+    ] {
+        assert!(matches!(
+            update(&s, &body, UpdateMode::Patch, &policy()),
+            Err(SettingsError::Invalid { field, .. }) if field == "attachments"
+        ));
+    }
+    let only_images = json!({ "attachments": { "max_bytes": 2048, "allowed": ["image"] } });
+    let changed = update(&s, &only_images, UpdateMode::Patch, &policy()).unwrap();
+    assert_eq!(changed.attachments.max_bytes, 2048);
     let kb = json!({ "knowledge_base": [{ "questions": ["q"], "answers": "a" }] });
     assert!(matches!(
         update(&s, &kb, UpdateMode::Patch, &policy()),
@@ -125,6 +137,8 @@ fn ranges_are_enforced() {
         json!({ "ticket_webhook_url": "javascript:alert(1)" }),
         json!({ "knowledge_base": [{ "questions": [], "answer": "a" }] }),
         json!({ "visitor_messages_per_window": 0 }),
+        json!({ "attachments": { "max_bytes": 10, "allowed": ["image"] } }),
+        json!({ "attachments": { "max_bytes": 100_000_000, "allowed": ["image"] } }),
     ] {
         assert!(
             matches!(

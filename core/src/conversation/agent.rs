@@ -74,7 +74,7 @@ impl Conversation {
         Ok(effects)
     }
 
-    fn require_holder(&self, agent: &AgentRef) -> Result<(), ConversationError> {
+    pub(super) fn require_holder(&self, agent: &AgentRef) -> Result<(), ConversationError> {
         match &self.agent {
             Some(holder) if self.phase == Phase::Live && holder.id == agent.id => Ok(()),
             holder => Err(ConversationError::NotHolder {

@@ -6,6 +6,7 @@
 //! [`Conversation::next_deadline`].
 
 mod agent;
+mod attachments;
 mod operator;
 mod rating;
 mod tickets;

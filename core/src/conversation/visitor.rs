@@ -147,7 +147,7 @@ impl Conversation {
     }
 
     /// Refuses a message past the site's rate; remembers this one otherwise.
-    fn check_rate(&mut self, now: Millis) -> Result<(), ConversationError> {
+    pub(super) fn check_rate(&mut self, now: Millis) -> Result<(), ConversationError> {
         let window_start = now - RATE_WINDOW_MS;
         self.recent_visitor_messages.retain(|at| *at > window_start);
         let limit = self.settings.visitor_messages_per_window;
@@ -376,7 +376,7 @@ impl Conversation {
 
     /// A visitor writing in a live chat: its holder's devices get a push (the site sends it
     /// only while no dashboard of theirs is open), at most once per cooldown.
-    fn push_to_holder(&mut self, effects: &mut Vec<Effect>, now: Millis) {
+    pub(super) fn push_to_holder(&mut self, effects: &mut Vec<Effect>, now: Millis) {
         use crate::push::{PushAudience, PushKind, MESSAGE_PUSH_COOLDOWN_MS};
         let Some(holder) = self.agent.clone().filter(|_| self.phase == Phase::Live) else {
             return;
