@@ -102,3 +102,15 @@ impl From<ConversationError> for ApiError {
         Self::new(status, error.code(), error.to_string())
     }
 }
+
+impl From<baton_core::attachment::AttachmentError> for ApiError {
+    fn from(error: baton_core::attachment::AttachmentError) -> Self {
+        use baton_core::attachment::AttachmentError as E;
+        let (status, code) = match error {
+            E::TooLarge { .. } => (413, ErrorCode::TooLarge),
+            E::NotAllowed { .. } | E::Mismatch { .. } | E::Polyglot => (415, ErrorCode::NotAllowed),
+            E::Empty | E::BadName => (400, ErrorCode::BadRequest),
+        };
+        Self::new(status, code, error.to_string())
+    }
+}

@@ -295,7 +295,7 @@ fn visitor_acted(events: &[Event]) -> bool {
         matches!(
             event.kind,
             EventKind::VisitorMessage { .. }
-                | EventKind::ContactRequested { .. }
+                | EventKind::ContactRequested
                 | EventKind::NoAgentsAvailable { .. }
                 | EventKind::TicketCreated { .. }
                 | EventKind::Waiting { .. }

@@ -38,6 +38,12 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/sites/{site}/widget-config", Visitor),
     ("GET", "/api/v1/conversations/{id}/ws", Visitor),
     ("GET", "/api/v1/conversations/{id}/events", Visitor),
+    ("POST", "/api/v1/conversations/{id}/attachments", Visitor),
+    (
+        "GET",
+        "/api/v1/conversations/{id}/attachments/{id}",
+        Visitor,
+    ),
     ("POST", "/api/v1/auth/login", SignIn),
     ("POST", "/api/v1/auth/logout", Session),
     ("POST", "/api/v1/auth/password", Session),
@@ -56,6 +62,16 @@ const ROUTES: &[(&str, &str, Access)] = &[
     (
         "POST",
         "/api/v1/sites/{site}/conversations/{id}/accept",
+        SiteAgent,
+    ),
+    (
+        "POST",
+        "/api/v1/sites/{site}/conversations/{id}/attachments",
+        SiteAgent,
+    ),
+    (
+        "GET",
+        "/api/v1/sites/{site}/conversations/{id}/attachments/{id}",
         SiteAgent,
     ),
     ("GET", "/api/v1/sites/{site}/tickets", SiteAgent),

@@ -103,7 +103,8 @@ impl Item {
             | EventKind::ContactReceived { .. }
             | EventKind::InternalComment { .. }
             | EventKind::VisitorBlocked { .. }
-            | EventKind::Archived { .. } => return None,
+            | EventKind::Archived { .. }
+            | EventKind::Attachment { .. } => return None,
         };
         let client_id = match &event.kind {
             EventKind::VisitorMessage { client_id, .. } => client_id.clone(),

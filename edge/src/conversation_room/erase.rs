@@ -87,9 +87,16 @@ impl ConversationRoom {
         for ws in self.state.get_websockets() {
             let _ = ws.close(Some(CLOSE_ERASED), Some("conversation erased"));
         }
+        // Files first: if R2 fails, the erase fails with everything still in place to retry.
+        let erase_files = || {
+            crate::privacy::erase_attachments(&self.env, &conversation.site_id, &conversation.id)
+        };
+        let mut files = erase_files().await?;
         let storage = self.state.storage();
         storage.delete_alarm().await?;
         storage.delete_all().await?;
+        // Again after: an upload stored while the first pass ran is gone too.
+        files += erase_files().await?;
         *self.cache.borrow_mut() = None;
         self.armed.set(Some(None));
         self.ready.borrow_mut().clear();
@@ -97,11 +104,7 @@ impl ConversationRoom {
         self.store().migrate()?;
         super::outbox_store::OutboxStore::new(storage.sql()).migrate()?;
         self.store().put("erased", &now().to_string())?;
-        counts.add(
-            ErasedKind::Attachments,
-            crate::privacy::erase_attachments(&self.env, &conversation.site_id, &conversation.id)
-                .await?,
-        );
+        counts.add(ErasedKind::Attachments, files);
         let site = crate::site_client::SiteClient::new(&self.env, &conversation.site_id)?;
         counts.add(ErasedKind::LiveRows, site.erased(&conversation.id).await?);
         Ok(Wiped {

@@ -4,6 +4,7 @@
 //! slower effects (site notifications, D1) and re-arm the single alarm at the next ladder step.
 //! No borrow of the cached state is held across an `.await`.
 
+pub mod attachments;
 mod commands;
 mod effects;
 pub mod erase;
@@ -190,6 +191,27 @@ impl ConversationRoom {
                 json_response(&self.store().events_after(after, true)?, 200)
             }
             (Method::Get, "/agent/ws") => self.agent_socket(&req),
+            (Method::Post, "/visitor/attachments") => {
+                self.require_visitor(&req)?;
+                self.upload(req, attachments::Sender::Visitor).await
+            }
+            (Method::Get, "/visitor/attachment") => {
+                self.require_visitor(&req)?;
+                self.download(&req, true).await
+            }
+            (Method::Post, "/agent/attachments") => {
+                let identity = self.require_agent(&req)?;
+                let internal = query_param(&req, "internal")?.is_some_and(|v| v == "true");
+                let sender = attachments::Sender::Agent {
+                    agent: identity.agent,
+                    internal,
+                };
+                self.upload(req, sender).await
+            }
+            (Method::Get, "/agent/attachment") => {
+                self.require_agent(&req)?;
+                self.download(&req, false).await
+            }
             (Method::Post, "/queue") => {
                 self.queue_place(req).await?;
                 json_response(&crate::site_client::Ack { ok: true }, 200)

@@ -17,16 +17,10 @@ use crate::conversation_room::erase::{Wiped, SITE_HEADER};
 use crate::error::ApiResult;
 use crate::util::{internal_request, now, random_hex};
 
-/// Deletes a conversation's attachments. THE one place an erase removes attachments: the
-/// attachments store (R2, issue 12) is being built on its own branch; once it lands, this
-/// deletes the conversation's objects (by their key prefix) and returns how many went. Until
-/// then a conversation has no attachments, so there is nothing to delete.
-pub async fn erase_attachments(
-    _env: &Env,
-    _site_id: &str,
-    _conversation_id: &str,
-) -> ApiResult<u32> {
-    Ok(0)
+/// Deletes a conversation's attachments (its R2 objects, by their key prefix): THE one place an
+/// erase removes files. Returns how many went.
+pub async fn erase_attachments(env: &Env, site_id: &str, conversation_id: &str) -> ApiResult<u32> {
+    crate::conversation_room::attachments::delete_all(env, site_id, conversation_id).await
 }
 
 /// Erases one conversation of this site everywhere: its object, then D1. Nothing of another

@@ -196,14 +196,14 @@ pub async fn list_conversations(req: Request, env: &Env, site_id: &str) -> ApiRe
     json_response(&conversations, 200)
 }
 
-pub async fn conversation(
-    req: Request,
+/// The signed-in agent, a member of `site_id`, as the conversation's object is told who asks.
+pub async fn identity(
+    req: &Request,
     env: &Env,
     site_id: &str,
     conversation_id: &str,
-    path: &str,
-) -> ApiResult<Response> {
-    let session = require_agent(&req, &env.d1("DB")?).await?;
+) -> ApiResult<(AgentSession, AgentHeader)> {
+    let session = require_agent(req, &env.d1("DB")?).await?;
     let membership = session.membership(site_id)?;
     if !valid_conversation_id(conversation_id) {
         return Err(ApiError::not_found("conversation"));
@@ -214,6 +214,17 @@ pub async fn conversation(
         site_id: site_id.to_string(),
         session: session.token_hash.clone(),
     };
+    Ok((session, identity))
+}
+
+pub async fn conversation(
+    req: Request,
+    env: &Env,
+    site_id: &str,
+    conversation_id: &str,
+    path: &str,
+) -> ApiResult<Response> {
+    let (session, identity) = identity(&req, env, site_id, conversation_id).await?;
     if path == "/agent/ws" {
         // Recorded first, so a sign-out or removal from now on finds and closes this socket.
         let watch = Watch {

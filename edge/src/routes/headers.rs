@@ -14,6 +14,10 @@ pub fn is_visitor_route(method: &Method, segments: &[&str]) -> bool {
         }
         ["api", "v1", "sites", _, "widget-config"] => true,
         ["api", "v1", "conversations", _, "ws" | "events"] => true,
+        ["api", "v1", "conversations", _, "attachments"] => {
+            matches!(method, Method::Post | Method::Options)
+        }
+        ["api", "v1", "conversations", _, "attachments", _] => true,
         _ => false,
     }
 }
@@ -32,7 +36,7 @@ pub fn require_json_for_cookies(req: &Request, visitor_route: bool) -> ApiResult
         .as_deref()
         .and_then(|value| value.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
-    if json {
+    if json || same_origin_upload(req) {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -43,6 +47,20 @@ pub fn require_json_for_cookies(req: &Request, visitor_route: bool) -> ApiResult
     }
 }
 
+/// A file from the dashboard is sent as its own bytes, not JSON. Browsers send `Origin` with
+/// every POST, so one from the edge's own origin is the dashboard and never another page.
+fn same_origin_upload(req: &Request) -> bool {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let upload = matches!(
+        segments.as_slice(),
+        ["api", "v1", "sites", _, "conversations", _, "attachments"]
+    );
+    let own = req.url().ok().map(|url| url.origin().ascii_serialization());
+    let origin = req.headers().get("origin").ok().flatten();
+    upload && origin.is_some() && origin == own
+}
+
 /// Adds the security headers (and CORS for `cors_origin`). Responses from a Durable Object
 /// have immutable headers, so they are copied; a WebSocket upgrade is passed through as is.
 pub fn finish(response: Response, cors_origin: Option<&str>) -> Response {
@@ -51,10 +69,13 @@ pub fn finish(response: Response, cors_origin: Option<&str>) -> Response {
     }
     let headers = worker::Headers::from_iter(response.headers().entries());
     let _ = headers.set("x-content-type-options", "nosniff");
-    let _ = headers.set(
-        "content-security-policy",
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    // A served file brings its own, stricter one (with `sandbox`).
+    if !headers.has("content-security-policy").unwrap_or(false) {
+        let _ = headers.set(
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+        );
+    }
     let _ = headers.set("referrer-policy", "no-referrer");
     if let Some(origin) = cors_origin {
         let _ = headers.set("access-control-allow-origin", origin);

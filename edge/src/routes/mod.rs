@@ -3,6 +3,7 @@
 
 mod admin;
 mod agent;
+mod attachments;
 mod dashboard;
 mod deliveries;
 mod headers;
@@ -66,6 +67,12 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Get, ["api", "v1", "conversations", id, "events"]) => {
             visitor::forward(req, env, id, "/visitor/events").await
         }
+        (Method::Post, ["api", "v1", "conversations", id, "attachments"]) => {
+            attachments::visitor_upload(req, env, id).await
+        }
+        (Method::Get, ["api", "v1", "conversations", id, "attachments", file]) => {
+            attachments::visitor_download(req, env, id, file).await
+        }
         // Agents
         (Method::Post, ["api", "v1", "auth", "login"]) => agent::login(req, env).await,
         (Method::Post, ["api", "v1", "auth", "logout"]) => agent::logout(req, env).await,
@@ -86,6 +93,12 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         }
         (Method::Post, ["api", "v1", "sites", site, "conversations", id, "accept"]) => {
             agent::conversation(req, env, site, id, "/agent/accept").await
+        }
+        (Method::Post, ["api", "v1", "sites", site, "conversations", id, "attachments"]) => {
+            attachments::agent_upload(req, env, site, id).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "conversations", id, "attachments", file]) => {
+            attachments::agent_download(req, env, site, id, file).await
         }
         (Method::Get, ["api", "v1", "sites", site, "tickets"]) => {
             agent::tickets(req, env, site).await

@@ -4,7 +4,11 @@
 //! otherwise is refused, and so is a polyglot (bytes that are a valid image or PDF *and* carry
 //! markup or an archive a browser or plug-in could be talked into running).
 //!
-//! Not here: storage (R2), who may fetch a file, and the response headers (the edge's job).
+//! The headers a stored file is served with are [`served_headers`]. Not here: storage (R2) and
+//! who may fetch a file (the edge's job).
+
+mod served;
+pub use served::served_headers;
 
 use serde::{Deserialize, Serialize};
 
