@@ -1,7 +1,7 @@
 //! How each stored event reads in the agent's transcript. Message texts are passed through as
 //! text (the view never renders them as HTML); structural events become short English notes.
 
-use baton_core::{Event, EventKind};
+use baton_core::{Event, EventKind, FileRef};
 
 /// Who a line comes from, which also decides its look.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct Line {
     pub at: i64,
     pub speaker: Speaker,
     pub text: String,
+    /// A file sent in the chat: shown as a thumbnail (inline images) or a download link.
+    pub file: Option<FileRef>,
 }
 
 impl Speaker {
@@ -64,6 +66,24 @@ pub fn line(event: &Event) -> Line {
         EventKind::InternalComment { agent, text } => {
             (Speaker::Internal(agent.name.clone()), text.clone())
         }
+        EventKind::Attachment {
+            agent,
+            file,
+            internal,
+        } => {
+            let speaker = match (agent, internal) {
+                (None, _) => Speaker::Visitor,
+                (Some(agent), true) => Speaker::Internal(agent.name.clone()),
+                (Some(agent), false) => Speaker::Agent(agent.name.clone()),
+            };
+            return Line {
+                seq: event.seq,
+                at: event.at,
+                speaker,
+                text: format!("{} ({})", file.name, size(file.size)),
+                file: Some(file.clone()),
+            };
+        }
         other => (Speaker::System, note(other)),
     };
     Line {
@@ -71,7 +91,38 @@ pub fn line(event: &Event) -> Line {
         at: event.at,
         speaker,
         text,
+        file: None,
     }
+}
+
+/// "12 KB", "3.4 MB": a file's size as people read it.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        0..=999 => format!("{bytes} B"),
+        1_000..=999_999 => format!("{} KB", bytes.div_ceil(1_000)),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
+}
+
+/// Where the dashboard fetches a file of a conversation (same origin, the session's cookie).
+pub fn file_url(site_id: &str, conversation_id: &str, file: &FileRef) -> String {
+    let enc = |part: &str| -> String {
+        part.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    format!(
+        "/api/v1/sites/{}/conversations/{}/attachments/{}",
+        enc(site_id),
+        enc(conversation_id),
+        enc(&file.id)
+    )
 }
 
 fn note(kind: &EventKind) -> String {
@@ -129,6 +180,49 @@ mod tests {
     use super::*;
     use crate::model::testing::event;
     use baton_core::AgentRef;
+
+    #[test]
+    fn files_read_as_their_sender_and_a_notes_file_as_a_note() {
+        let file = FileRef {
+            id: "f1".into(),
+            name: "<b>bill</b>.pdf".into(),
+            mime: "application/pdf".into(),
+            size: 12_345,
+            inline: false,
+        };
+        let ann = AgentRef {
+            id: "a".into(),
+            name: "Ann".into(),
+        };
+        let from = |agent: Option<AgentRef>, internal| {
+            line(&event(
+                3,
+                EventKind::Attachment {
+                    agent,
+                    file: file.clone(),
+                    internal,
+                },
+            ))
+        };
+        let visitors = from(None, false);
+        assert_eq!(visitors.speaker, Speaker::Visitor);
+        assert_eq!(visitors.text, "<b>bill</b>.pdf (13 KB)");
+        assert_eq!(visitors.file.as_ref(), Some(&file));
+        assert_eq!(
+            from(Some(ann.clone()), false).speaker,
+            Speaker::Agent("Ann".into())
+        );
+        assert_eq!(
+            from(Some(ann), true).speaker,
+            Speaker::Internal("Ann".into())
+        );
+        assert_eq!(size(999), "999 B");
+        assert_eq!(size(2_500_000), "2.5 MB");
+        assert_eq!(
+            file_url("s 1", "c", &file),
+            "/api/v1/sites/s%201/conversations/c/attachments/f1"
+        );
+    }
 
     #[test]
     fn messages_keep_their_text_and_notes_are_sentences() {

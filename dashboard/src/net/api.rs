@@ -94,6 +94,36 @@ pub async fn delete<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     run(Request::delete(path), None).await
 }
 
+/// Sends a file to a conversation (its own bytes as the body, not JSON): to the visitor, or
+/// on an internal note. The edge checks the bytes and answers with the stored file.
+pub async fn upload(
+    site_id: &str,
+    conversation_id: &str,
+    file: &web_sys::File,
+    internal: bool,
+) -> ApiResult<baton_core::FileRef> {
+    #[derive(serde::Deserialize)]
+    struct Uploaded {
+        file: baton_core::FileRef,
+    }
+    let path = format!(
+        "/api/v1/sites/{}/conversations/{}/attachments?name={}&internal={internal}",
+        seg(site_id),
+        seg(conversation_id),
+        seg(&file.name())
+    );
+    let kind = match file.type_() {
+        kind if kind.is_empty() => "application/octet-stream".to_string(),
+        kind => kind,
+    };
+    let request = Request::post(&path)
+        .header("content-type", &kind)
+        .body(wasm_bindgen::JsValue::from(file.clone()))
+        .map_err(ApiError::network)?;
+    let response = request.send().await.map_err(ApiError::network)?;
+    decode::<Uploaded>(response).await.map(|u| u.file)
+}
+
 /// Path segments in URLs are ids the edge gave us, but encode them anyway.
 pub fn seg(part: &str) -> String {
     js_sys::encode_uri_component(part).into()

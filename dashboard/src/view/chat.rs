@@ -16,7 +16,7 @@ use super::visitor_panel::VisitorPanel;
 use super::{ctx, tz_offset};
 use crate::model::chat::ChatModel;
 use crate::model::route::{Route, Tab};
-use crate::model::transcript::{clock, line};
+use crate::model::transcript::{clock, file_url, line};
 use crate::net::api::{self, seg};
 use crate::net::socket::{ws_url, Socket};
 
@@ -230,6 +230,7 @@ fn Transcript(model: RwSignal<ChatModel>) -> impl IntoView {
             .with(|m| m.summary.as_ref().and_then(|s| s.visitor.name.clone()))
             .unwrap_or_else(|| "Visitor".into())
     };
+    let (site_id, conversation_id) = model.with_untracked(|m| (m.site_id.clone(), m.id.clone()));
     view! {
         <div class="transcript" role="log" aria-label="Messages" node_ref=list tabindex="0" on:scroll=on_scroll>
             <ol>
@@ -249,7 +250,27 @@ fn Transcript(model: RwSignal<ChatModel>) -> impl IntoView {
                                     <span class="tag">"Agents only"</span>
                                 </Show>
                                 <time class="at">{clock(l.at, offset)}</time>
-                                <p class="text">{l.text.clone()}</p>
+                                {match &l.file {
+                                    // An image opens full size in a new tab; any other file is
+                                    // served as a download (the edge says so).
+                                    Some(file) => {
+                                        let url = file_url(&site_id, &conversation_id, file);
+                                        let text = l.text.clone();
+                                        if file.inline {
+                                            let alt = format!("Image: {}", file.name);
+                                            let href = url.clone();
+                                            view! {
+                                                <a class="file" href=href target="_blank" rel="noopener">
+                                                    <img class="thumb" src=url alt=alt loading="lazy" />
+                                                    <span class="file-name">{text}</span>
+                                                </a>
+                                            }.into_any()
+                                        } else {
+                                            view! { <a class="file" href=url download=file.name.clone()>{format!("📎 {text}")}</a> }.into_any()
+                                        }
+                                    }
+                                    None => view! { <p class="text">{l.text.clone()}</p> }.into_any(),
+                                }}
                             </li>
                         }
                     }

@@ -7,6 +7,7 @@ use baton_core::protocol::AgentCommand;
 use baton_core::toolbox::CannedReply;
 use leptos::prelude::*;
 
+use super::attach::{AttachButton, Uploader};
 use super::chat::ChatLink;
 use crate::model::chat::ChatModel;
 use crate::model::toolbox::{insert_text, Picker};
@@ -45,6 +46,8 @@ pub fn Composer(
             Mode::Note
         }
     };
+    // A file chosen or pasted goes on the note when writing one, else to the visitor.
+    let uploader = Uploader::new(model, Signal::derive(move || mode() == Mode::Note));
     let typing = RwSignal::new(false);
     let keystrokes = RwSignal::new(0u32);
     // Also runs on blur, which the browser may send while the chat is being closed.
@@ -196,8 +199,12 @@ pub fn Composer(
                 on:input=on_input
                 on:keydown=on_key
                 on:blur=move |_| stop_typing()
+                on:paste=move |ev| uploader.on_paste(&ev)
             ></textarea>
-            <p class="help composer-help">"Type / for canned replies."</p>
+            <p class="help composer-help">"Type / for canned replies. Paste a screenshot to send it."</p>
+            <div class="composer-files">
+                <AttachButton uploader=uploader />
+            </div>
             <button type="submit" class="primary" disabled=move || !model.with(|m| m.connected)>
                 {move || if mode() == Mode::Reply { "Send" } else { "Add note" }}
             </button>

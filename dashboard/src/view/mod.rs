@@ -3,6 +3,7 @@
 
 mod agents;
 mod api_keys;
+mod attach;
 mod canned;
 mod chat;
 mod chat_actions;

@@ -2,8 +2,8 @@
 // answers and one it cannot, then asks for a person; the agent sees a handoff summary with
 // exactly those facts, suggestions for the visitor's next question include the right entry
 // (one click puts it in the composer), the KB search finds entries, and `/` inserts a canned
-// reply (added under Settings) with the visitor's name filled in. Attachments are not built
-// yet (see the README), so their steps of the issue's journey are not here.
+// reply (added under Settings) with the visitor's name filled in. The journey's files are in
+// attachments.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, createSite, Visitor, api, assertAccessible, SOON } from './harness.mjs';
