@@ -134,9 +134,11 @@ pub enum T {
     EmailTranscript,
     TranscriptSent,
     Rated,
+    AttachFile,
+    FileFailed,
 }
 
-const COUNT: usize = T::Rated as usize + 1;
+const COUNT: usize = T::FileFailed as usize + 1;
 
 const EN: [&str; COUNT] = [
     "Open chat",
@@ -187,6 +189,8 @@ const EN: [&str; COUNT] = [
     "Email me this conversation",
     "We sent this conversation to your email.",
     "Thank you for your feedback!",
+    "Send a file",
+    "This file could not be sent. Images, PDF and text files are accepted.",
 ];
 
 const DE: [&str; COUNT] = [
@@ -238,6 +242,8 @@ const DE: [&str; COUNT] = [
     "Diesen Chat per E-Mail senden",
     "Wir haben Ihnen diesen Chat per E-Mail gesendet.",
     "Danke für Ihr Feedback!",
+    "Datei senden",
+    "Diese Datei konnte nicht gesendet werden. Bilder, PDF- und Textdateien sind möglich.",
 ];
 
 const FR: [&str; COUNT] = [
@@ -289,6 +295,8 @@ const FR: [&str; COUNT] = [
     "M’envoyer cette conversation",
     "Nous vous avons envoyé cette conversation par e-mail.",
     "Merci pour votre avis !",
+    "Envoyer un fichier",
+    "Ce fichier n’a pas pu être envoyé. Images, PDF et fichiers texte sont acceptés.",
 ];
 
 const ES: [&str; COUNT] = [
@@ -340,6 +348,8 @@ const ES: [&str; COUNT] = [
     "Enviarme esta conversación",
     "Te enviamos esta conversación por correo.",
     "¡Gracias por tu opinión!",
+    "Enviar un archivo",
+    "No se pudo enviar este archivo. Se aceptan imágenes, PDF y archivos de texto.",
 ];
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ pub struct Item {
     pub seq: Option<Seq>,
     pub client_id: Option<String>,
     pub body: Body,
+    /// A file sent in the chat (its id, and whether it is an image shown inline); the message's
+    /// text is then the file's name.
+    pub file: Option<(String, bool)>,
 }
 
 impl Item {
@@ -99,6 +102,23 @@ impl Item {
             EventKind::Rated { .. } => Body::Notice(Notice::Rated),
             EventKind::RatingRequested { .. } => Body::Notice(Notice::RateAsked),
             EventKind::TranscriptSent { .. } => Body::Notice(Notice::TranscriptSent),
+            // A note's file never reaches a visitor's socket; dropped here all the same.
+            EventKind::Attachment {
+                agent,
+                file,
+                internal: false,
+            } => {
+                let author = match agent {
+                    Some(agent) => Author::Agent(agent.name.clone()),
+                    None => Author::Visitor,
+                };
+                return Some(Self {
+                    seq: Some(event.seq),
+                    client_id: None,
+                    body: message(author, &file.name),
+                    file: Some((file.id.clone(), file.inline)),
+                });
+            }
             EventKind::ContactRequested
             | EventKind::ContactReceived { .. }
             | EventKind::InternalComment { .. }
@@ -114,6 +134,7 @@ impl Item {
             seq: Some(event.seq),
             client_id,
             body,
+            file: None,
         })
     }
 }
@@ -344,6 +365,7 @@ impl Chat {
                 author: Author::Visitor,
                 text: text.clone(),
             },
+            file: None,
         });
         VisitorCommand::Message {
             text,
@@ -452,6 +474,11 @@ impl Chat {
     }
 
     /// The seq of the visitor's latest message once the agent has read it ("Seen" under it).
+    /// Whether the visitor may send a file: a person reads the chat or is on the way.
+    pub fn may_attach(&self) -> bool {
+        matches!(self.phase, Phase::Waiting | Phase::Live)
+    }
+
     pub fn seen_marker(&self) -> Option<Seq> {
         let seq = self
             .items

@@ -411,3 +411,58 @@ fn the_transcript_is_offered_after_a_chat_with_a_person_until_it_is_sent() {
     ));
     assert!(!chat.offers_transcript());
 }
+
+#[test]
+fn files_show_with_their_sender_and_may_be_sent_only_to_a_person() {
+    let mut chat = fresh_chat();
+    assert!(!chat.may_attach(), "the bot cannot read a file");
+    chat.apply(ev(1, EventKind::Waiting { group: None }));
+    assert!(chat.may_attach());
+    let file = |id: &str, inline| baton_core::FileRef {
+        id: id.into(),
+        name: format!("{id}.png"),
+        mime: String::new(),
+        size: 0,
+        inline,
+    };
+    chat.apply(ev(
+        2,
+        EventKind::Attachment {
+            agent: None,
+            file: file("mine", true),
+            internal: false,
+        },
+    ));
+    let out = chat.apply(ev(
+        3,
+        EventKind::Attachment {
+            agent: Some(agent("Ann")),
+            file: file("theirs", false),
+            internal: false,
+        },
+    ));
+    assert_eq!(out, vec![Outcome::Fresh(2)], "the agent's file is news");
+    let files: Vec<_> = chat
+        .items
+        .iter()
+        .filter_map(|item| item.file.clone().map(|f| (f, item.body.clone())))
+        .collect();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0].0, ("mine".to_string(), true));
+    assert!(
+        matches!(&files[0].1, Body::Message { author: Author::Visitor, text } if text == "mine.png")
+    );
+    assert!(
+        matches!(&files[1].1, Body::Message { author: Author::Agent(name), .. } if name == "Ann")
+    );
+    // A note's file never shows, even if it ever reached the widget.
+    chat.apply(ev(
+        4,
+        EventKind::Attachment {
+            agent: Some(agent("Ann")),
+            file: file("note", false),
+            internal: true,
+        },
+    ));
+    assert_eq!(chat.items.iter().filter(|i| i.file.is_some()).count(), 2);
+}

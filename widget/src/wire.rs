@@ -10,7 +10,7 @@
 
 use baton_core::protocol::{Party, ServerFrame};
 use baton_core::settings::RatingScale;
-use baton_core::{AgentRef, ErrorCode, Event, EventKind, Phase};
+use baton_core::{AgentRef, ErrorCode, Event, EventKind, FileRef, Phase};
 
 /// A parsed JSON value, as much of it as the widget reads.
 pub trait Json: Sized {
@@ -140,6 +140,21 @@ pub fn event<J: Json>(json: &J) -> Option<Event> {
             score: uint(json, "score")? as u8,
             comment: details("comment"),
         },
+        // Only what the widget shows: the file's id, name and whether it is an inline image.
+        "attachment" => {
+            let file = json.get("file")?;
+            EventKind::Attachment {
+                agent: agent(json, "agent"),
+                file: FileRef {
+                    id: text(&file, "id")?,
+                    name: text(&file, "name")?,
+                    mime: String::new(),
+                    size: 0,
+                    inline: flag(&file, "inline"),
+                },
+                internal: false,
+            }
+        }
         "ticket_created" => EventKind::TicketCreated {
             ticket_id: text(json, "ticket_id")?,
         },

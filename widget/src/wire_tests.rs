@@ -88,6 +88,47 @@ fn round_trip(frame: &ServerFrame) -> Option<ServerFrame> {
 }
 
 #[test]
+fn a_file_reads_back_with_what_the_widget_shows() {
+    for agent in [None, Some(ann())] {
+        let frame = ServerFrame::Event {
+            event: Event {
+                seq: 7,
+                at: 9,
+                kind: EventKind::Attachment {
+                    agent: agent.clone(),
+                    file: baton_core::FileRef {
+                        id: "f1".into(),
+                        name: "bill <1>.pdf".into(),
+                        mime: "application/pdf".into(),
+                        size: 1234,
+                        inline: agent.is_some(),
+                    },
+                    internal: false,
+                },
+            },
+        };
+        let Some(ServerFrame::Event { event }) = round_trip(&frame) else {
+            panic!("not read")
+        };
+        let EventKind::Attachment {
+            agent: read_agent,
+            file,
+            internal,
+        } = event.kind
+        else {
+            panic!("not a file")
+        };
+        assert_eq!(read_agent, agent);
+        assert_eq!(
+            (file.id.as_str(), file.name.as_str()),
+            ("f1", "bill <1>.pdf")
+        );
+        assert_eq!(file.inline, agent.is_some());
+        assert!(!internal);
+    }
+}
+
+#[test]
 fn every_visitor_event_reads_back_as_core_wrote_it() {
     for (i, kind) in visitor_kinds().into_iter().enumerate() {
         assert!(kind.visible_to_visitor());
