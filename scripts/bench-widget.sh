@@ -57,6 +57,8 @@ const whole = rows.slice(1).reduce((a, [, s]) => ({
   raw: a.raw + s.raw, gzip: a.gzip + s.gzip, brotli: a.brotli + s.brotli,
 }), { raw: 0, gzip: 0, brotli: 0 });
 rows.push(["whole widget", whole]);
+// Fetched only when a chat first reaches a person (sending files), so not in the widget's cap.
+if (m.attach) rows.push(["+ files add-on", size(`edge/public/widget/${m.attach}`)]);
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
 console.log(`${"bytes shipped".padEnd(18)}${"raw".padStart(10)}${"gzip".padStart(10)}${"brotli".padStart(10)}`);
 for (const [name, s] of rows) console.log(`${name.padEnd(18)}${kb(s.raw)}${kb(s.gzip)}${kb(s.brotli)}`);

@@ -29,27 +29,36 @@ node scripts/strip-unused-exports.mjs "$work/baton.js" "$work/baton_bg.wasm" "$w
   -o "$work/dce.wasm" >/dev/null
 # Features are read from the module's target_features section (kept by wasm-bindgen).
 "$WASM_OPT_BIN" -Oz --converge "$work/dce.wasm" -o "$work/opt.wasm"
-"$ESBUILD_BIN" "$work/baton.js" --minify --format=esm --log-level=warning --outfile="$work/min.js"
 "$ESBUILD_BIN" widget/style.css --minify --log-level=warning --outfile="$work/min.css"
+# The file-sending add-on (widget/attach.js), fetched only when a chat first reaches a person:
+# the glue imports it by its hashed name (the inline snippet of widget/src/web/attach.rs),
+# bundled into the glue so that no snippets/ folder has to be served.
+"$ESBUILD_BIN" widget/attach.js --minify --format=esm --log-level=warning --outfile="$work/attach.js"
+hash() { sha256sum "$1" | cut -c1-12; }
+attach="attach-$(hash "$work/attach.js").js"
+"$ESBUILD_BIN" "$work/baton.js" --bundle --minify --format=esm --log-level=warning --outfile="$work/min.js"
+sed -i "s/__BATON_ATTACH__/$attach/" "$work/min.js"
+grep -q "$attach" "$work/min.js" || { echo "build-widget: the glue does not name $attach" >&2; exit 1; }
 
 out="edge/public/widget"
 mkdir -p "$out"
-hash() { sha256sum "$1" | cut -c1-12; }
 js="baton-$(hash "$work/min.js").js"
 wasm="baton-$(hash "$work/opt.wasm").wasm"
 css="baton-$(hash "$work/min.css").css"
 cp "$work/min.js" "$out/$js"
 cp "$work/opt.wasm" "$out/$wasm"
 cp "$work/min.css" "$out/$css"
+cp "$work/attach.js" "$out/$attach"
 
 # Keep this build and the previous one; remove older generations.
 manifest="$out/manifest.json"
 previous=""
-[[ -f "$manifest" ]] && previous="$(node -e 'const m=require(process.argv[1]);console.log([m.js,m.wasm,m.css].join(" "))' "$(realpath "$manifest")")"
-printf '{"js":"%s","wasm":"%s","css":"%s"}\n' "$js" "$wasm" "$css" >"$manifest"
-for file in "$out"/baton-*; do
+[[ -f "$manifest" ]] && previous="$(node -e 'const m=require(process.argv[1]);console.log([m.js,m.wasm,m.css,m.attach].join(" "))' "$(realpath "$manifest")")"
+printf '{"js":"%s","wasm":"%s","css":"%s","attach":"%s"}\n' "$js" "$wasm" "$css" "$attach" >"$manifest"
+for file in "$out"/baton-* "$out"/attach-*; do
+  [[ -e "$file" ]] || continue
   name="$(basename "$file")"
-  case " $js $wasm $css $previous " in
+  case " $js $wasm $css $attach $previous " in
     *" $name "*) ;;
     *) rm -f "$file" ;;
   esac
@@ -81,4 +90,4 @@ const re = new RegExp(`${begin.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[\\s\\S]*?
 text = re.test(text) ? text.replace(re, block) : (text.trimEnd() ? text.trimEnd() + "\n\n" : "") + block + "\n";
 fs.writeFileSync(file, text);
 JS
-echo "build-widget: edge/public/widget.js → widget/$js, widget/$wasm, widget/$css"
+echo "build-widget: edge/public/widget.js → widget/$js, widget/$wasm, widget/$css (+ widget/$attach on use)"

@@ -5,7 +5,12 @@
 #[derive(Debug, PartialEq, Eq)]
 pub enum Segment<'a> {
     Text(&'a str),
-    Link { href: String, label: &'a str },
+    /// `thumb`: a file that is an image, shown above its name.
+    Link {
+        href: String,
+        label: &'a str,
+        thumb: bool,
+    },
 }
 
 const TRAILING: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"', '»', '…'];
@@ -31,7 +36,11 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
         if core_start > plain_from {
             out.push(Segment::Text(&text[plain_from..core_start]));
         }
-        out.push(Segment::Link { href, label });
+        out.push(Segment::Link {
+            href,
+            label,
+            thumb: false,
+        });
         plain_from = core_start + label.len();
     }
     if plain_from < text.len() {
@@ -83,6 +92,7 @@ mod tests {
         Segment::Link {
             href: href.into(),
             label,
+            thumb: false,
         }
     }
 

@@ -159,6 +159,7 @@ fn phase_changed(ctx: Ctx, phase: Phase) {
     if phase == Phase::Live {
         set_ui(ctx, &mut |u| u.leave_form = false);
     }
+    super::attach::phase(ctx);
     if phase == Phase::Contact {
         submit_known_contact();
     }

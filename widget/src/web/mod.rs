@@ -5,6 +5,7 @@
 //! never call out to host-page code, so a host listener calling back into the API is safe.
 
 mod api;
+mod attach;
 mod forms;
 mod frames;
 mod net;

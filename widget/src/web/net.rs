@@ -180,7 +180,7 @@ async fn start_conversation(identity: Option<&Identity>) -> Result<Session, Opti
 }
 
 /// A URL of this conversation's visitor API, `path` under it, the token and `query` appended.
-fn conversation_url(path: &str, query: &str) -> String {
+pub fn conversation_url(path: &str, query: &str) -> String {
     with(|net| match &net.session {
         Some(s) => format!(
             "{}/api/v1/conversations/{}/{path}?token={}{query}",
@@ -194,26 +194,6 @@ fn conversation_url(path: &str, query: &str) -> String {
 /// Where this conversation's file `id` is served (the token proves it is the visitor's).
 pub fn file_url(id: &str) -> String {
     conversation_url(&format!("attachments/{id}"), "")
-}
-
-/// Sends the first file of a `FileList` (chosen, pasted or dropped). The edge checks its bytes,
-/// and the socket brings it back as an event. The body is the `File` itself, so the browser
-/// sends its type as the content type. False only when a file was refused or lost.
-pub async fn upload(files: JsValue) -> bool {
-    let file = js_sys::Reflect::get(&files, &0.into()).unwrap_or_default();
-    let name = js_sys::Reflect::get(&file, &"name".into()).ok();
-    let (Some(window), Some(name)) = (web_sys::window(), name.and_then(|n| n.as_string())) else {
-        return true;
-    };
-    let query = format!(
-        "&name={}",
-        String::from(js_sys::encode_uri_component(&name))
-    );
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&file);
-    let url = conversation_url("attachments", &query);
-    matches!(fetch(&window, &url, &init).await, Some((201, _)))
 }
 
 /// `JSON.parse`: the browser's parser costs the wasm nothing.

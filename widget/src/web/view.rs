@@ -35,7 +35,6 @@ const CHAT: &str =
     "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
 const CLOSE: &str = "M6 6l12 12M18 6L6 18";
 const SEND: &str = "M3 20l18-8L3 4v6l12 2-12 2z";
-const CLIP: &str = "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z";
 
 /// An icon. The path is passed as a value on purpose: a fully static subtree is built by
 /// Leptos from an HTML string (`innerHTML` on a template), which pages enforcing Trusted Types
@@ -171,17 +170,10 @@ fn transcript(ctx: Ctx, l: Lang) -> impl IntoView {
 
 fn row(l: Lang, item: &Item, seen: Option<Seq>) -> AnyView {
     let pending = item.pending();
-    // A file: an image as a thumbnail, anything else as a link; the edge serves non-images as
-    // downloads. Both open in a new tab, never in the host page.
-    let file = item.file.as_ref().map(|(id, inline)| {
-        let url = super::net::file_url(id);
-        let thumb = inline.then(|| view! { <img src=url.clone() alt="" /> });
-        view! { <a class="file" href=url target="_blank" rel="noopener">{thumb}</a> }
-    });
     let seen = item.seq.is_some() && item.seq == seen;
     match &item.body {
         Body::Notice(notice) => {
-            view! { <li class="notice">{linkify(&notice_text(l, notice))}</li> }.into_any()
+            view! { <li class="notice">{linkify(&notice_text(l, notice), None)}</li> }.into_any()
         }
         Body::Message { author, text } => {
             let (class, who) = match author {
@@ -197,7 +189,7 @@ fn row(l: Lang, item: &Item, seen: Option<Seq>) -> AnyView {
             view! {
                 <li class=class>
                     {who.map(|name| view! { <span class="who">{name}</span> })}
-                    <p class="bubble"><span class="sr">{hidden_author}" "</span>{file}{linkify(text)}</p>
+                    <p class="bubble"><span class="sr">{hidden_author}" "</span>{linkify(text, item.file.as_ref())}</p>
                     {pending.then(|| view! { <span class="meta">{l.t(T::Sending)}</span> })}
                     {seen.then(|| view! { <span class="meta">{l.t(T::Seen)}</span> })}
                 </li>
@@ -207,15 +199,29 @@ fn row(l: Lang, item: &Item, seen: Option<Seq>) -> AnyView {
     }
 }
 
-fn linkify(text: &str) -> Vec<AnyView> {
-    segments(text)
+/// A message's text with its links; or a file, as its name linked (an image also shown above
+/// it). Links open in a new tab; the edge serves anything but an image as a download. One link
+/// view for both, so showing files costs the widget little.
+fn linkify(text: &str, file: Option<&(String, bool)>) -> Vec<AnyView> {
+    let segments = match file {
+        Some((id, inline)) => vec![Segment::Link {
+            href: super::net::file_url(id),
+            label: text,
+            thumb: *inline,
+        }],
+        None => segments(text),
+    };
+    segments
         .into_iter()
         .map(|segment| match segment {
             Segment::Text(text) => text.to_string().into_any(),
-            Segment::Link { href, label } => view! {
-                <a href=href target="_blank" rel="noopener noreferrer nofollow">{label.to_string()}</a>
+            Segment::Link { href, label, thumb } => {
+                let image = thumb.then(|| view! { <img src=href.clone() alt="" /> });
+                view! {
+                    <a href=href target="_blank" rel="noopener noreferrer nofollow">{image}{label.to_string()}</a>
+                }
+                .into_any()
             }
-            .into_any(),
         })
         .collect()
 }
@@ -297,47 +303,11 @@ fn composer(ctx: Ctx, l: Lang) -> impl IntoView {
             send();
         }
     };
-    // A file chosen, pasted (a screenshot) or dropped: only while a person is there or on the
-    // way. A paste of text is left to the textarea.
-    let may_attach = move || ctx.chat.with(Chat::may_attach);
-    let attach = move |event: &ev::Event, from: &str| {
-        let files = js_sys::Reflect::get(event, &from.into())
-            .and_then(|source| js_sys::Reflect::get(&source, &"files".into()))
-            .unwrap_or_default();
-        let count = js_sys::Reflect::get(&files, &"length".into())
-            .ok()
-            .and_then(|n| n.as_f64());
-        if count.unwrap_or(0.0) < 1.0 || !ctx.chat.with_untracked(Chat::may_attach) {
-            return;
-        }
-        event.prevent_default();
-        leptos::task::spawn_local(async move {
-            if !super::net::upload(files).await {
-                set_ui(ctx, &mut |u| u.alert = Some(T::FileFailed));
-            }
-        });
-    };
     view! {
         <form class="composer" on:submit=move |event: ev::SubmitEvent| {
             event.prevent_default();
             send();
-        }
-            on:dragover=move |event: ev::DragEvent| event.prevent_default()
-            on:drop=move |event: ev::DragEvent| {
-                // Never let the browser open a dropped file in place of the page.
-                event.prevent_default();
-                attach(&event, "dataTransfer");
-            }>
-            <label class="clip" hidden=move || !may_attach()>
-                <input type="file" class="sr" accept="image/*,application/pdf,text/plain"
-                    on:change=move |event| {
-                        attach(&event, "target");
-                        // Cleared, so the same file chosen again is a change too.
-                        let _ = js_sys::Reflect::set(&event_target(&event), &"value".into(), &"".into());
-                    } />
-                <span class="sr">{l.t(T::AttachFile)}</span>
-                {icon(CLIP)}
-            </label>
+        }>
             <label class="sr" for="bw-input">{l.t(T::MessageLabel)}</label>
             <textarea id="bw-input" rows="1"
                 placeholder=l.t(T::Placeholder)
@@ -346,8 +316,7 @@ fn composer(ctx: Ctx, l: Lang) -> impl IntoView {
                     draft.set(event_target_value(&event));
                     super::typing();
                 }
-                on:keydown=on_key
-                on:paste=move |event: ev::ClipboardEvent| attach(&event, "clipboardData")></textarea>
+                on:keydown=on_key></textarea>
             <button type="submit" class="send" aria-label=l.t(T::Send)>
                 {icon(SEND)}
             </button>
