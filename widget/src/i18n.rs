@@ -134,9 +134,13 @@ pub enum T {
     EmailTranscript,
     TranscriptSent,
     Rated,
+    EraseButton,
+    EraseAsk,
+    EraseConfirm,
+    Erased,
 }
 
-const COUNT: usize = T::Rated as usize + 1;
+const COUNT: usize = T::Erased as usize + 1;
 
 const EN: [&str; COUNT] = [
     "Open chat",
@@ -187,6 +191,10 @@ const EN: [&str; COUNT] = [
     "Email me this conversation",
     "We sent this conversation to your email.",
     "Thank you for your feedback!",
+    "Delete this conversation",
+    "Delete this conversation for good? This cannot be undone.",
+    "Delete",
+    "This conversation was deleted.",
 ];
 
 const DE: [&str; COUNT] = [
@@ -238,6 +246,10 @@ const DE: [&str; COUNT] = [
     "Diesen Chat per E-Mail senden",
     "Wir haben Ihnen diesen Chat per E-Mail gesendet.",
     "Danke für Ihr Feedback!",
+    "Diesen Chat löschen",
+    "Diesen Chat endgültig löschen? Das lässt sich nicht rückgängig machen.",
+    "Löschen",
+    "Dieser Chat wurde gelöscht.",
 ];
 
 const FR: [&str; COUNT] = [
@@ -289,6 +301,10 @@ const FR: [&str; COUNT] = [
     "M’envoyer cette conversation",
     "Nous vous avons envoyé cette conversation par e-mail.",
     "Merci pour votre avis !",
+    "Supprimer cette conversation",
+    "Supprimer définitivement cette conversation ? C’est irréversible.",
+    "Supprimer",
+    "Cette conversation a été supprimée.",
 ];
 
 const ES: [&str; COUNT] = [
@@ -340,6 +356,10 @@ const ES: [&str; COUNT] = [
     "Enviarme esta conversación",
     "Te enviamos esta conversación por correo.",
     "¡Gracias por tu opinión!",
+    "Eliminar esta conversación",
+    "¿Eliminar esta conversación para siempre? No se puede deshacer.",
+    "Eliminar",
+    "Se eliminó esta conversación.",
 ];
 
 #[cfg(test)]
