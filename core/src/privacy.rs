@@ -127,6 +127,21 @@ pub struct Export {
     /// The visitor's questions the bot could not answer, as recorded for the admins.
     #[serde(default)]
     pub unanswered: Vec<crate::unanswered::Unanswered>,
+    /// Email replies from the visitor's address that the Email Worker refused (a forged or
+    /// unknown reply address): addresses and the reason, never the content.
+    #[serde(default)]
+    pub refused_emails: Vec<RefusedEmail>,
+}
+
+/// One refused email reply, as logged. `recipient` is the reply address it was sent to, left
+/// out when the address belongs to no ticket of the exporting site (it may name another's).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RefusedEmail {
+    pub sender: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    pub reason: String,
+    pub received_at: Millis,
 }
 
 impl Export {
@@ -141,6 +156,18 @@ impl Export {
         rows.sort_by_key(|row| (row.at, row.key()));
         rows.dedup_by(|a, b| a.key() == b.key());
         self.unanswered = rows;
+        self
+    }
+
+    /// Adds the refused email replies sent from the looked-up email (none for a lookup by
+    /// conversation), oldest first.
+    pub fn with_refused_emails(mut self, mut rows: Vec<RefusedEmail>) -> Self {
+        match &self.lookup {
+            Lookup::Email(email) => rows.retain(|row| row.sender.eq_ignore_ascii_case(email)),
+            Lookup::Conversation(_) => rows.clear(),
+        }
+        rows.sort_by_key(|row| row.received_at);
+        self.refused_emails = rows;
         self
     }
 }
@@ -184,6 +211,7 @@ pub fn export(
         conversations,
         tickets,
         unanswered: Vec::new(),
+        refused_emails: Vec::new(),
     })
 }
 
@@ -211,6 +239,8 @@ pub enum ErasedKind {
     Attachments,
     /// Questions the bot could not answer, recorded for the admins (deleted).
     UnansweredQuestions,
+    /// Email replies from the visitor's address the Email Worker refused (deleted).
+    RefusedEmails,
     /// Statistics facts: kept for the counts, no longer linked to the conversation.
     FactsAnonymised,
 }

@@ -151,6 +151,24 @@ fn an_export_by_email_holds_that_visitors_conversations_and_tickets_of_this_site
         .map(|q| (q.conversation_id.as_str(), q.seq))
         .collect();
     assert_eq!(asked, [(A, 3), (B, 4)]);
+    // Refused email replies: only those sent from that email (any case), oldest first.
+    let refused = |sender: &str, at| RefusedEmail {
+        sender: sender.into(),
+        recipient: None,
+        reason: "unknown reply address".into(),
+        received_at: at,
+    };
+    let export = export.with_refused_emails(vec![
+        refused("Ada@Example.com", 9),
+        refused("bob@example.com", 1),
+        refused("ada@example.com", 2),
+    ]);
+    let refused_at: Vec<Millis> = export
+        .refused_emails
+        .iter()
+        .map(|r| r.received_at)
+        .collect();
+    assert_eq!(refused_at, [2, 9]);
 }
 
 #[test]
@@ -164,7 +182,18 @@ fn an_export_by_conversation_counts_an_unsummarised_one_and_nothing_is_not_found
     let Ok(export) = export("s", &lookup, vec![bare.clone()], Vec::new(), 1) else {
         panic!("nothing exported")
     };
-    assert_eq!(export.conversations, vec![bare]);
+    assert_eq!(export.conversations, vec![bare.clone()]);
+    // A lookup by conversation names no email: no refused replies.
+    let refused = RefusedEmail {
+        sender: "ada@example.com".into(),
+        recipient: None,
+        reason: "unknown ticket".into(),
+        received_at: 1,
+    };
+    assert!(export
+        .with_refused_emails(vec![refused])
+        .refused_emails
+        .is_empty());
     // Another site's conversation under that id is not this site's to export.
     let foreign = conversation(summary(A, "other", None, Phase::Archived, 1));
     assert_eq!(

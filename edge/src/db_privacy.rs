@@ -2,7 +2,7 @@
 //! finding a visitor's conversations and tickets, deleting them with their index rows, threads
 //! and failed deliveries, making their statistics facts anonymous, and the erase log.
 
-use baton_core::privacy::{ErasedCounts, ErasedKind, ErasureRecord, ExportedTicket};
+use baton_core::privacy::{ErasedCounts, ErasedKind, ErasureRecord, ExportedTicket, RefusedEmail};
 use baton_core::ConversationSummary;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -184,6 +184,64 @@ pub async fn forget_tickets_by_email(
             db,
             "DELETE FROM tickets WHERE site_id = ?1 AND lower(email) = ?2",
             &scope,
+        )
+        .await?,
+    );
+    Ok(counts)
+}
+
+/// Refused email replies sent from this email, to this site's tickets or to no site's (a forged
+/// or unknown reply address: it names no site, so it goes with the visitor wherever they are
+/// found). The reply address is given only for this site's rows: another may name another
+/// site's ticket. Called only once the lookup found the visitor on this site.
+pub async fn refused_emails(
+    db: &D1Database,
+    site_id: &str,
+    email: &str,
+) -> ApiResult<Vec<RefusedEmail>> {
+    #[derive(Deserialize)]
+    struct Row {
+        sender: String,
+        recipient: Option<String>,
+        reason: String,
+        received_at: f64,
+    }
+    let rows: Vec<Row> = db
+        .prepare(
+            "SELECT sender, CASE WHEN site_id = ?1 THEN recipient END AS recipient, reason,
+                    received_at
+             FROM refused_emails WHERE lower(sender) = ?2 AND (site_id = ?1 OR site_id IS NULL)
+             ORDER BY received_at LIMIT 1000",
+        )
+        .bind(&[text(site_id), text(email)])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RefusedEmail {
+            sender: r.sender,
+            recipient: r.recipient,
+            reason: r.reason,
+            received_at: r.received_at as i64,
+        })
+        .collect())
+}
+
+/// Deletes the refused email replies [`refused_emails`] exports.
+pub async fn forget_refused_emails(
+    db: &D1Database,
+    site_id: &str,
+    email: &str,
+) -> ApiResult<ErasedCounts> {
+    let mut counts = ErasedCounts::default();
+    counts.add(
+        ErasedKind::RefusedEmails,
+        changes(
+            db,
+            "DELETE FROM refused_emails
+               WHERE lower(sender) = ?2 AND (site_id = ?1 OR site_id IS NULL)",
+            &[text(site_id), text(email)],
         )
         .await?,
     );

@@ -109,25 +109,30 @@ pub async fn reopen(db: &D1Database, site_id: &str, ticket_id: &str) -> ApiResul
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
 }
 
+/// A refused reply as logged: who sent it to which address, why, and the site when the address
+/// was one of ours for a known ticket. Never the content.
+pub struct Refused<'a> {
+    pub id: &'a str,
+    pub sender: &'a str,
+    pub recipient: &'a str,
+    pub reason: &'a str,
+    pub site_id: Option<&'a str>,
+    pub at: i64,
+}
+
 /// Logs a refused reply: addresses and the reason, never the content.
-pub async fn log_refused(
-    db: &D1Database,
-    id: &str,
-    sender: &str,
-    recipient: &str,
-    reason: &str,
-    now: i64,
-) -> ApiResult<()> {
+pub async fn log_refused(db: &D1Database, refused: &Refused<'_>) -> ApiResult<()> {
     db.prepare(
-        "INSERT OR IGNORE INTO refused_emails (id, sender, recipient, reason, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR IGNORE INTO refused_emails (id, sender, recipient, reason, received_at, site_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .bind(&[
-        text(id),
-        text(&sender.chars().take(320).collect::<String>()),
-        text(&recipient.chars().take(320).collect::<String>()),
-        text(reason),
-        number(now),
+        text(refused.id),
+        text(&refused.sender.chars().take(320).collect::<String>()),
+        text(&refused.recipient.chars().take(320).collect::<String>()),
+        text(refused.reason),
+        number(refused.at),
+        refused.site_id.map_or(JsValue::NULL, text),
     ])?
     .run()
     .await?;

@@ -35,16 +35,25 @@ pub async fn receive(message: &ForwardableEmailMessage, env: &Env) -> ApiResult<
         // First: locally the rejection travels back over RPC and must arrive before the
         // handler returns.
         message.set_reject(reason);
+        let db = env.d1("DB")?;
+        // The site, when the address is ours for a ticket that exists (a reply too large or
+        // malformed): a visitor's export and erase of that site then cover the row.
+        let site_id = match crate::email::verified_ticket(env, &recipient)? {
+            Some(ticket_id) => db_tickets::ticket(&db, None, &ticket_id)
+                .await?
+                .map(|ticket| ticket.site_id),
+            None => None,
+        };
         let id = sha256_hex(&format!("{sender}|{recipient}|{}", now()));
-        db_tickets::log_refused(
-            &env.d1("DB")?,
-            &id[..24],
-            &sender,
-            &recipient,
+        let refused = db_tickets::Refused {
+            id: &id[..24],
+            sender: &sender,
+            recipient: &recipient,
             reason,
-            now(),
-        )
-        .await?;
+            site_id: site_id.as_deref(),
+            at: now(),
+        };
+        db_tickets::log_refused(&db, &refused).await?;
         worker::console_warn!("email from {sender} to {recipient} refused: {reason}");
     }
     Ok(outcome)

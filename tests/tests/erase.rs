@@ -100,6 +100,27 @@ async fn chatted_and_left_a_message(
 /// A question the bot cannot answer: recorded as unanswered, visitor data like the rest.
 const UNANSWERED: &str = "does the zorblax 4711 frobnicate?";
 
+/// An email reply the Email Worker refuses (an unsigned reply address): logged with its
+/// sender's address, which is the visitor's data too.
+async fn refused_reply(edge: &Edge, from: &str, ticket: &str) {
+    let to = format!("ticket+{ticket}@example.com");
+    let raw = format!(
+        "From: <{from}>\r\nTo: <{to}>\r\nSubject: Re: your message\r\n\
+         Message-ID: <{}@x.example>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nhello again",
+        unique("refused")
+    );
+    let response = edge
+        .http
+        .post(format!("{}/cdn-cgi/handler/email", edge.base))
+        .query(&[("from", from), ("to", to.as_str())])
+        .body(raw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400, "refused");
+}
+
 async fn get(edge: &Edge, site: &TestSite, path: &str) -> (u16, Value) {
     call(edge, Method::GET, path, &site.agents[0].token, None).await
 }
@@ -209,6 +230,11 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
         assert!(tokio::time::Instant::now() < deadline, "no thread message");
         tick.tick().await;
     }
+    // Replies the Email Worker refused, logged with the sender's address: the visitor's (in
+    // other letter case) and a bystander's.
+    let bob = format!("{}@example.com", unique("bob"));
+    refused_reply(&edge, &email.to_uppercase(), &ticket).await;
+    refused_reply(&edge, &bob, &ticket).await;
     // Handed over by a bot platform for the same person: still waiting, only in live lists.
     let receiver = WebhookReceiver::start(FailurePolicy::FirstN(0)).await;
     let (status, key) = call(
@@ -243,12 +269,8 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
         )
         .await;
     // Someone else's conversation on the same site stays.
-    let bystander = start_conversation(
-        &edge,
-        &site.id,
-        json!({ "name": "Bob", "email": format!("{}@example.com", unique("bob")) }),
-    )
-    .await;
+    let bystander =
+        start_conversation(&edge, &site.id, json!({ "name": "Bob", "email": bob })).await;
     // The archived chat's index row (and so its statistics) is written by the outbox: wait
     // for it, or the counts before would miss it.
     let archived = format!("/api/v1/sites/{}/conversations?list=archived", site.id);
@@ -320,6 +342,19 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
     assert_eq!(asked.len(), 1, "{asked:?}");
     assert_eq!(asked[0]["text"], UNANSWERED);
     assert_eq!(asked[0]["conversation_id"], ids[0].as_str());
+    // The refused reply from the visitor's address, not the bystander's; the reply address
+    // (which names no site) is left out.
+    let refused = export["refused_emails"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0]["sender"], email.to_uppercase());
+    assert_eq!(refused[0]["reason"], "unknown reply address");
+    assert!(refused[0].get("recipient").is_none(), "{refused:?}");
+    let bob_export = format!("/api/v1/sites/{}/privacy/export?email={bob}", site.id);
+    let refused_of_bob = |export: Value| export["refused_emails"].clone();
+    assert_eq!(
+        refused_of_bob(get(&edge, &site, &bob_export).await.1)[0]["sender"],
+        bob.as_str()
+    );
 
     // Bad requests: a clear error, nothing changes.
     let erase = format!("/api/v1/sites/{}/privacy/erase", site.id);
@@ -419,6 +454,7 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
     assert_eq!(record["counts"]["tickets"], 1, "{record}");
     assert_eq!(record["counts"]["ticket_messages"], 1, "{record}");
     assert_eq!(record["counts"]["unanswered_questions"], 1, "{record}");
+    assert_eq!(record["counts"]["refused_emails"], 1, "{record}");
     assert!(
         record["counts"]["index_rows"].as_u64().unwrap() >= 1,
         "{record}"
@@ -532,6 +568,14 @@ async fn an_erase_by_email_leaves_nothing_of_the_visitor_anywhere() {
     );
     let (status, _) = get(&edge, &site, &export_path).await;
     assert_eq!(status, 404, "nothing left to export");
+    // The bystander's refused reply stays.
+    assert_eq!(
+        refused_of_bob(get(&edge, &site, &bob_export).await.1)
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "the bystander's refused reply stays"
+    );
     let (_, log) = get(&edge, &site, &log_path).await;
     let entries = log["erasures"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "{log}");

@@ -3,7 +3,7 @@
 //! no DOM, no clock, so every rule here (dedupe by seq, resend by client id, phase after a
 //! replay, unread count) is tested natively.
 
-use baton_core::protocol::{Party, ServerFrame, VisitorCommand};
+use baton_core::protocol::{Party, ServerFrame, VisitorCommand, CLOSE_ERASED};
 use baton_core::settings::RatingScale;
 use baton_core::{AgentRef, ErrorCode, Event, EventKind, Phase, Seq};
 
@@ -180,6 +180,8 @@ pub struct Chat {
     pub rating: Option<RatingScale>,
     /// While waiting: the place in the queue (1 is next) and the usual wait in ms, if known.
     pub queue: Option<(u32, Option<i64>)>,
+    /// "Delete this conversation?" is asked; the composer makes way for the answer.
+    pub erase_asked: bool,
     /// Events up to here existed before this page loaded: history, not news.
     history_mark: Option<Seq>,
     target: Option<Target>,
@@ -201,6 +203,7 @@ impl Chat {
             seen_seq,
             contact: None,
             queue: None,
+            erase_asked: false,
             rating: None,
             history_mark: None,
             target: None,
@@ -237,7 +240,11 @@ impl Chat {
                 by: Party::Agent,
                 seq,
             } => self.agent_read = self.agent_read.max(seq),
-            ServerFrame::Error { code, message } => out.push(Outcome::Error(code, message)),
+            ServerFrame::Error { code, message } => {
+                // A refused erase (or anything else) ends the question: ask again if need be.
+                self.erase_asked = false;
+                out.push(Outcome::Error(code, message))
+            }
             ServerFrame::QueuePlace {
                 position,
                 estimate_ms,
@@ -473,6 +480,18 @@ impl Chat {
             .unwrap_or_default()
     }
 
+    /// "Delete this conversation" is offered once the edge stored something of it, and not
+    /// while the visitor is being asked to confirm.
+    pub fn offers_erase(&self) -> bool {
+        self.last_seq > 0 && !self.erase_asked
+    }
+
+    /// The answer to "Delete this conversation?": yes gives the command that erases it (the
+    /// edge then closes the socket with [`CLOSE_ERASED`]), no just ends the question.
+    pub fn answer_erase(&mut self, yes: bool) -> Option<VisitorCommand> {
+        (std::mem::take(&mut self.erase_asked) && yes).then_some(VisitorCommand::Erase)
+    }
+
     /// The seq of the visitor's latest message once the agent has read it ("Seen" under it).
     /// Whether the visitor may send a file: a person reads the chat or is on the way.
     pub fn may_attach(&self) -> bool {
@@ -496,6 +515,12 @@ impl Chat {
             .seq?;
         (self.phase == Phase::Live && self.agent_read >= seq).then_some(seq)
     }
+}
+
+/// A socket closed with this code belongs to a conversation that was erased (by the visitor
+/// or an admin): the widget forgets it and starts afresh instead of reconnecting to it.
+pub fn erased_on_close(code: u16) -> bool {
+    code == CLOSE_ERASED
 }
 
 #[cfg(test)]

@@ -466,3 +466,65 @@ fn files_show_with_their_sender_and_may_be_sent_only_to_a_person() {
     ));
     assert_eq!(chat.items.iter().filter(|i| i.file.is_some()).count(), 2);
 }
+
+#[test]
+fn delete_is_offered_once_something_is_stored_and_asks_before_it_erases() {
+    let mut chat = fresh_chat();
+    assert!(
+        !chat.offers_erase(),
+        "nothing stored yet, nothing to delete"
+    );
+    chat.apply(ev(
+        1,
+        EventKind::VisitorMessage {
+            text: "hi".into(),
+            client_id: None,
+        },
+    ));
+    chat.apply(ev(2, bot("Hello!", false)));
+    assert!(chat.offers_erase());
+
+    // Asked, then cancelled: nothing is sent, and the offer is back.
+    chat.erase_asked = true;
+    assert!(!chat.offers_erase(), "no second offer while asking");
+    assert_eq!(chat.answer_erase(false), None);
+    assert!(!chat.erase_asked);
+    assert!(chat.offers_erase());
+
+    // Asked, then confirmed: the erase command, once.
+    chat.erase_asked = true;
+    assert_eq!(chat.answer_erase(true), Some(VisitorCommand::Erase));
+    assert!(!chat.erase_asked);
+    assert_eq!(
+        chat.answer_erase(true),
+        None,
+        "a stray second click sends nothing"
+    );
+}
+
+#[test]
+fn an_error_from_the_edge_ends_the_delete_question() {
+    let mut chat = fresh_chat();
+    chat.apply(ev(1, bot("Hello!", false)));
+    chat.erase_asked = true;
+    let out = chat.apply(ServerFrame::Error {
+        code: ErrorCode::Internal,
+        message: "try again".into(),
+    });
+    assert!(matches!(
+        out.as_slice(),
+        [Outcome::Error(ErrorCode::Internal, _)]
+    ));
+    assert!(!chat.erase_asked);
+    assert!(chat.offers_erase());
+}
+
+#[test]
+fn only_the_erased_close_code_starts_afresh() {
+    assert!(erased_on_close(baton_core::protocol::CLOSE_ERASED));
+    assert!(erased_on_close(4003));
+    // Normal closes, a cut connection, a revoked or replaced socket: reconnect.
+    for code in [1000, 1001, 1006, 1011, 4000, 4001, 4002] {
+        assert!(!erased_on_close(code), "{code}");
+    }
+}

@@ -6,9 +6,11 @@
 //! the JSON is parsed by `JSON.parse` and read through [`Json`]; natively the same code reads
 //! `serde_json::Value`, and the tests below feed it frames *serialised by baton-core's serde
 //! derives*, so any change to the wire format in core fails here rather than in production.
-//! Outgoing commands still use core's `Serialize` (cheap, no `Content`).
+//! Outgoing commands are written the same way ([`command`]): core's `Serialize` through
+//! serde_json cost ~1.3 KB brotli for a handful of flat objects; the tests compare every
+//! command with what core's serde writes.
 
-use baton_core::protocol::{Party, ServerFrame};
+use baton_core::protocol::{Party, ServerFrame, VisitorCommand};
 use baton_core::settings::RatingScale;
 use baton_core::{AgentRef, ErrorCode, Event, EventKind, FileRef, Phase};
 
@@ -205,6 +207,60 @@ fn error_code(name: &str) -> ErrorCode {
     }
 }
 
+/// Where an outgoing command's JSON object is written, one field at a time.
+pub trait JsonOut {
+    fn text(&mut self, key: &str, value: &str);
+    fn number(&mut self, key: &str, value: f64);
+    fn boolean(&mut self, key: &str, value: bool);
+}
+
+/// A visitor command, as core's serde writes it (a `client_id` of `None` is left out; the
+/// edge reads it as absent).
+pub fn command<O: JsonOut>(command: &VisitorCommand, out: &mut O) {
+    let kind = match command {
+        VisitorCommand::Message { text, client_id } => {
+            out.text("text", text);
+            if let Some(id) = client_id {
+                out.text("client_id", id);
+            }
+            "message"
+        }
+        VisitorCommand::Typing { typing } => {
+            out.boolean("typing", *typing);
+            "typing"
+        }
+        VisitorCommand::RequestHuman => "request_human",
+        VisitorCommand::Contact { name, email } => {
+            out.text("name", name);
+            out.text("email", email);
+            "contact"
+        }
+        VisitorCommand::LeaveMessage {
+            name,
+            email,
+            message,
+        } => {
+            out.text("name", name);
+            out.text("email", email);
+            out.text("message", message);
+            "leave_message"
+        }
+        VisitorCommand::Read { seq } => {
+            out.number("seq", *seq as f64);
+            "read"
+        }
+        VisitorCommand::Ping => "ping",
+        VisitorCommand::EmailTranscript => "email_transcript",
+        VisitorCommand::Rate { score, comment } => {
+            out.number("score", f64::from(*score));
+            out.text("comment", comment);
+            "rate"
+        }
+        VisitorCommand::Erase => "erase",
+    };
+    out.text("type", kind);
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 impl Json for serde_json::Value {
     /// Arrays by index as a key, as `Reflect::get` reads them in the browser.
@@ -230,3 +286,17 @@ impl Json for serde_json::Value {
 #[cfg(test)]
 #[path = "wire_tests.rs"]
 mod tests;
+
+/// Natively, commands are written into a `serde_json` object (the tests compare it with core's).
+#[cfg(not(target_arch = "wasm32"))]
+impl JsonOut for serde_json::Map<String, serde_json::Value> {
+    fn text(&mut self, key: &str, value: &str) {
+        self.insert(key.into(), value.into());
+    }
+    fn number(&mut self, key: &str, value: f64) {
+        self.insert(key.into(), (value as u64).into());
+    }
+    fn boolean(&mut self, key: &str, value: bool) {
+        self.insert(key.into(), value.into());
+    }
+}

@@ -237,3 +237,51 @@ fn agent_only_and_unknown_frames_are_skipped() {
         "a bot message without text is refused"
     );
 }
+
+/// Every visitor command, written by hand for the browser, is what core's serde writes.
+#[test]
+fn commands_are_written_as_core_writes_them() {
+    let commands = [
+        VisitorCommand::Message {
+            text: "hi \"there\" \u{1F600}".into(),
+            client_id: Some("w1-1".into()),
+        },
+        VisitorCommand::Message {
+            text: "no id".into(),
+            client_id: None,
+        },
+        VisitorCommand::Typing { typing: true },
+        VisitorCommand::RequestHuman,
+        VisitorCommand::Contact {
+            name: "Vera".into(),
+            email: "vera@example.com".into(),
+        },
+        VisitorCommand::LeaveMessage {
+            name: "Vera".into(),
+            email: "vera@example.com".into(),
+            message: "Call me".into(),
+        },
+        VisitorCommand::Read { seq: 9_007_199 },
+        VisitorCommand::Ping,
+        VisitorCommand::EmailTranscript,
+        VisitorCommand::Rate {
+            score: 4,
+            comment: "kind".into(),
+        },
+        VisitorCommand::Erase,
+    ];
+    for cmd in &commands {
+        let mut expected = serde_json::to_value(cmd).unwrap();
+        // `client_id: null` and an absent `client_id` mean the same to the edge.
+        expected
+            .as_object_mut()
+            .unwrap()
+            .retain(|_, v| !v.is_null());
+        let mut written = serde_json::Map::new();
+        command(cmd, &mut written);
+        assert_eq!(serde_json::Value::Object(written), expected, "{cmd:?}");
+        // And the edge reads it back as the same command.
+        let text = serde_json::to_string(&expected).unwrap();
+        assert_eq!(&serde_json::from_str::<VisitorCommand>(&text).unwrap(), cmd);
+    }
+}

@@ -51,6 +51,7 @@ fn kind_name(kind: ErasedKind) -> &'static str {
         ErasedKind::DeliveryFailures => "failed deliveries",
         ErasedKind::Attachments => "attachments",
         ErasedKind::UnansweredQuestions => "unanswered questions",
+        ErasedKind::RefusedEmails => "refused email replies",
         ErasedKind::FactsAnonymised => "statistics rows made anonymous",
     }
 }

@@ -60,6 +60,14 @@ pub async fn export(req: Request, env: &Env, site_id: &str) -> ApiResult<Respons
     let export = privacy::export(site_id, &lookup, conversations, tickets, now())
         .map_err(refused)?
         .with_unanswered(unanswered);
+    // Only once the visitor was found on this site: refused replies alone name no site.
+    let export = match email {
+        Some(email) => {
+            let rows = crate::db_privacy::refused_emails(&db, site_id, email).await?;
+            export.with_refused_emails(rows)
+        }
+        None => export,
+    };
     let mut response = json_response(&export, 200)?;
     response.headers_mut().set(
         "content-disposition",
@@ -81,6 +89,10 @@ pub async fn erase(mut req: Request, env: &Env, site_id: &str) -> ApiResult<Resp
     if let Lookup::Email(email) = &lookup {
         let db = env.d1("DB")?;
         counts.merge(&crate::db_privacy::forget_tickets_by_email(&db, site_id, email).await?);
+        // As in the export: only once the visitor was found on this site.
+        if !counts.is_empty() {
+            counts.merge(&crate::db_privacy::forget_refused_emails(&db, site_id, email).await?);
+        }
     }
     let by = Eraser::Admin {
         agent_id: session.agent.id.clone(),

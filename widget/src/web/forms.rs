@@ -2,6 +2,7 @@
 //! code the edge runs (`baton_core::validate`), shown inline under each field once the visitor
 //! has tried to submit, and the first invalid field gets the focus.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use baton_core::protocol::VisitorCommand;
@@ -22,13 +23,20 @@ struct Field {
     first: bool,
 }
 
-fn input(l: Lang, field: Field, value: RwSignal<String>, invalid: Signal<bool>) -> impl IntoView {
+/// Whether a field is invalid. A shared closure rather than `Signal::derive`: the derived
+/// signal's machinery costs the wasm more than the few fields that use it.
+type Check = Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// The field starts with `value` (a known name or email) and writes what is typed back to it;
+/// nothing else changes it, so the value is not reactive (that would cost the wasm ~1 KB).
+fn input(l: Lang, field: Field, value: RwSignal<String>, invalid: Check) -> impl IntoView {
     let error_id = format!("{}-err", field.id);
-    let aria_invalid = move || if invalid.get() { "true" } else { "false" };
+    let shown = invalid.clone();
+    let aria_invalid = move || invalid().to_string();
     let control = if field.kind == "textarea" {
         view! {
             <textarea id=field.id rows="4" aria-invalid=aria_invalid aria-describedby=error_id.clone()
-                prop:value=move || value.get()
+                prop:value=value.get_untracked()
                 on:input=move |event| value.set(event_target_value(&event))></textarea>
         }
         .into_any()
@@ -37,7 +45,7 @@ fn input(l: Lang, field: Field, value: RwSignal<String>, invalid: Signal<bool>) 
             <input id=field.id type=field.kind autocomplete=field.autocomplete
                 data-first=field.first.then_some("")
                 aria-invalid=aria_invalid aria-describedby=error_id.clone()
-                prop:value=move || value.get()
+                prop:value=value.get_untracked()
                 on:input=move |event| value.set(event_target_value(&event)) />
         }
         .into_any()
@@ -46,18 +54,19 @@ fn input(l: Lang, field: Field, value: RwSignal<String>, invalid: Signal<bool>) 
         <div class="field">
             <label for=field.id>{l.t(field.label)}</label>
             {control}
-            <p id=error_id class="err" hidden=move || !invalid.get()>{l.t(field.error)}</p>
+            <p id=error_id class="err" hidden=move || !shown()>{l.t(field.error)}</p>
         </div>
     }
 }
 
-fn focus_first_invalid(ctx: Ctx) {
+/// Focuses the panel's first element matching `selector` once the view has caught up.
+pub(crate) fn focus_on(ctx: Ctx, selector: &'static str) {
     set_timeout(
         move || {
             if let Some(Ok(Some(field))) = ctx
                 .panel
                 .get_untracked()
-                .map(|panel| panel.query_selector("[aria-invalid=true]"))
+                .map(|panel| panel.query_selector(selector))
             {
                 let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(field).focus();
             }
@@ -76,10 +85,10 @@ pub fn contact(ctx: Ctx, l: Lang) -> impl IntoView {
     let email = RwSignal::new(known_email);
     let tried = RwSignal::new(false);
     let refused = move |code| ctx.ui.with(|u| u.contact_error) == Some(code);
-    let name_bad = Signal::derive(move || {
+    let name_bad: Check = Arc::new(move || {
         (tried.get() && validate::name(&name.get()).is_err()) || refused(ErrorCode::InvalidName)
     });
-    let email_bad = Signal::derive(move || {
+    let email_bad: Check = Arc::new(move || {
         (tried.get() && !crate::valid::email(&email.get())) || refused(ErrorCode::InvalidEmail)
     });
     let submit = move |event: ev::SubmitEvent| {
@@ -95,7 +104,7 @@ pub fn contact(ctx: Ctx, l: Lang) -> impl IntoView {
                 name,
                 email: email.trim().to_string(),
             }),
-            _ => focus_first_invalid(ctx),
+            _ => focus_on(ctx, "[aria-invalid=true]"),
         }
     };
     let name_field = Field {
@@ -136,10 +145,10 @@ pub fn leave_message(ctx: Ctx, l: Lang) -> impl IntoView {
     let message = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
     let max = ctx.ui.with_untracked(|u| u.max_bytes);
-    let name_bad = Signal::derive(move || tried.get() && validate::name(&name.get()).is_err());
-    let email_bad = Signal::derive(move || tried.get() && !crate::valid::email(&email.get()));
-    let message_bad =
-        Signal::derive(move || tried.get() && validate::message_text(&message.get(), max).is_err());
+    let name_bad: Check = Arc::new(move || tried.get() && validate::name(&name.get()).is_err());
+    let email_bad: Check = Arc::new(move || tried.get() && !crate::valid::email(&email.get()));
+    let message_bad: Check =
+        Arc::new(move || tried.get() && validate::message_text(&message.get(), max).is_err());
     let submit = move |event: ev::SubmitEvent| {
         event.prevent_default();
         tried.set(true);
@@ -154,7 +163,7 @@ pub fn leave_message(ctx: Ctx, l: Lang) -> impl IntoView {
                 email: email.trim().to_string(),
                 message,
             }),
-            _ => focus_first_invalid(ctx),
+            _ => focus_on(ctx, "[aria-invalid=true]"),
         }
     };
     let name_field = Field {

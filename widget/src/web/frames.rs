@@ -211,3 +211,13 @@ pub(crate) fn unavailable() {
 pub(crate) fn session_lost() {
     reset();
 }
+
+/// The conversation was erased (the visitor's "Delete", or an admin): it is gone for good, so
+/// the widget forgets it and starts afresh instead of reconnecting, and says so.
+pub(crate) fn erased() {
+    reset();
+    if let Some(ctx) = ctx() {
+        set_ui(ctx, &mut |u| u.alert = Some(T::Erased));
+        focus_soon(ctx);
+    }
+}

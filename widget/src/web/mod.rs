@@ -15,7 +15,8 @@ mod view;
 pub(crate) use api::{
     close, focus_soon, identity_refused, send_command, send_text, toggle, typing,
 };
-pub(crate) use frames::{connection_lost, on_frame, session_lost, unavailable};
+pub(crate) use forms::focus_on;
+pub(crate) use frames::{connection_lost, erased, on_frame, session_lost, unavailable};
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -126,6 +127,19 @@ impl Json for JsValue {
     }
 }
 
+/// Outgoing commands are written straight into a JS object for `JSON.stringify`.
+impl crate::wire::JsonOut for Object {
+    fn text(&mut self, key: &str, value: &str) {
+        let _ = Reflect::set(self, &key.into(), &value.into());
+    }
+    fn number(&mut self, key: &str, value: f64) {
+        let _ = Reflect::set(self, &key.into(), &value.into());
+    }
+    fn boolean(&mut self, key: &str, value: bool) {
+        let _ = Reflect::set(self, &key.into(), &value.into());
+    }
+}
+
 /// A plain JS object from key/value pairs (host-page event details, request bodies).
 pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
     let object = Object::new();
@@ -133,6 +147,11 @@ pub(crate) fn object(pairs: &[(&str, JsValue)]) -> Object {
         let _ = Reflect::set(&object, &(*key).into(), value);
     }
     object
+}
+
+/// `JSON.stringify`: the browser's writer costs the wasm nothing.
+pub(crate) fn stringify(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
 }
 
 fn opt(options: &JsValue, key: &str) -> JsValue {

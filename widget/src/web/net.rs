@@ -18,7 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{CloseEvent, MessageEvent, RequestInit, Response, WebSocket};
 
 use super::store::{self, Session};
-use super::{object, Identity};
+use super::{object, stringify, Identity};
 use crate::wire::{self, Json};
 
 const PING_EVERY: Duration = Duration::from_secs(25);
@@ -263,7 +263,12 @@ fn on_message(event: MessageEvent) {
 }
 
 fn on_close(event: CloseEvent) {
-    if current(event.target()) {
+    if !current(event.target()) {
+        return;
+    }
+    if crate::model::erased_on_close(event.code()) {
+        super::erased();
+    } else {
         closed();
     }
 }
@@ -333,7 +338,10 @@ pub fn send(command: VisitorCommand) {
         net.socket.clone()
     })
     .flatten();
-    if let (Some(socket), Ok(json)) = (socket, serde_json::to_string(&command)) {
+    let Some(socket) = socket else { return };
+    let mut json = js_sys::Object::new();
+    wire::command(&command, &mut json);
+    if let Some(json) = stringify(&json) {
         let _ = socket.send_with_str(&json);
     }
 }

@@ -5,13 +5,13 @@
 //! quietly does nothing, and the chat still works for this page.
 
 use baton_core::Seq;
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 use web_sys::Storage;
 
+use super::{object, stringify};
 use crate::wire::Json;
 
-#[derive(Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Session {
     pub id: String,
     pub token: String,
@@ -45,7 +45,17 @@ pub fn load(site: &str) -> Option<Session> {
 }
 
 pub fn save(site: &str, session: &Session) {
-    if let (Some(store), Ok(raw)) = (local(), serde_json::to_string(session)) {
+    let email = session
+        .email
+        .as_deref()
+        .map_or(JsValue::NULL, JsValue::from_str);
+    let json = object(&[
+        ("id", session.id.as_str().into()),
+        ("token", session.token.as_str().into()),
+        ("seen", (session.seen as f64).into()),
+        ("email", email),
+    ]);
+    if let (Some(store), Some(raw)) = (local(), stringify(&json)) {
         let _ = store.set_item(&key(site), &raw);
     }
 }

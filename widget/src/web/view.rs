@@ -7,6 +7,7 @@ use baton_core::protocol::VisitorCommand;
 use baton_core::{Phase, Seq};
 use leptos::ev;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::{forms, set_ui, Ctx};
 use crate::i18n::{Lang, T};
@@ -18,6 +19,8 @@ use crate::text::{segments, Segment};
 /// dynamic value instead of one per string, which is most of the view's weight in wasm.
 pub fn app(ctx: Ctx) -> impl IntoView {
     view! {
+        // `into_any` here, for the transcript and for the panel's bottom: one value type for
+        // all three, so Leptos's render-effect code is in the wasm once, not three times.
         {move || {
             let l = ctx.lang.get();
             view! {
@@ -26,6 +29,7 @@ pub fn app(ctx: Ctx) -> impl IntoView {
                     {panel(ctx, l)}
                 </aside>
             }
+            .into_any()
         }}
         <div class="sr" aria-live="polite" aria-atomic="true">{move || ctx.announce.get()}</div>
     }
@@ -35,6 +39,7 @@ const CHAT: &str =
     "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
 const CLOSE: &str = "M6 6l12 12M18 6L6 18";
 const SEND: &str = "M3 20l18-8L3 4v6l12 2-12 2z";
+const TRASH: &str = "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6";
 
 /// An icon. The path is passed as a value on purpose: a fully static subtree is built by
 /// Leptos from an HTML string (`innerHTML` on a template), which pages enforcing Trusted Types
@@ -68,9 +73,11 @@ fn launcher(ctx: Ctx, l: Lang) -> impl IntoView {
     };
     view! {
         <button type="button" class="launcher" node_ref=ctx.launcher
-            class:is-open=move || ctx.ui.with(|u| u.open)
             aria-label=label
-            aria-expanded=move || if ctx.ui.with(|u| u.open) { "true" } else { "false" }
+            // A String, as every other reactive attribute: each value type costs its own
+            // copy of Leptos's render-effect code. The phone layout hides the open launcher
+            // by this attribute (style.css), so no reactive class is needed either.
+            aria-expanded=move || ctx.ui.with(|u| u.open).to_string()
             aria-controls="bw-panel"
             on:click=move |_| super::toggle()>
             {icon(CHAT)}
@@ -115,17 +122,23 @@ fn panel(ctx: Ctx, l: Lang) -> impl IntoView {
                     <h2 id="bw-title">{move || ctx.ui.with(|u| u.title.clone())}</h2>
                     <p class="status">{status}</p>
                 </div>
-                <button type="button" class="close" aria-label=l.t(T::CloseChat)
-                    on:click=move |_| super::close()>
-                    {icon(CLOSE)}
-                </button>
+                {head_button(ctx, l.t(T::EraseButton), TRASH, Chat::offers_erase, |ctx| {
+                    ctx.chat.update(|c| c.erase_asked = true);
+                    // The question's safe answer, Cancel, is the first offer shown.
+                    super::focus_on(ctx, ".offer:not([hidden])");
+                })}
+                {head_button(ctx, l.t(T::CloseChat), CLOSE, |_| true, |_| super::close())}
             </header>
             {transcript(ctx, l)}
             <p class="typing">
                 {move || ctx.chat.with(|c| if c.agent_typing { l.fill(T::Typing, c.agent.as_deref().unwrap_or("")) } else { String::new() })}
             </p>
             <p class="banner" role="status" hidden=move || !ctx.ui.with(|u| u.offline)>{l.t(T::Reconnecting)}</p>
-            <p class="alert" role="alert">{move || ctx.ui.with(|u| u.alert).map_or(String::new(), |key| l.t(key).to_string())}</p>
+            // Also asks "Delete this conversation?": role=alert announces the question.
+            <p class="alert" role="alert">{move || {
+                let asked = ctx.chat.with(|c| c.erase_asked).then_some(T::EraseAsk);
+                asked.or(ctx.ui.with(|u| u.alert)).map_or(String::new(), |key| l.t(key).to_string())
+            }}</p>
             {offers(ctx, l)}
             {move || match mode.get() {
                 Mode::Contact => forms::contact(ctx, l).into_any(),
@@ -133,6 +146,22 @@ fn panel(ctx: Ctx, l: Lang) -> impl IntoView {
                 Mode::Chat => composer(ctx, l).into_any(),
             }}
         </section>
+    }
+}
+
+/// An icon button in the header (delete, close); one shared instance of its view code.
+fn head_button(
+    ctx: Ctx,
+    label: &'static str,
+    path: &'static str,
+    shown: fn(&Chat) -> bool,
+    act: fn(Ctx),
+) -> impl IntoView {
+    view! {
+        <button type="button" class="close" aria-label=label
+            hidden=move || !ctx.chat.with(shown) on:click=move |_| act(ctx)>
+            {icon(path)}
+        </button>
     }
 }
 
@@ -161,7 +190,7 @@ fn transcript(ctx: Ctx, l: Lang) -> impl IntoView {
             {move || {
                 ctx.chat.with(|c| {
                     let seen = c.seen_marker();
-                    c.items.iter().map(|item| row(l, item, seen)).collect::<Vec<_>>()
+                    c.items.iter().map(|item| row(l, item, seen)).collect::<Vec<_>>().into_any()
                 })
             }}
         </ol>
@@ -235,11 +264,28 @@ fn offers(ctx: Ctx, l: Lang) -> impl IntoView {
             && ctx.chat.with(|c| c.leave_offered && c.phase != Phase::Live)
     };
     let transcript = |ctx: Ctx| ctx.chat.with(Chat::offers_transcript);
+    let asked = |ctx: Ctx| ctx.chat.with(|c| c.erase_asked);
     let any = move || {
-        talk(ctx) || leave(ctx) || transcript(ctx) || ctx.chat.with(|c| !c.choices().is_empty())
+        talk(ctx)
+            || leave(ctx)
+            || transcript(ctx)
+            || asked(ctx)
+            || ctx.chat.with(|c| !c.choices().is_empty())
     };
     view! {
         <div class="offers" hidden=move || !any()>
+            // The answers to "Delete this conversation?", first: Cancel gets the focus. Cancel
+            // returns it to the delete button; Delete sends the erase, and the edge's close
+            // (`CLOSE_ERASED`) starts the widget afresh.
+            {offer(ctx, l.t(T::Cancel), asked, |ctx| {
+                ctx.chat.update(|c| c.erase_asked = false);
+                super::focus_on(ctx, ".close");
+            })}
+            {offer(ctx, l.t(T::EraseConfirm), asked, |ctx| {
+                if let Some(command) = ctx.chat.try_update(|c| c.answer_erase(true)).flatten() {
+                    super::send_command(command);
+                }
+            })}
             {suggestion(ctx, 0)}
             {suggestion(ctx, 1)}
             {suggestion(ctx, 2)}
@@ -279,7 +325,7 @@ fn suggestion(ctx: Ctx, i: usize) -> impl IntoView {
             on:click=move |_| {
                 if let Some(score) = ctx.chat.with_untracked(|c| c.score_of(i)) {
                     super::send_command(VisitorCommand::Rate { score, comment: ctx.draft.get_untracked() });
-                    ctx.draft.set(String::new());
+                    clear_draft(ctx);
                 } else if let Some(question) = question() {
                     super::send_text(&question);
                 }
@@ -289,11 +335,26 @@ fn suggestion(ctx: Ctx, i: usize) -> impl IntoView {
     }
 }
 
+/// Empties the composer. Written to the element itself: a reactive `prop:value` would cost its
+/// own copy of Leptos's render-effect code (~1 KB of wasm).
+fn clear_draft(ctx: Ctx) {
+    ctx.draft.set(String::new());
+    if let Some(Ok(Some(field))) = ctx
+        .panel
+        .get_untracked()
+        .map(|panel| panel.query_selector("#bw-input"))
+    {
+        field
+            .unchecked_into::<web_sys::HtmlTextAreaElement>()
+            .set_value("");
+    }
+}
+
 fn composer(ctx: Ctx, l: Lang) -> impl IntoView {
     let draft = ctx.draft;
     let send = move || {
         if super::send_text(&draft.get_untracked()) {
-            draft.set(String::new());
+            clear_draft(ctx);
         }
     };
     let on_key = move |event: ev::KeyboardEvent| {
@@ -311,7 +372,8 @@ fn composer(ctx: Ctx, l: Lang) -> impl IntoView {
             <label class="sr" for="bw-input">{l.t(T::MessageLabel)}</label>
             <textarea id="bw-input" rows="1"
                 placeholder=l.t(T::Placeholder)
-                prop:value=move || draft.get()
+                // What was typed before the composer was last rebuilt (a form came and went).
+                prop:value=draft.get_untracked()
                 on:input=move |event| {
                     draft.set(event_target_value(&event));
                     super::typing();
