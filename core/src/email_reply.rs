@@ -3,7 +3,9 @@
 //! thread in the dashboard shows only the new words.
 //!
 //! The signature itself is checked by the edge (it holds the secret); this module only splits
-//! and rebuilds the address and cleans the text.
+//! and rebuilds the address and cleans the text, and decides which of a reply's files are kept.
+
+use crate::attachment::AttachmentPolicy;
 
 /// The local part's prefix of every reply address: `ticket+<id>.<signature>@<domain>`.
 const PREFIX: &str = "ticket+";
@@ -66,9 +68,97 @@ pub fn visible_reply(text: &str) -> String {
     kept.join("\n").trim().to_owned()
 }
 
+/// Files one reply may bring (more are not kept, and the thread says so).
+pub const MAX_REPLY_FILES: usize = 10;
+
+/// A file an emailed reply carried: as the MIME part names and types it.
+pub struct EmailFile<'a> {
+    pub name: Option<&'a str>,
+    pub declared_type: Option<&'a str>,
+    pub bytes: &'a [u8],
+}
+
+/// What becomes of a reply's files: each kept one with its place in the message (which makes
+/// its id the same on a second delivery), and a line for the thread about each one that was
+/// not kept, so the agent knows something was left out.
+pub struct ReplyFiles {
+    pub kept: Vec<(usize, crate::attachment::Checked)>,
+    pub notes: Vec<String>,
+}
+
+/// The same rule as a chat's files ([`crate::attachment::check`], with the site's policy) for
+/// each file of a reply; a part without a name is named after its place.
+pub fn reply_files(files: &[EmailFile<'_>], policy: &AttachmentPolicy) -> ReplyFiles {
+    let mut out = ReplyFiles {
+        kept: Vec::new(),
+        notes: Vec::new(),
+    };
+    for (i, file) in files.iter().enumerate() {
+        let fallback = format!("attachment-{}", i + 1);
+        let name = file.name.unwrap_or(&fallback);
+        if i >= MAX_REPLY_FILES {
+            out.notes.push(format!(
+                "(not kept: {name}: a reply keeps at most {MAX_REPLY_FILES} files)"
+            ));
+            continue;
+        }
+        match crate::attachment::check(file.bytes, name, file.declared_type, policy) {
+            Ok(checked) => out.kept.push((i, checked)),
+            Err(why) => out.notes.push(format!("(not kept: {name}: {why})")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replys_files_pass_the_sites_rule_and_refusals_are_noted() {
+        let png: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+        let html: &[u8] = b"<html><script>alert(1)</script></html>";
+        let files = [
+            EmailFile {
+                name: Some("photo.png"),
+                declared_type: Some("image/png"),
+                bytes: png,
+            },
+            EmailFile {
+                name: Some("cat.png"),
+                declared_type: Some("image/png"),
+                bytes: html,
+            },
+            EmailFile {
+                name: None,
+                declared_type: Some("text/plain"),
+                bytes: b"order 1234",
+            },
+        ];
+        let result = reply_files(&files, &AttachmentPolicy::default());
+        let kept: Vec<_> = result
+            .kept
+            .iter()
+            .map(|(i, c)| (*i, c.name.as_str()))
+            .collect();
+        assert_eq!(kept, [(0, "photo.png"), (2, "attachment-3")]);
+        assert_eq!(result.notes.len(), 1);
+        assert!(
+            result.notes[0].starts_with("(not kept: cat.png: "),
+            "{:?}",
+            result.notes
+        );
+        let many: Vec<_> = (0..12)
+            .map(|_| EmailFile {
+                name: Some("a.txt"),
+                declared_type: None,
+                bytes: b"x",
+            })
+            .collect();
+        let result = reply_files(&many, &AttachmentPolicy::default());
+        assert_eq!(result.kept.len(), MAX_REPLY_FILES);
+        assert_eq!(result.notes.len(), 2);
+    }
 
     #[test]
     fn reply_addresses_round_trip_and_nothing_else_parses() {

@@ -45,13 +45,15 @@ struct MessageRow {
     body: String,
     message_id: Option<String>,
     created_at: f64,
+    attachments: String,
 }
 
 /// The thread, oldest first.
 pub async fn thread(db: &D1Database, ticket_id: &str) -> ApiResult<Vec<TicketMessage>> {
     let rows: Vec<MessageRow> = db
         .prepare(
-            "SELECT id, ticket_id, site_id, direction, author, body, message_id, created_at
+            "SELECT id, ticket_id, site_id, direction, author, body, message_id, created_at,
+                    attachments
              FROM ticket_messages WHERE ticket_id = ?1 ORDER BY created_at, id LIMIT 500",
         )
         .bind(&[text(ticket_id)])?
@@ -69,6 +71,8 @@ pub async fn thread(db: &D1Database, ticket_id: &str) -> ApiResult<Vec<TicketMes
             body: row.body,
             message_id: row.message_id,
             created_at: row.created_at as i64,
+            // Written by this module as JSON; a row from before the column reads as none.
+            attachments: serde_json::from_str(&row.attachments).unwrap_or_default(),
         })
         .collect())
 }
@@ -79,8 +83,9 @@ pub async fn insert_message(db: &D1Database, message: &TicketMessage) -> ApiResu
     let result = db
         .prepare(
             "INSERT OR IGNORE INTO ticket_messages
-               (id, ticket_id, site_id, direction, author, body, message_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+               (id, ticket_id, site_id, direction, author, body, message_id, created_at,
+                attachments)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .bind(&[
             text(&message.id),
@@ -91,6 +96,7 @@ pub async fn insert_message(db: &D1Database, message: &TicketMessage) -> ApiResu
             text(&message.body),
             message.message_id.as_deref().map_or(JsValue::NULL, text),
             number(message.created_at),
+            text(&serde_json::to_string(&message.attachments)?),
         ])?
         .run()
         .await?;

@@ -1,21 +1,24 @@
 //! The Email Worker: a visitor's reply to a ticket answer arrives at its signed reply address
 //! and is added to that ticket's thread (quoted text and signatures cut off by the core), once
 //! per Message-ID; a closed ticket opens again. A forged or unknown address is refused with a
-//! permanent SMTP error and logged (addresses only, never the content).
+//! permanent SMTP error and logged (addresses only, never the content). Files it carries pass
+//! the same rule as a chat's (the site's policy, on the bytes) and are stored in R2 under the
+//! ticket's conversation, so an erase takes them too; the thread notes any file not kept.
 //!
 //! Locally, `wrangler dev` takes a raw message at `POST /cdn-cgi/handler/email?from=…&to=…`.
 
-use baton_core::email_reply::visible_reply;
+use baton_core::email_reply::{reply_files, visible_reply, EmailFile};
 use baton_core::TicketMessage;
-use mail_parser::MessageParser;
+use mail_parser::{MessageParser, MimeHeaders};
 use worker::{Env, ForwardableEmailMessage};
 
 use crate::db_tickets;
 use crate::error::ApiResult;
 use crate::util::{now, sha256_hex};
 
-/// Larger replies are refused (attachments are not kept yet).
-const MAX_REPLY_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
+/// Larger replies are refused (Cloudflare's Email Routing limit; each file also meets the
+/// site's own limit).
+const MAX_REPLY_BYTES: f64 = 25.0 * 1024.0 * 1024.0;
 /// The stored text of a reply is cut here.
 const MAX_BODY_CHARS: usize = 20_000;
 
@@ -88,8 +91,52 @@ async fn classify(
         .map(|t| t.into_owned())
         .unwrap_or_default();
     let mut body: String = visible_reply(&text).chars().take(MAX_BODY_CHARS).collect();
+    let site = crate::db::site(&db, &ticket.site_id).await?;
+    let policy = site.map(|s| s.settings.attachments).unwrap_or_default();
+    let parts: Vec<EmailFile> = parsed
+        .attachments()
+        .map(|part| EmailFile {
+            name: part.attachment_name(),
+            declared_type: None,
+            bytes: part.contents(),
+        })
+        .collect();
+    let files = reply_files(&parts, &policy);
+    for note in &files.notes {
+        body = format!("{body}\n{note}").trim().to_string();
+    }
     if body.is_empty() {
-        body = "(no new text in this reply)".into();
+        body = if files.kept.is_empty() {
+            "(no new text in this reply)".into()
+        } else {
+            "(files only)".into()
+        };
+    }
+    let mut attachments = Vec::new();
+    let bucket = env.bucket(crate::conversation_room::attachments::BUCKET)?;
+    for (index, checked) in files.kept {
+        let bytes = parts[index].bytes;
+        // From the Message-ID and the place: a second delivery writes the same object.
+        let id = sha256_hex(&format!("{}|{message_id}|{index}", ticket.site_id))[..32].to_owned();
+        let key = format!(
+            "{}{id}",
+            crate::conversation_room::attachments::prefix(&ticket.site_id, &ticket.conversation_id)
+        );
+        bucket
+            .put(&key, bytes.to_vec())
+            .http_metadata(worker::HttpMetadata {
+                content_type: Some(checked.mime.to_string()),
+                ..worker::HttpMetadata::default()
+            })
+            .execute()
+            .await?;
+        attachments.push(baton_core::FileRef {
+            id,
+            name: checked.name,
+            mime: checked.mime.to_string(),
+            size: bytes.len() as u64,
+            inline: checked.inline,
+        });
     }
     let author = if sender.eq_ignore_ascii_case(&ticket.email) {
         ticket.name.clone()
@@ -106,6 +153,7 @@ async fn classify(
         body,
         message_id: Some(message_id),
         created_at: now(),
+        attachments,
     };
     if !db_tickets::insert_message(&db, &reply).await? {
         return Ok(Outcome::Duplicate);

@@ -78,6 +78,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/sites/{site}/tickets/{id}/close", SiteAgent),
     ("GET", "/api/v1/sites/{site}/tickets/{id}", SiteAgent),
     (
+        "GET",
+        "/api/v1/sites/{site}/tickets/{id}/attachments/{id}",
+        SiteAgent,
+    ),
+    (
         "POST",
         "/api/v1/sites/{site}/tickets/{id}/answers",
         SiteAgent,

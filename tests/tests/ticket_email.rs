@@ -2,7 +2,8 @@
 //! exactly one email to the visitor with a signed reply address; the visitor's reply, posted as a
 //! raw message to the local Email Worker endpoint, lands in that ticket (quoted text cut off) and
 //! opens it again; a second delivery of the same message is stored once; a forged reply address
-//! is refused and changes nothing.
+//! is refused and changes nothing; files a reply carries pass the site's rule, are kept once,
+//! served only to the site's agents and erased with the visitor's data.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -205,4 +206,132 @@ async fn answers_are_checked_like_any_agent_input() {
         .as_array()
         .unwrap()
         .is_empty());
+}
+
+/// A multipart reply: the text, then each `(name, type, bytes)` as a base64 attachment.
+fn reply_with_files(
+    from: &str,
+    to: &str,
+    message_id: &str,
+    body: &str,
+    files: &[(&str, &str, &[u8])],
+) -> String {
+    use base64::Engine;
+    let mut raw = format!(
+        "From: Vera <{from}>\r\nTo: <{to}>\r\nSubject: Re: your message\r\n\
+         Message-ID: <{message_id}>\r\nDate: Wed, 2 Dec 2026 10:00:00 +0000\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    );
+    for (name, kind, bytes) in files {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+        raw.push_str(&format!(
+            "--b1\r\nContent-Type: {kind}; name=\"{name}\"\r\n\
+             Content-Disposition: attachment; filename=\"{name}\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n"
+        ));
+    }
+    raw.push_str("--b1--\r\n");
+    raw
+}
+
+#[tokio::test]
+async fn files_of_a_reply_are_kept_by_the_sites_rule_once_and_served_to_its_agents() {
+    let edge = Edge::shared();
+    let site = edge.create_site(fast_settings(), 1).await;
+    let other = edge.create_site(fast_settings(), 1).await;
+    let token = site.agents[0].token.clone();
+    let (ticket, visitor) = left_message(&edge, &site).await;
+    let answers = format!("/api/v1/sites/{}/tickets/{ticket}/answers", site.id);
+    let body = json!({ "text": "Send us a photo of the damage, please." });
+    assert_eq!(
+        call(&edge, Method::POST, &answers, &token, Some(body))
+            .await
+            .0,
+        201
+    );
+    let mails = wait_for_mail(Duration::from_secs(15), |m| m.to == [visitor.clone()])
+        .await
+        .unwrap();
+    let reply_to = mails[0].reply_to.clone().unwrap();
+
+    let png: &[u8] =
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+    let html: &[u8] = b"<html><script>alert(1)</script></html>";
+    let message_id = format!("{}@visitor.example", unique("files"));
+    let raw = reply_with_files(
+        &visitor,
+        &reply_to,
+        &message_id,
+        "Here it is.",
+        &[
+            ("damage.png", "image/png", png),
+            ("cat.png", "image/png", html),
+        ],
+    );
+    let (status, answer) = deliver_email(&edge, &visitor, &reply_to, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    // Delivered twice: one message, one file.
+    assert_eq!(deliver_email(&edge, &visitor, &reply_to, &raw).await.0, 200);
+
+    let thread = thread(&edge, &site, &ticket).await;
+    let replies: Vec<&Value> = thread["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["direction"] == "visitor")
+        .collect();
+    assert_eq!(replies.len(), 1, "{thread}");
+    let reply = replies[0];
+    let body = reply["body"].as_str().unwrap();
+    assert!(body.starts_with("Here it is."), "{body}");
+    assert!(
+        body.contains("(not kept: cat.png: "),
+        "the agent is told: {body}"
+    );
+    let files = reply["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{reply}");
+    assert_eq!(files[0]["name"], "damage.png");
+    assert_eq!(files[0]["inline"], true);
+    let file = files[0]["id"].as_str().unwrap();
+
+    let path = format!(
+        "/api/v1/sites/{}/tickets/{ticket}/attachments/{file}",
+        site.id
+    );
+    let response = edge
+        .http
+        .get(format!("{}{path}", edge.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "image/png");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
+    assert_eq!(response.bytes().await.unwrap().as_ref(), png);
+    // Another site's agent gets nothing, by either site's path.
+    let stranger = &other.agents[0].token;
+    assert_eq!(call(&edge, Method::GET, &path, stranger, None).await.0, 403);
+    let theirs = format!(
+        "/api/v1/sites/{}/tickets/{ticket}/attachments/{file}",
+        other.id
+    );
+    assert_eq!(
+        call(&edge, Method::GET, &theirs, stranger, None).await.0,
+        404
+    );
+    let unknown = format!(
+        "/api/v1/sites/{}/tickets/{ticket}/attachments/0123abcd",
+        site.id
+    );
+    assert_eq!(
+        call(&edge, Method::GET, &unknown, &token, None).await.0,
+        404
+    );
 }

@@ -23,6 +23,10 @@ pub struct TicketMessage {
     /// The email's Message-ID for a reply (a second delivery of it is stored once).
     pub message_id: Option<String>,
     pub created_at: Millis,
+    /// Files a reply carried that passed the site's rule, stored under the ticket's
+    /// conversation like a chat's files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::event::FileRef>,
 }
 
 /// What the edge knows of the answer: the ticket as stored, and where replies must go.
@@ -61,6 +65,7 @@ impl Conversation {
             body: text,
             message_id: None,
             created_at: now,
+            attachments: Vec::new(),
         };
         self.deliver(&mut effects, Delivery::TicketMessage(message), now);
         let key = format!("answer:{}", answer.answer_id);

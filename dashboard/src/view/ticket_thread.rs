@@ -95,7 +95,18 @@ pub fn TicketThread(
         }
     };
     let offset = tz_offset();
+    let files_base = StoredValue::new(base.clone());
     let entry = move |m: TicketMessage| {
+        // Files the reply brought: served as downloads (an image opens in a new tab).
+        let files = m
+            .attachments
+            .iter()
+            .map(|file| {
+                let href = format!("{}/attachments/{}", files_base.get_value(), seg(&file.id));
+                let label = format!("📎 {} ({})", file.name, crate::model::transcript::size(file.size));
+                view! { <li><a class="file" href=href target="_blank" rel="noopener">{label}</a></li> }
+            })
+            .collect_view();
         let when = format!(
             "{} {}",
             format_date(local_day(m.created_at, offset)),
@@ -111,6 +122,7 @@ pub fn TicketThread(
             <li class=class>
                 <p class="ticket-meta">{who}" · "<time>{when}</time></p>
                 <p class="ticket-message">{m.body}</p>
+                <ul class="ticket-files">{files}</ul>
             </li>
         }
     };

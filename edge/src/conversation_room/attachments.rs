@@ -143,26 +143,32 @@ impl ConversationRoom {
                 _ => None,
             })
             .ok_or_else(|| ApiError::not_found("file"))?;
-        let key = format!(
-            "{}{}",
-            prefix(&conversation.site_id, &conversation.id),
-            file.id
-        );
-        let object = self
-            .env
-            .bucket(BUCKET)?
-            .get(&key)
-            .execute()
-            .await?
-            .ok_or_else(|| ApiError::not_found("file"))?;
-        let bytes = match object.body() {
-            Some(body) => body.bytes().await?,
-            None => return Err(ApiError::not_found("file")),
-        };
-        let headers = worker::Headers::new();
-        for (name, value) in attachment::served_headers(&file) {
-            headers.set(name, &value)?;
-        }
-        Ok(Response::from_bytes(bytes)?.with_headers(headers))
+        serve(&self.env, &conversation.site_id, &conversation.id, &file).await
     }
+}
+
+/// Serves a stored file of a conversation (a chat's, or a ticket reply's) with the headers of
+/// `served_headers`; the caller has checked that the asker may have it.
+pub async fn serve(
+    env: &Env,
+    site_id: &str,
+    conversation_id: &str,
+    file: &FileRef,
+) -> ApiResult<Response> {
+    let key = format!("{}{}", prefix(site_id, conversation_id), file.id);
+    let object = env
+        .bucket(BUCKET)?
+        .get(&key)
+        .execute()
+        .await?
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    let bytes = match object.body() {
+        Some(body) => body.bytes().await?,
+        None => return Err(ApiError::not_found("file")),
+    };
+    let headers = worker::Headers::new();
+    for (name, value) in attachment::served_headers(file) {
+        headers.set(name, &value)?;
+    }
+    Ok(Response::from_bytes(bytes)?.with_headers(headers))
 }

@@ -115,6 +115,9 @@ async fn dispatch(req: Request, env: &Env) -> ApiResult<Response> {
         (Method::Post, ["api", "v1", "sites", site, "tickets", id, "reopen"]) => {
             tickets::reopen(req, env, site, id).await
         }
+        (Method::Get, ["api", "v1", "sites", site, "tickets", id, "attachments", file]) => {
+            tickets::attachment(req, env, site, id, file).await
+        }
         // Admins
         (Method::Get, ["api", "v1", "sites", site, "settings"]) => {
             admin::get_settings(req, env, site).await

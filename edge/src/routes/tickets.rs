@@ -62,6 +62,30 @@ pub async fn thread(
     json_response(&Thread { ticket, messages }, 200)
 }
 
+/// `GET …/tickets/{id}/attachments/{file}`: a file an emailed reply brought.
+pub async fn attachment(
+    req: Request,
+    env: &Env,
+    site_id: &str,
+    ticket_id: &str,
+    file_id: &str,
+) -> ApiResult<Response> {
+    let (_, ticket) = session_ticket(&req, env, site_id, ticket_id).await?;
+    let messages = db_tickets::thread(&env.d1("DB")?, &ticket.id).await?;
+    let file = messages
+        .into_iter()
+        .flat_map(|m| m.attachments)
+        .find(|f| f.id == file_id)
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    crate::conversation_room::attachments::serve(
+        env,
+        &ticket.site_id,
+        &ticket.conversation_id,
+        &file,
+    )
+    .await
+}
+
 pub async fn answer(
     mut req: Request,
     env: &Env,
