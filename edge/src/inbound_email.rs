@@ -79,7 +79,11 @@ async fn classify(
         return Ok(Outcome::Refused("unknown ticket"));
     };
     let raw = message.raw_bytes().await?;
-    let Some(parsed) = MessageParser::default().parse(&raw) else {
+    // mail-parser reads almost anything; a message without a From header is not a reply.
+    let Some(parsed) = MessageParser::default()
+        .parse(&raw)
+        .filter(|p| p.from().is_some())
+    else {
         return Ok(Outcome::Refused("malformed message"));
     };
     let message_id = parsed

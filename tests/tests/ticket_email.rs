@@ -176,6 +176,35 @@ async fn forged_and_unknown_reply_addresses_are_refused_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn malformed_mime_is_refused_and_changes_nothing() {
+    let edge = Edge::shared();
+    let site = edge.create_site(fast_settings(), 1).await;
+    let token = site.agents[0].token.clone();
+    let (ticket, visitor) = left_message(&edge, &site).await;
+    let answers = format!("/api/v1/sites/{}/tickets/{ticket}/answers", site.id);
+    let body = json!({ "text": "Which date?" });
+    assert_eq!(
+        call(&edge, Method::POST, &answers, &token, Some(body))
+            .await
+            .0,
+        201
+    );
+    let mails = wait_for_mail(Duration::from_secs(15), |m| m.to == [visitor.clone()])
+        .await
+        .unwrap();
+    let reply_to = mails[0].reply_to.clone().unwrap();
+    for raw in [
+        "this is not an email at all",
+        "\u{0}\u{1}\u{2}garbage without headers\r\n\r\n",
+        "",
+    ] {
+        let (status, answer) = deliver_email(&edge, &visitor, &reply_to, raw).await;
+        assert_eq!(status, 400, "{raw:?}: {answer}");
+    }
+    assert!(visitor_messages(&thread(&edge, &site, &ticket).await).is_empty());
+}
+
+#[tokio::test]
 async fn answers_are_checked_like_any_agent_input() {
     let edge = Edge::shared();
     let site = edge.create_site(fast_settings(), 1).await;
