@@ -15,7 +15,10 @@ cd "$BATON_ROOT"
 
 # Hard caps in bytes, brotli. Set just over the current size: growing past them is a decision
 # (raise the cap in the same commit, with the reason), never an accident.
-LOADER_CAP=1500
+# Loader 1500 → 1520: waiting for a press on the launcher to end before the widget's launcher
+# replaces it (a click whose release came after the load was lost: the chat stayed shut) took
+# 1511 B; the target stays 2 KB.
+LOADER_CAP=1520
 # 101000 → 101600 (issue 11): the "Did you mean…?" buttons and their live-region announcement
 # cost ~400 B brotli after trimming (fixed buttons, no extra frame); with main as of da223ac the
 # whole widget is 101564 B (99.2 KiB).

@@ -66,6 +66,11 @@
       load();
     }, { passive: true });
   });
+  // Runs `f` once the launcher is not pressed: replaced under a press, the release would land
+  // on the widget's own launcher and the browser would fire no click (the chat stayed shut).
+  function settle(f) {
+    button.matches(":active") ? setTimeout(settle, 50, f) : f();
+  }
 
   function emit(name, detail) {
     (listeners[name] || []).slice().forEach(function (f) {
@@ -96,6 +101,8 @@
           var css = new CSSStyleSheet();
           css.replaceSync(r[1]);
           return r[0].default({ module_or_path: files + "__BATON_WASM__" }).then(function () {
+            return new Promise(settle);
+          }).then(function () {
             var focused = root.activeElement === button;
             root.adoptedStyleSheets = [sheet, css];
             var config = {};

@@ -96,3 +96,31 @@ test('data-preload="idle": the site opts in to loading the widget while the brow
   await w.see("We are open from 9 to 17.");
   assert.deepEqual(page.errors, []);
 });
+
+test("a click whose press began before the widget loaded still opens it", async (t) => {
+  // The widget finishing its load between the press and the release of a click used to swap
+  // the loader's launcher for the widget's under the pointer: the release then landed on
+  // another element, the browser fired no click, and the chat stayed shut (seen on busy
+  // machines). The wasm response is held until the press, so that moment is forced.
+  const site = await createSite();
+  const page = await recordingPage(t, site);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/widget\/baton-[0-9a-f]+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const w = await new WidgetPage(page, host.base, site.id).goto("plain");
+  const box = await w.launcher.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  release();
+  // The widget is ready (its module ran) while the button is still pressed.
+  await page.waitForFunction(() => typeof window.Baton?.version === "number");
+  await page.waitForResponse(/\/widget\/baton-[0-9a-f]+\.wasm$/);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await page.mouse.up();
+  await w.panel.waitFor({ state: "visible" });
+  await w.ready();
+  assert.deepEqual(page.errors, [], "no page errors");
+});
