@@ -39,6 +39,25 @@ async fn left_message(edge: &Edge, site: &TestSite) -> (String, String) {
     (ticket_id, email)
 }
 
+/// An agent answers the ticket; answers the signed reply address of the email that went out.
+async fn answered(edge: &Edge, site: &TestSite, ticket: &str, visitor: &str, text: &str) -> String {
+    let answers = format!("/api/v1/sites/{}/tickets/{ticket}/answers", site.id);
+    let token = &site.agents[0].token;
+    let (status, body) = call(
+        edge,
+        Method::POST,
+        &answers,
+        token,
+        Some(json!({ "text": text })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let mails = wait_for_mail(Duration::from_secs(15), |m| m.to == [visitor.to_owned()])
+        .await
+        .unwrap();
+    mails[0].reply_to.clone().unwrap()
+}
+
 /// Posts a raw message to the local Email Worker; answers (status, text).
 async fn deliver_email(edge: &Edge, from: &str, to: &str, raw: &str) -> (u16, String) {
     let response = edge
@@ -179,20 +198,8 @@ async fn forged_and_unknown_reply_addresses_are_refused_and_change_nothing() {
 async fn malformed_mime_is_refused_and_changes_nothing() {
     let edge = Edge::shared();
     let site = edge.create_site(fast_settings(), 1).await;
-    let token = site.agents[0].token.clone();
     let (ticket, visitor) = left_message(&edge, &site).await;
-    let answers = format!("/api/v1/sites/{}/tickets/{ticket}/answers", site.id);
-    let body = json!({ "text": "Which date?" });
-    assert_eq!(
-        call(&edge, Method::POST, &answers, &token, Some(body))
-            .await
-            .0,
-        201
-    );
-    let mails = wait_for_mail(Duration::from_secs(15), |m| m.to == [visitor.clone()])
-        .await
-        .unwrap();
-    let reply_to = mails[0].reply_to.clone().unwrap();
+    let reply_to = answered(&edge, &site, &ticket, &visitor, "Which date?").await;
     for raw in [
         "this is not an email at all",
         "\u{0}\u{1}\u{2}garbage without headers\r\n\r\n",
@@ -271,18 +278,14 @@ async fn files_of_a_reply_are_kept_by_the_sites_rule_once_and_served_to_its_agen
     let other = edge.create_site(fast_settings(), 1).await;
     let token = site.agents[0].token.clone();
     let (ticket, visitor) = left_message(&edge, &site).await;
-    let answers = format!("/api/v1/sites/{}/tickets/{ticket}/answers", site.id);
-    let body = json!({ "text": "Send us a photo of the damage, please." });
-    assert_eq!(
-        call(&edge, Method::POST, &answers, &token, Some(body))
-            .await
-            .0,
-        201
-    );
-    let mails = wait_for_mail(Duration::from_secs(15), |m| m.to == [visitor.clone()])
-        .await
-        .unwrap();
-    let reply_to = mails[0].reply_to.clone().unwrap();
+    let reply_to = answered(
+        &edge,
+        &site,
+        &ticket,
+        &visitor,
+        "Send us a photo of the damage, please.",
+    )
+    .await;
 
     let png: &[u8] =
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
