@@ -1,12 +1,16 @@
 // Files in the dashboard (issue 12): a visitor's image shows as a thumbnail the agent can open;
 // the agent attaches a PDF with the file button (keyboard reachable) and the visitor gets it as
 // a download; a file on an internal note never reaches the visitor; a refused file is explained
-// in words and nothing is posted. The widget's side of the same journey is in
-// tests/browser/widget/attachments.test.mjs.
+// in words and nothing is posted. Then the issue's journey across both real apps: the visitor
+// pastes a screenshot into the widget on a customer's page and the agent sees its thumbnail;
+// the agent sends a PDF and the visitor downloads it from the widget. The widget's own cases
+// are in tests/browser/widget/attachments.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, createSite, Visitor, EDGE, assertAccessible, SOON } from './harness.mjs';
 import { AgentPage } from './agent_page.mjs';
+import { startHostServer, newPage } from '../widget/harness.mjs';
+import { WidgetPage } from '../widget/widget_page.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -82,5 +86,58 @@ test('an image from the visitor, a PDF to the visitor, a note file kept among ag
   } finally {
     visitor.close();
     await ann.close?.();
+  }
+});
+
+test('widget to dashboard and back: a pasted screenshot, a PDF the visitor downloads', async () => {
+  const host = await startHostServer();
+  const site = await createSite({ settings: { time_to_accept_ms: 120000 } });
+  const ann = await AgentPage.open(browser, site, site.agents[0]);
+  const page = ann.page;
+  const visitorPage = await newPage(browser);
+  try {
+    const w = await new WidgetPage(visitorPage, host.base, site.id).goto('plain');
+    await w.open();
+    await w.send('can I talk to a person please?');
+    await w.field('Name').fill('Vera');
+    await w.field('Email').fill('vera@example.com');
+    await w.button('Start chat').click();
+    await w.see('Please wait while we connect you to an agent.');
+    const { id } = await w.conversation();
+    await ann.row('Vera').waitFor({ timeout: SOON });
+    await ann.openChat(id);
+    await page.getByRole('button', { name: 'Accept', exact: true, disabled: false }).waitFor({ timeout: SOON });
+    await ann.button('Accept').click();
+    await w.see(`${site.agents[0].name} joined the chat`);
+
+    // The visitor pastes a screenshot into the message box.
+    await w.input.focus();
+    await visitorPage.evaluate((base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'screenshot.png', { type: 'image/png' }));
+      const input = document.querySelector('baton-chat').shadowRoot.querySelector('#bw-input');
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, PNG.toString('base64'));
+    const thumb = page.locator('.transcript img.thumb[alt="Image: screenshot.png"]');
+    await thumb.waitFor({ timeout: SOON });
+    await page.waitForFunction((img) => img.complete && img.naturalWidth === 2, await thumb.elementHandle(), { timeout: SOON });
+
+    // The agent sends a PDF; the visitor's widget shows it and it downloads whole.
+    await page.locator('.composer input[type=file]').setInputFiles({ name: 'bill.pdf', mimeType: 'application/pdf', buffer: PDF });
+    const link = (await w.see('bill.pdf')).locator('a');
+    const href = await link.getAttribute('href');
+    const fromPage = await visitorPage.evaluate(async (url) => {
+      const r = await fetch(url);
+      return [r.status, Array.from(new Uint8Array(await r.arrayBuffer()))];
+    }, href);
+    assert.equal(fromPage[0], 200);
+    assert.deepEqual(Buffer.from(fromPage[1]), PDF);
+    const direct = await fetch(href);
+    assert.match(direct.headers.get('content-disposition'), /^attachment;.*bill\.pdf/);
+    assert.deepEqual(visitorPage.errors, []);
+  } finally {
+    await visitorPage.context().close();
+    await host.close();
   }
 });
