@@ -105,6 +105,25 @@ impl DeliveryKind {
     }
 }
 
+/// A delivery to someone else's server (a webhook, an email, a push) that failed, as the
+/// admins see it (`GET /sites/{site}/deliveries`): listed while it is retried, kept once given
+/// up, gone when it finally arrives.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryFailure {
+    /// The idempotency key the receiver sees.
+    pub key: String,
+    pub site_id: String,
+    pub conversation_id: String,
+    /// [`DeliveryKind::as_str`].
+    pub kind: String,
+    pub attempts: u32,
+    pub last_error: String,
+    pub first_failed_at: Millis,
+    pub last_failed_at: Millis,
+    /// `None`: retried for a day, then given up.
+    pub next_attempt_at: Option<Millis>,
+}
+
 /// One undelivered entry.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Pending {

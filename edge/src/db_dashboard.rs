@@ -242,21 +242,7 @@ pub async fn has_bot_only(db: &D1Database, site_id: &str) -> ApiResult<bool> {
     Ok(row.is_some())
 }
 
-/// A delivery to someone else's server (a webhook) that failed, for the admins to see.
-#[derive(Serialize, Deserialize, Clone, Debug)]
-pub struct DeliveryFailure {
-    /// The idempotency key the receiver sees.
-    pub key: String,
-    pub site_id: String,
-    pub conversation_id: String,
-    pub kind: String,
-    pub attempts: u32,
-    pub last_error: String,
-    pub first_failed_at: i64,
-    pub last_failed_at: i64,
-    /// `None`: retried for a day, then given up.
-    pub next_attempt_at: Option<i64>,
-}
+pub use baton_core::outbox::DeliveryFailure;
 
 #[derive(Deserialize)]
 struct DeliveryFailureRow {

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod chat;
+pub mod deliveries;
 pub mod device;
 pub mod digest;
 pub mod lists;

@@ -8,6 +8,7 @@ mod canned;
 mod chat;
 mod chat_actions;
 mod composer;
+mod deliveries;
 mod digest;
 mod guide;
 mod invitations;

@@ -7,6 +7,7 @@ use super::agents::Agents;
 use super::api_keys::ApiKeys;
 use super::canned::CannedReplies;
 use super::ctx;
+use super::deliveries::Deliveries;
 use super::digest::DigestSettings;
 use super::kb::KnowledgeBase;
 use super::privacy::Privacy;
@@ -119,6 +120,7 @@ pub fn Settings(site: String) -> impl IntoView {
             <CannedReplies site=site.clone() admin=true />
             <Agents site=site.clone() />
             <ApiKeys site=site.clone() />
+            <Deliveries site=site.clone() />
             <Privacy site=site.clone() />
         </section>
     }
