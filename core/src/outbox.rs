@@ -35,6 +35,9 @@ pub enum DeliveryKind {
     Signal,
     /// A visitor's question the bot could not answer, into D1 for the site's admins.
     Unanswered,
+    /// The site frees an agent's chat slot (they left the chat): with the state change, so a
+    /// crash right after an archive cannot leave the slot held.
+    SlotRelease,
 }
 
 /// First retry after this long; doubled per failure.
@@ -62,6 +65,7 @@ impl DeliveryKind {
             Self::TicketMessage => "ticket_message",
             Self::Signal => "signal",
             Self::Unanswered => "unanswered",
+            Self::SlotRelease => "slot_release",
         }
     }
 
@@ -76,6 +80,7 @@ impl DeliveryKind {
             Self::TicketMessage,
             Self::Signal,
             Self::Unanswered,
+            Self::SlotRelease,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == raw)
@@ -90,7 +95,8 @@ impl DeliveryKind {
             | Self::IndexRow
             | Self::Facts
             | Self::TicketMessage
-            | Self::Unanswered => None,
+            | Self::Unanswered
+            | Self::SlotRelease => None,
         }
     }
 

@@ -139,14 +139,15 @@ fn a_missed_and_an_archived_chat_update_the_index_and_facts_once_per_transition(
         .leave_and_archive(&sim::agent("a1"), sim.now)
         .map(|effects| sim.absorb(effects))
         .unwrap();
+    // Leaving frees the agent's slot through the outbox too, before the archive's row.
     assert_eq!(
         kinds(&sim.delivered),
-        ["index", "facts", "index", "facts", "index", "facts"]
+        ["index", "facts", "index", "facts", "release", "index", "facts"]
     );
     let mut unique = keys(&sim.delivered);
     unique.retain(|k| !k.starts_with("push:"));
     unique.dedup();
-    assert_eq!(unique.len(), 6, "each entry has its own key: {unique:?}");
+    assert_eq!(unique.len(), 7, "each entry has its own key: {unique:?}");
 }
 
 #[test]
@@ -318,4 +319,49 @@ fn an_answer_to_a_ticket_queues_its_thread_row_and_the_email_to_the_visitor() {
         keys(&sim.delivered),
         ["ticket-message:r1", "email:answer:r1"]
     );
+}
+
+#[test]
+fn a_freed_slot_survives_a_failing_site_and_a_rejoin_keeps_the_new_one() {
+    let mut sim = Sim::new(fast_settings());
+    sim.enter_waiting();
+    sim.claim("a1", baton_core::AgentAction::Accept).unwrap();
+    sim.delivered.clear();
+    // The site does not answer the release: it stays queued and is retried from the alarm.
+    sim.receiver_failures = 1;
+    let effects = sim
+        .conversation
+        .leave_and_archive(&sim::agent("a1"), sim.now)
+        .unwrap();
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, baton_core::Effect::ReleaseAgent { .. })),
+        "no direct call: it would be lost with a crash right after the commit"
+    );
+    sim.absorb(effects);
+    assert!(sim.released.is_empty());
+    assert!(
+        sim.conversation.next_deadline().is_some(),
+        "a retry is armed"
+    );
+    sim.advance(baton_core::outbox::FIRST_RETRY_MS);
+    sim.flush();
+    assert_eq!(sim.released, ["a1"]);
+
+    // Released again, but the agent joins the chat again before the retry: their new slot
+    // must stay, so the old release is dropped as done.
+    sim.claim("a1", baton_core::AgentAction::Join).unwrap();
+    sim.receiver_failures = 1;
+    let effects = sim
+        .conversation
+        .leave_and_archive(&sim::agent("a1"), sim.now)
+        .unwrap();
+    sim.absorb(effects);
+    sim.claim("a1", baton_core::AgentAction::Join).unwrap();
+    assert!(!sim.conversation.release_applies("a1"));
+    sim.advance(baton_core::outbox::FIRST_RETRY_MS);
+    sim.flush();
+    assert_eq!(sim.released, ["a1"], "the obsolete release freed nothing");
+    assert!(sim.conversation.release_applies("a2"));
 }

@@ -1,6 +1,6 @@
 //! What agents can do: claim, talk, comment, hand back, forward, block.
 
-use super::{Block, Conversation, Effect, Phase};
+use super::{Block, Conversation, Delivery, Effect, Phase};
 use crate::error::ConversationError;
 use crate::event::{AgentRef, EventKind};
 use crate::{validate, Millis, Seq};
@@ -258,13 +258,14 @@ impl Conversation {
         Ok(moved)
     }
 
-    /// The holder steps away: tell the visitor, free the agent's slot.
+    /// The holder steps away: tell the visitor, free the agent's slot (through the outbox, in
+    /// the same commit as the state).
     fn release(&mut self, effects: &mut Vec<Effect>, now: Millis) {
         if let Some(holder) = self.agent.take() {
-            effects.push(Effect::ReleaseAgent {
-                agent_id: holder.id.clone(),
-            });
+            let agent_id = holder.id.clone();
             self.emit(effects, now, EventKind::AgentLeft { agent: holder });
+            let seq = self.last_seq;
+            self.deliver(effects, Delivery::SlotRelease { agent_id, seq }, now);
         }
     }
 }

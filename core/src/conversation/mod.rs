@@ -138,6 +138,10 @@ pub enum Delivery {
     /// A question the bot could not answer, into D1 for the admins (`INSERT … ON CONFLICT DO
     /// NOTHING` by its key).
     Unanswered(crate::unanswered::Unanswered),
+    /// The site frees `agent_id`'s slot for this chat (they left it as of event `seq`).
+    /// Dropped undelivered if the agent holds the chat again by then
+    /// ([`Conversation::release_applies`]): their new slot must stay.
+    SlotRelease { agent_id: String, seq: Seq },
 }
 
 impl Delivery {
@@ -157,6 +161,7 @@ impl Delivery {
             Self::TicketMessage(message) => format!("ticket-message:{}", message.id),
             Self::Email { key, .. } => format!("email:{key}"),
             Self::Unanswered(question) => format!("unanswered:{}", question.seq),
+            Self::SlotRelease { agent_id, seq } => format!("release:{agent_id}:{seq}"),
         }
     }
 
@@ -172,6 +177,7 @@ impl Delivery {
             Self::TicketMessage(_) => DeliveryKind::TicketMessage,
             Self::Email { .. } => DeliveryKind::Email,
             Self::Unanswered(_) => DeliveryKind::Unanswered,
+            Self::SlotRelease { .. } => DeliveryKind::SlotRelease,
         }
     }
 }
@@ -368,6 +374,14 @@ impl Conversation {
     /// An outbox delivery failed at `now`: when to retry, or that it was given up.
     pub fn delivery_failed(&mut self, key: &str, now: Millis) -> Option<AfterFailure> {
         self.outbox.failed(key, now)
+    }
+
+    /// Whether a queued release of `agent_id`'s slot still applies: not if they hold the chat
+    /// again (a re-join), whose slot the site must keep.
+    pub fn release_applies(&self, agent_id: &str) -> bool {
+        self.agent
+            .as_ref()
+            .is_none_or(|holder| holder.id != agent_id)
     }
 
     /// Writes the statistics facts again (the shell derives them from every event when it

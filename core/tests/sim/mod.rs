@@ -143,6 +143,12 @@ impl Sim {
         if let Delivery::Ticket(draft) = &row {
             self.tickets.push(draft.message.clone());
         }
+        // As the shell does: a release the agent's re-join made obsolete is dropped as done.
+        if let Delivery::SlotRelease { agent_id, .. } = &row {
+            if self.conversation.release_applies(agent_id) {
+                self.released.push(agent_id.clone());
+            }
+        }
         self.conversation.delivered(key);
         self.rows.retain(|row| row.key() != key);
         self.delivered.push(row);

@@ -11,8 +11,8 @@ use baton_core::bot::FaqBot;
 use baton_core::protocol::ServerFrame;
 use baton_core::site::{live_list, OnlineAgent, Site, SiteEffect};
 use baton_core::{
-    AgentAction, AgentRef, Conversation, ConversationError, ConversationSummary, Effect, EventKind,
-    Millis, Phase, SiteSettings, VisitorProfile,
+    AgentAction, AgentRef, Conversation, ConversationError, ConversationSummary, Delivery, Effect,
+    EventKind, Millis, Phase, SiteSettings, VisitorProfile,
 };
 
 pub const T0: Millis = 1_700_000_000_000;
@@ -253,7 +253,19 @@ impl World {
                     .entry(id.to_string())
                     .or_default()
                     .push(event.kind),
-                // The outbox is the conversation object's own business (outbox_sim.rs).
+                // A freed slot reaches the site through the outbox (when it answers; retries
+                // are outbox_sim.rs's business), unless a re-join made it obsolete.
+                Effect::Deliver(Delivery::SlotRelease { agent_id, seq }) => {
+                    if self.site_reachable {
+                        if self.conversation(id).release_applies(&agent_id) {
+                            let effects = self.site().release(&agent_id, id);
+                            self.apply(effects);
+                        }
+                        let key = Delivery::SlotRelease { agent_id, seq }.key();
+                        self.with(id, |c, _| c.delivered(&key));
+                    }
+                }
+                // The rest of the outbox is the conversation object's own business.
                 Effect::Deliver(delivery) => self.with(id, |c, _| c.delivered(&delivery.key())),
                 Effect::CheckAvailability { group } if self.site_reachable => {
                     let available = self.site().available_count(group.as_deref());

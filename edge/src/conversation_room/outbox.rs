@@ -21,6 +21,7 @@ use super::ConversationRoom;
 use crate::db::{self, Ticket};
 use crate::db_dashboard::{self as dbd, Facts};
 use crate::error::{ApiError, ApiResult};
+use crate::site_client::{SeatRequest, SiteClient};
 use crate::util::{hex, now};
 
 /// A webhook that has not answered by then counts as failed (and is retried).
@@ -105,6 +106,14 @@ impl ConversationRoom {
                 Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
                 Delivery::Push(draft) => serde_json::to_string(draft)?,
                 Delivery::Unanswered(question) => serde_json::to_string(question)?,
+                Delivery::SlotRelease { agent_id, .. } => serde_json::to_string(&SeatRequest {
+                    agent: baton_core::AgentRef {
+                        id: agent_id.clone(),
+                        name: String::new(),
+                    },
+                    max_chats: 0,
+                    conversation_id: conversation.id.clone(),
+                })?,
                 Delivery::Facts { .. } => {
                     let summary = conversation.summary();
                     let events = self.store().events_after(0, false)?;
@@ -306,6 +315,16 @@ impl ConversationRoom {
             DeliveryKind::Unanswered => {
                 let question: baton_core::unanswered::Unanswered = serde_json::from_str(&payload)?;
                 crate::db_unanswered::insert(&self.env.d1("DB")?, &question).await
+            }
+            DeliveryKind::SlotRelease => {
+                let seat: SeatRequest = serde_json::from_str(&payload)?;
+                // The agent holds the chat again (a re-join): their new slot stays.
+                if !conversation.release_applies(&seat.agent.id) {
+                    return Ok(());
+                }
+                SiteClient::new(&self.env, &conversation.site_id)?
+                    .release(&seat)
+                    .await
             }
         }
     }
