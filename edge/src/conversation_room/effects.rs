@@ -1,5 +1,5 @@
-//! The slower half of a transition: telling the site, then delivering the outbox (D1 rows,
-//! webhooks). Runs after the state is committed, so a failure here never loses a message; site
+//! The slower half of a transition: freed slots to the site (outbox entries, first), telling
+//! the site, then delivering the rest of the outbox (D1 rows, webhooks). Runs after the state is committed, so a failure here never loses a message; site
 //! calls are logged (a stuck handoff is retried by the core's timer), outbox entries retried.
 
 use std::collections::VecDeque;
@@ -12,6 +12,7 @@ use crate::site_client::{AssignRequest, SeatRequest, SiteClient};
 
 impl ConversationRoom {
     pub(super) async fn after(&self, effects: Vec<Effect>) {
+        self.flush_releases().await;
         if let Err(error) = self.carry_out(effects).await {
             worker::console_error!("effects failed: {} {}", error.status, error.message);
         }

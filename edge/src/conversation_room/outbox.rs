@@ -163,6 +163,23 @@ impl ConversationRoom {
     }
 
     /// Delivers what the last commits leased (their first attempt), then re-arms.
+    /// Delivers the freed slots among the ready entries first: the site must have the slot
+    /// back before it tells agents the chat was archived (one of them may accept a chat at
+    /// once, and must not be refused for a slot already given up).
+    pub(super) async fn flush_releases(&self) {
+        let releases: Vec<Pending> = {
+            let mut ready = self.ready.borrow_mut();
+            let (releases, rest) = std::mem::take(&mut *ready)
+                .into_iter()
+                .partition(|entry| entry.kind == DeliveryKind::SlotRelease);
+            *ready = rest;
+            releases
+        };
+        if !releases.is_empty() {
+            self.deliver_all(releases).await;
+        }
+    }
+
     pub(super) async fn flush_ready(&self) {
         let ready = std::mem::take(&mut *self.ready.borrow_mut());
         if !ready.is_empty() {
