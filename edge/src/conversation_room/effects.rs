@@ -1,6 +1,7 @@
 //! The slower half of a transition: freed slots to the site (outbox entries, first), telling
-//! the site, then delivering the rest of the outbox (D1 rows, webhooks). Runs after the state is committed, so a failure here never loses a message; site
-//! calls are logged (a stuck handoff is retried by the core's timer), outbox entries retried.
+//! the site, then delivering the rest of the outbox (D1 rows, webhooks). Runs after the state
+//! is committed, so a failure here never loses a message; site calls are logged (a stuck
+//! handoff is retried by the core's timer), outbox entries retried.
 
 use std::collections::VecDeque;
 
