@@ -27,7 +27,8 @@ const csp = [
   `script-src 'self' ${edgeOrigin} 'wasm-unsafe-eval'`,
   `connect-src 'self' ${edgeOrigin} ${socketOrigin}`,
   "style-src 'self'",
-  "img-src 'self' data:",
+  // The edge too: images sent in a chat show as thumbnails in the widget.
+  `img-src 'self' data: ${edgeOrigin}`,
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
