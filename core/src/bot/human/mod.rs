@@ -102,6 +102,10 @@ const HELP_VERBS: &str = "look help check call contact talk speak answer assist 
 const TAIL: &str = "\
     please pls plz now asap not instead rather than who that which on here there line \
     bitte sofort jetzt svp maintenant por favor ahora per subito agora graag nu";
+/// Words between a person and the verb of [`Message::contacts_me`]: "can", "peut".
+const CONTACT_FILLER: &str = "can could please will kann peut puede pode puo";
+/// Verbs of helping, which ask for a person only at the end of the clause.
+const HELP: &str = "help helfen aider ayudar aiutare ajudar helpen";
 /// Places a last-position talk verb may be followed by: "iemand spreken over mijn bestelling".
 const ABOUT: &str = "about uber wegen over sobre su";
 
@@ -226,7 +230,9 @@ impl Message {
         let mut at = start;
         while at < start + 4 && at < self.len() && self.same_clause(at, start) {
             if self.person(at) {
-                let mut end = at + 1;
+                // "quelqu'un" is two tokens.
+                let mut end =
+                    at + 1 + usize::from(self.word(at) == "quelqu" && self.word(at + 1) == "un");
                 // "support team", "someone from support", "a colleague of yours".
                 while end < self.len() && self.same_clause(end, start) {
                     let linked = matches!(
@@ -396,6 +402,15 @@ impl Message {
         if self.is(i, HandOverMe) || self.is(i, Handed) {
             return person_within(i + 1, 6);
         }
+        // "can I have a human": "have" only asked for, not "I have a person with me".
+        let may_i_have = self.word(i) == "have"
+            && matches!(self.word(i.wrapping_sub(1)), "i" | "we")
+            && matches!(self.word(i.wrapping_sub(2)), "can" | "could" | "may");
+        if may_i_have {
+            return self
+                .person_phrase(i + 1)
+                .is_some_and(|end| self.tail_ok(end));
+        }
         if !self.is(i, HandOver) {
             return false;
         }
@@ -406,42 +421,55 @@ impl Message {
         if me_after || me_before {
             return person_within(i + 1, 7);
         }
+        // German and Dutch put the verb last: "können Sie mich mit einem Berater verbinden".
+        let end = self.clause_end(i);
+        let verb_last = i + 1 == end
+            && (i.saturating_sub(7)..i).any(|me| {
+                self.same_clause(me, i)
+                    && self.is(me, Me)
+                    && (me + 1..i).any(|k| self.person(k) && self.person_phrase(k) == Some(i))
+            });
+        if verb_last {
+            return true;
+        }
         // "get a human", "find someone who can help", but not "get someone else to pick it up".
-        matches!(self.word(i), "get" | "find" | "bring" | "geef")
-            && self
-                .person_phrase(i + 1)
-                .is_some_and(|end| self.tail_ok(end))
+        matches!(
+            self.word(i),
+            "get" | "find" | "bring" | "geef" | "avoir" | "avere" | "krijgen"
+        ) && self
+            .person_phrase(i + 1)
+            .is_some_and(|end| self.tail_ok(end))
     }
 
-    /// "can someone call me back?", "can someone from support contact me", "a human help me";
-    /// "help" only when the clause ends there ("can staff help us carry the kayaks?" is not).
+    /// "can someone call me back?", "can someone from support contact me", "a human help me",
+    /// with the visitor before the verb where the language puts it there ("quelqu'un peut
+    /// m'aider", "kann mir ein Mitarbeiter helfen"). Then the verb must end the clause, and
+    /// "help" always must ("can staff help us carry the kayaks?" is not a request).
     fn contacts_me(&self, i: usize) -> bool {
         if !(self.is(i, People)) {
             return false;
         }
-        let mut verb = i + 1;
-        if let Some(end) = self.person_phrase(i) {
-            verb = end;
-        }
-        while matches!(
-            self.word(verb),
-            "can"
-                | "could"
-                | "please"
-                | "will"
-                | "kann"
-                | "peut"
-                | "puede"
-                | "pode"
-                | "puo"
-                | "mi"
-                | "me"
-        ) && verb < i + 5
+        let end = self.clause_end(i);
+        let mut me_before =
+            (i.saturating_sub(3)..i).any(|k| self.same_clause(k, i) && self.is(k, Me));
+        let mut verb = self.person_phrase(i).unwrap_or(i + 1);
+        let after_person = verb;
+        while verb < after_person + 3
+            && (self.is(verb, Modal)
+                || self.is(verb, Me)
+                || in_list(CONTACT_FILLER, self.word(verb)))
         {
+            me_before |= self.is(verb, Me);
             verb += 1;
         }
-        let help = self.word(verb) == "help";
-        self.is(verb, Contact) && self.is(verb + 1, Me) && (!help || verb + 2 == self.clause_end(i))
+        if !self.is(verb, Contact) {
+            return false;
+        }
+        let me_after = self.is(verb + 1, Me);
+        let help = in_list(HELP, self.word(verb));
+        let last = verb + 1 + usize::from(me_after);
+        let ends = last == end || (last + 1 == end && in_list(TAIL, self.word(last)));
+        (me_after && (!help || ends)) || (me_before && ends)
     }
 
     /// "call me back", "rappelez-moi", "llámenme", "bel me terug", "can I get a call from your
@@ -475,6 +503,7 @@ impl Message {
                         | "usted"
                         | "back"
                         | "terug"
+                        | "zuruck"
                         | "an"
                         | "from"
                         | "your"
@@ -510,6 +539,7 @@ impl Message {
             (a + 1..b).all(|k| {
                 self.is(k, PresentFiller)
                     || self.is(k, Determiner)
+                    || self.is(k, Desk)
                     || matches!(
                         self.word(k),
                         "est" | "il" | "e" | "esta" | "is" | "er" | "es" | "y" | "a" | "t"
@@ -542,7 +572,9 @@ impl Message {
                 && rest_ok(p.max(n) + 1)
         });
         let there = (n.saturating_sub(5)..n).any(|t| {
-            self.same_clause(t, n) && self.is(t, There) && between_ok(t, n) && rest_ok(n + 1)
+            // French drops the "il" of "il y a" in speech: "y a quelqu'un ?".
+            let there = self.is(t, There) || (self.word(t) == "y" && self.word(t + 1) == "a");
+            self.same_clause(t, n) && there && between_ok(t, n) && rest_ok(n + 1)
         });
         present || there
     }

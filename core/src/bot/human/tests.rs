@@ -81,3 +81,42 @@ fn ignores_ordinary_questions() {
         assert!(!wants_human(text), "{text}");
     }
 }
+
+/// Families of wording the detector learned after issue 11's first measurement, written apart
+/// from the evaluation's messages: the visitor before the verb ("kann mir ein Mensch helfen"),
+/// German verb-last hand-overs, "avoir"/"have" as asking for someone, "y a quelqu'un".
+#[test]
+fn recognises_clitic_and_verb_last_requests() {
+    for text in [
+        "Können Sie mich mit einem Berater verbinden?",
+        "Rufen Sie mich bitte zurück",
+        "Kann mir ein Mitarbeiter helfen?",
+        "Hallo, ist da jemand?",
+        "Ist hier ein Mensch?",
+        "Je peux avoir un humain ?",
+        "Je veux parler au service client",
+        "Un être humain s'il vous plaît",
+        "Quelqu'un de votre équipe peut m'aider ?",
+        "Y a quelqu'un ?",
+        "Transférez-moi à un agent",
+        "Alguien me puede ayudar?",
+        "Qualcuno mi può aiutare?",
+        "Kan iemand mij helpen?",
+        "is there a real person on this chat",
+        "can i have a human",
+        "anyone from support around?",
+    ] {
+        assert!(wants_human(text), "{text}");
+    }
+    for text in [
+        "Kann mir jemand sagen, wie viel es kostet?",
+        "Est-ce que je peux avoir une réduction pour deux personnes ?",
+        "Kan ik korting krijgen voor twee personen?",
+        "can someone help me carry my luggage to the car",
+        "can i have a discount for 3 people",
+        "who can i call about my order",
+        "cuánto cuesta para dos adultos y una persona",
+    ] {
+        assert!(!wants_human(text), "{text}");
+    }
+}

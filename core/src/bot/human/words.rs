@@ -42,7 +42,7 @@ pub(super) const DETERMINERS: &str = "\
     lebenden menschlichen zum zur vom gern gerne bitte \
     un une le la l des du au aux vrai vraie veritable votre vos de d \
     el los las una unos unas alguna algun algum alguma su sus al \
-    il lo gli i uno essere di del della dello all alla dell vero vera \
+    il lo gli i uno essere etre ser di del della dello all alla dell vero vera \
     o os um uma seu sua ao do da \
     een het echte echt jullie van";
 
@@ -65,7 +65,7 @@ pub(super) const TALK_LAST: &str = "\
 /// Modal verbs that may follow a last-position talk verb: "mit dem ich chatten kann".
 pub(super) const MODALS: &str = "kann konnen kan kunnen mag darf";
 
-pub(super) const TALK_PREPOSITIONS: &str = "to with a avec con mit met com";
+pub(super) const TALK_PREPOSITIONS: &str = "to with a au aux al alla ao avec con mit met com";
 
 /// Verbs of wanting; followed directly by a person they mean a request.
 pub(super) const WANT: &str = "\
@@ -79,13 +79,13 @@ pub(super) const WANT: &str = "\
 
 /// Verbs that hand the visitor over: "connect me to", "passez-moi", "verbinden Sie mich".
 pub(super) const HAND_OVER: &str = "\
-    connect transfer put pass forward redirect switch hand send get give find bring \
+    connect transfer put pass forward redirect switch hand send get give find bring avoir avere \
     verbinden verbinde weiterleiten leiten durchstellen stellen geben gib \
-    passez passe passer transferer transfere mettez mettre mets \
+    passez passe passer transferer transferez transfere mettez mettre mets \
     pasa pasar pon poner transferir transfiera transfiere comunique \
     passi passa passare mettete mettere metti trasferire trasferisca \
     passar transfere coloca colocar \
-    verbind doorverbinden geef";
+    verbind doorverbinden geef krijgen";
 
 /// A hand-over verb with the visitor already attached: "pásame", "mettetemi", "trasferirmi".
 pub(super) const HAND_OVER_ME: &str = "\
@@ -99,7 +99,7 @@ pub(super) const HANDED: &str = "\
     mis transfere transferido transferida puesto messo messa trasferito colocado colocada \
     atendido atendida doorverbonden verbonden";
 
-pub(super) const ME: &str = "me us moi nous mich mir uns mij ons mi";
+pub(super) const ME: &str = "me us moi nous mich mir uns mij ons mi m";
 
 /// Calling back: "call me back", "rappelez-moi", "bel me terug".
 pub(super) const CALL_BACK: &str = "\
@@ -108,7 +108,9 @@ pub(super) const CALL_BACK: &str = "\
     liguem ligue retornar terugbellen bel bellen";
 
 /// Ways a person can reach or help the visitor: "can someone email me?", "a human help me".
-pub(super) const CONTACT: &str = "call contact phone ring email text reach help";
+pub(super) const CONTACT: &str = "\
+    call contact phone ring email text reach help helfen anrufen zuruckrufen kontaktieren \
+    aider appeler rappeler contacter ayudar llamar aiutare chiamare ajudar ligar helpen bellen";
 
 /// Escalating or complaining to someone.
 pub(super) const ESCALATE: &str = "\
@@ -128,7 +130,8 @@ pub(super) const PRESENT: &str = "\
     beschikbaar";
 
 /// Existence frames before a person: "is there", "y a-t-il", "c'è", "tem", "is er".
-pub(super) const THERE: &str = "there hay gibt il e ci tem ha er existe esta anybody anyone";
+pub(super) const THERE: &str =
+    "there hay gibt da hier il e ci tem ha er existe esta anybody anyone";
 
 /// Asking what the bot is: "are you a human?", "is this a real person?".
 pub(super) const IDENTITY: &str = "you this du das tu toi eres usted sei voce je";
@@ -150,7 +153,7 @@ pub(super) const FILLER: &str = "\
     please pls plz now asap a an the real live actual i want need talk speak to with me give \
     get just only being customer service hello hi hey yo urgent urgently quickly \
     bitte sofort jetzt ein eine einen einem echten echter echte mit ich \
-    un une vrai vraie s il vous plait svp maintenant je veux \
+    un une vrai vraie etre s il vous plait svp maintenant je veux \
     por favor una de verdad ahora quiero al cliente clientes client clients clienti \
     per favore vero vera reale subito \
     ao cliente agora \
@@ -159,4 +162,4 @@ pub(super) const FILLER: &str = "\
 /// Between a person and "available": "somebody from your team online", "anyone at all there".
 pub(super) const PRESENT_FILLER: &str = "\
     from of your the team staff at all right now currently today still actually real \
-    here there gerade jetzt hier en maintenant ahora adesso agora nu momento moment";
+    here there on this chat gerade jetzt hier en maintenant ahora adesso agora nu momento moment";
