@@ -38,6 +38,10 @@ pub enum DeliveryKind {
     /// The site frees an agent's chat slot (they left the chat): with the state change, so a
     /// crash right after an archive cannot leave the slot held.
     SlotRelease,
+    /// The conversation's row of the site's live lists (Active, Monitor), with "tell the
+    /// agents" for a new wait: the site keeps the newest by [`crate::site::list_row_applies`],
+    /// so a crash between the commit and the site call cannot leave a stale row.
+    ListRow,
 }
 
 /// First retry after this long; doubled per failure.
@@ -66,6 +70,7 @@ impl DeliveryKind {
             Self::Signal => "signal",
             Self::Unanswered => "unanswered",
             Self::SlotRelease => "slot_release",
+            Self::ListRow => "list_row",
         }
     }
 
@@ -81,6 +86,7 @@ impl DeliveryKind {
             Self::Signal,
             Self::Unanswered,
             Self::SlotRelease,
+            Self::ListRow,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == raw)
@@ -96,8 +102,26 @@ impl DeliveryKind {
             | Self::Facts
             | Self::TicketMessage
             | Self::Unanswered
-            | Self::SlotRelease => None,
+            | Self::SlotRelease
+            | Self::ListRow => None,
         }
+    }
+
+    /// Which entries of a commit are delivered first (lowest first): the freed slot before the
+    /// list row that tells agents the chat was archived (one of them may accept another chat at
+    /// once and must not be refused for a slot already given up), and the list row before the
+    /// database writes, since "chat waiting" is the latency agents feel.
+    pub fn order(self) -> u8 {
+        match self {
+            Self::SlotRelease => 0,
+            Self::ListRow => 1,
+            _ => 2,
+        }
+    }
+
+    /// Delivered before the site is asked anything else after a commit ([`Self::order`]).
+    pub fn goes_first(self) -> bool {
+        self.order() < 2
     }
 
     /// Whether failures eventually stop being retried.

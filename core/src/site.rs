@@ -24,6 +24,24 @@ pub const MONITOR_IDLE_MS: Millis = 30 * 60 * 1000;
 /// At most this many rows in the live lists (newest first).
 pub const LIVE_LIST_LIMIT: usize = 500;
 
+/// A conversation's object tells its site that its live-list row changed (an outbox delivery,
+/// so it may arrive twice, or after a newer one).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ConversationChanged {
+    pub summary: ConversationSummary,
+    /// The chat started waiting: notify available agents of its group.
+    pub notify: bool,
+    /// The row's revision ([`crate::Conversation::list_rev`]).
+    pub rev: u64,
+}
+
+/// Whether a row of revision `incoming` replaces the one the site has (`stored`): only a newer
+/// one does. A repeat (a delivery retried after its answer was lost) changes nothing and rings
+/// nobody twice; an older one arriving late cannot bring back a phase the chat has left.
+pub fn list_row_applies(stored: Option<u64>, incoming: u64) -> bool {
+    stored.is_none_or(|stored| incoming > stored)
+}
+
 /// The dashboard's lists.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -110,6 +128,9 @@ pub enum SiteEffect {
     SaveRow(ConversationSummary),
     /// Forget this conversation's live-list row.
     DeleteRow { conversation_id: String },
+    /// Remember the revision of the conversation's row (also once the row is deleted, so an
+    /// older one arriving late is refused).
+    SaveListRev { conversation_id: String, rev: u64 },
     /// Store that the agent holds the chat (one slot).
     Hold {
         agent_id: String,
@@ -326,12 +347,20 @@ impl Site {
     /// A conversation changed: its live-list row is stored (or dropped once it leaves the live
     /// lists), every agent hears of it, and if it started waiting (`notify`), every agent who
     /// could take it is told.
+    /// Nothing happens for a row no newer than the stored revision `stored_rev`.
     pub fn conversation_changed(
         &self,
-        summary: &ConversationSummary,
-        notify: bool,
+        changed: &ConversationChanged,
+        stored_rev: Option<u64>,
     ) -> Vec<SiteEffect> {
-        let mut effects = Vec::new();
+        let (summary, notify) = (&changed.summary, changed.notify);
+        if !list_row_applies(stored_rev, changed.rev) {
+            return Vec::new();
+        }
+        let mut effects = vec![SiteEffect::SaveListRev {
+            conversation_id: summary.id.clone(),
+            rev: changed.rev,
+        }];
         if List::of(summary.phase).is_live() {
             effects.push(SiteEffect::SaveRow(summary.clone()));
         } else {

@@ -125,10 +125,17 @@ fn a_waiting_chat_is_stored_broadcast_and_sent_as_chat_waiting_to_the_targets_on
         [],
     );
     let waiting = summary("c1", Phase::Waiting, 5);
-    let effects = site.conversation_changed(&waiting, true);
-    assert_eq!(effects[0], SiteEffect::SaveRow(waiting.clone()));
+    let effects = site.conversation_changed(&changed(&waiting, true, 1), None);
+    assert_eq!(
+        effects[0],
+        SiteEffect::SaveListRev {
+            conversation_id: "c1".into(),
+            rev: 1
+        }
+    );
+    assert_eq!(effects[1], SiteEffect::SaveRow(waiting.clone()));
     assert!(matches!(
-        &effects[1],
+        &effects[2],
         SiteEffect::Broadcast(ServerFrame::ConversationUpdated { .. })
     ));
     let told: Vec<&str> = effects
@@ -143,14 +150,41 @@ fn a_waiting_chat_is_stored_broadcast_and_sent_as_chat_waiting_to_the_targets_on
         .collect();
     assert_eq!(told, ["a"]);
     // A missed chat leaves the live lists; nobody is told to take it.
-    let missed = site.conversation_changed(&summary("c1", Phase::Missed, 9), false);
+    let missed = site.conversation_changed(
+        &changed(&summary("c1", Phase::Missed, 9), false, 2),
+        Some(1),
+    );
     assert_eq!(
-        missed[0],
+        missed[1],
         SiteEffect::DeleteRow {
             conversation_id: "c1".into()
         }
     );
-    assert_eq!(missed.len(), 2);
+    assert_eq!(missed.len(), 3);
+}
+
+fn changed(summary: &ConversationSummary, notify: bool, rev: u64) -> ConversationChanged {
+    ConversationChanged {
+        summary: summary.clone(),
+        notify,
+        rev,
+    }
+}
+
+#[test]
+fn a_row_repeated_or_older_than_the_stored_one_changes_nothing_and_rings_nobody() {
+    let site = Site::from_parts([online("a", &[], 2)], &BTreeMap::new(), []);
+    let waiting = changed(&summary("c1", Phase::Waiting, 5), true, 3);
+    // The first delivery rings the agent; the same one again (its answer was lost) does not.
+    assert!(site
+        .conversation_changed(&waiting, Some(2))
+        .iter()
+        .any(|e| matches!(e, SiteEffect::SendTo { .. })));
+    assert_eq!(site.conversation_changed(&waiting, Some(3)), []);
+    // "Waiting" retried after a crash, arriving after "missed" (rev 4): the chat stays gone.
+    assert_eq!(site.conversation_changed(&waiting, Some(4)), []);
+    assert!(list_row_applies(None, 1));
+    assert!(!list_row_applies(Some(1), 1));
 }
 
 #[test]

@@ -43,6 +43,19 @@ pub struct StatsAnswer {
     pub includes_bot_only: bool,
 }
 
+/// Whether [`facts_from`] reads this kind of event (so the facts must be written again).
+pub fn moves_facts(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::ContactRequested
+            | EventKind::NoAgentsAvailable { .. }
+            | EventKind::Waiting { .. }
+            | EventKind::AgentJoined { .. }
+            | EventKind::Missed { .. }
+            | EventKind::Rated { .. }
+    )
+}
+
 /// What happened in a conversation: when it first went to a person (asked, queued, or taken
 /// over), when it was queued, when the first agent accepted it before it was missed, and
 /// whether it was missed. A later join of a missed chat is not a time to accept.

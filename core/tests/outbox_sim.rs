@@ -127,9 +127,9 @@ fn a_failed_delivery_is_retried_from_the_alarm_with_backoff_until_it_arrives() {
 fn a_missed_and_an_archived_chat_update_the_index_and_facts_once_per_transition() {
     let mut sim = Sim::new(fast_settings());
     sim.enter_waiting();
-    // The first message counted the conversation, and waiting moved its facts (queued); waiting
-    // itself is not indexed.
-    assert_eq!(kinds(&sim.delivered), ["facts", "facts"]);
+    // The first message counted the conversation, the contact request (the handoff's time) and
+    // waiting (queued) moved its facts; waiting itself is not indexed.
+    assert_eq!(kinds(&sim.delivered), ["facts", "facts", "facts"]);
     sim.delivered.clear();
     while sim.fire_next_alarm() {}
     assert_eq!(sim.phase(), Phase::Missed);
@@ -156,8 +156,8 @@ fn an_undelivered_index_row_still_arrives_after_a_newer_one() {
     sim.enter_waiting();
     assert_eq!(
         kinds(&sim.delivered),
-        ["facts", "facts"],
-        "the first message counted it, waiting queued it"
+        ["facts", "facts", "facts"],
+        "the first message counted it, the contact request handed it over, waiting queued it"
     );
     sim.delivered.clear();
     // Missed: the index row, the facts and the withdrawal of the "chat waiting" push all fail.
@@ -364,4 +364,32 @@ fn a_freed_slot_survives_a_failing_site_and_a_rejoin_keeps_the_new_one() {
     sim.flush();
     assert_eq!(sim.released, ["a1"], "the obsolete release freed nothing");
     assert!(sim.conversation.release_applies("a2"));
+}
+
+#[test]
+fn the_sites_list_row_is_an_outbox_entry_with_a_rising_revision_and_a_new_wait_rings_once() {
+    let mut sim = Sim::new(fast_settings());
+    sim.enter_waiting();
+    // The missed step's row is stored with the state: a crash before the site call leaves it
+    // due, not lost (the Active list would show "waiting" for good).
+    let missed = loop {
+        sim.now = sim.conversation.next_deadline().unwrap();
+        let effects = sim.conversation.on_alarm(sim.now);
+        if sim.conversation.phase == Phase::Missed {
+            break effects;
+        }
+        sim.absorb(effects);
+    };
+    let rev = sim.conversation.list_rev;
+    let row = Delivery::ListRow { rev, notify: false };
+    assert!(missed.contains(&baton_core::Effect::Deliver(row.clone())));
+    assert!(sim.conversation.outbox.get(&row.key()).is_some());
+    sim.absorb(missed);
+    while sim.fire_next_alarm() {}
+    assert_eq!(sim.phase(), Phase::Missed);
+    let revs: Vec<u64> = sim.list_rows.iter().map(|(rev, _)| *rev).collect();
+    assert!(revs.windows(2).all(|w| w[0] < w[1]), "{revs:?}");
+    assert_eq!(revs.last(), Some(&sim.conversation.list_rev));
+    // Only the row that started the wait told the agents.
+    assert_eq!(sim.list_rows.iter().filter(|(_, rang)| *rang).count(), 1);
 }

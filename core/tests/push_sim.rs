@@ -211,9 +211,9 @@ fn leaving_a_message_while_waiting_withdraws_the_waiting_push() {
 #[test]
 fn a_failed_push_is_retried_under_the_same_key() {
     let mut sim = Sim::new(fast_settings());
-    // The statistics facts (of the first message, then of the wait) fail, then the "chat
-    // waiting" push.
-    sim.receiver_failures = 3;
+    // The statistics facts (of the first message, the contact request and the wait) fail,
+    // then the "chat waiting" push.
+    sim.receiver_failures = 4;
     sim.enter_waiting();
     assert!(pushes(&sim).is_empty());
     sim.advance(baton_core::outbox::FIRST_RETRY_MS);
@@ -298,9 +298,9 @@ fn the_holder_is_pushed_only_while_no_dashboard_of_theirs_is_open() {
 #[test]
 fn a_retried_push_is_dropped_once_it_no_longer_applies() {
     let mut sim = Sim::new(fast_settings());
-    // The statistics facts (of the first message, then of the wait) fail, then the "chat
-    // waiting" push.
-    sim.receiver_failures = 3;
+    // The statistics facts (of the first message, the contact request and the wait) fail,
+    // then the "chat waiting" push.
+    sim.receiver_failures = 4;
     sim.enter_waiting();
     let Some(Delivery::Push(waiting)) = sim.rows.iter().find(|d| matches!(d, Delivery::Push(_)))
     else {

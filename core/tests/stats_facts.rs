@@ -65,14 +65,37 @@ fn pressing_talk_to_a_person_counts_it_without_a_message() {
     let mut sim = Sim::new(fast_settings());
     let effects = sim.conversation.request_human(sim.now).unwrap();
     sim.absorb(effects);
-    assert_eq!(facts_delivered(&sim), 1);
+    // Counted at the press, and written again with the handoff's time when the contact form
+    // opens (the site's answer is a transition of its own).
+    assert_eq!(facts_delivered(&sim), 2);
+}
+
+#[test]
+fn a_handoff_that_finds_nobody_later_still_writes_its_time() {
+    // The site does not answer the first check (it was down); the retry finds nobody. No
+    // phase changes, yet the facts must say when the visitor was handed over. (Seen in the
+    // chaos run: facts without the handoff for good.)
+    let mut sim = Sim::new(fast_settings());
+    sim.available_agents = 0;
+    sim.site_reachable = false;
+    let effects = sim.conversation.request_human(sim.now).unwrap();
+    sim.absorb(effects);
+    sim.site_reachable = true;
+    while sim.fire_next_alarm() {}
+    let nobody = sim
+        .events
+        .iter()
+        .position(|kind| matches!(kind, baton_core::EventKind::NoAgentsAvailable { .. }))
+        .expect("nobody available") as u64
+        + 1;
+    assert!(newest_facts_seq(&sim) >= Some(nobody));
 }
 
 /// The newest facts entry's sequence number (the shell derives the entry from every event up
 /// to its commit, so the newest must come at or after the last event that moved a fact).
 fn newest_facts_seq(sim: &Sim) -> Option<u64> {
     sim.delivered.iter().rev().find_map(|d| match d {
-        Delivery::Facts { seq } => Some(*seq),
+        Delivery::Facts { seq, .. } => Some(*seq),
         _ => None,
     })
 }

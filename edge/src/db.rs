@@ -302,13 +302,20 @@ pub async fn close_ticket(
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
 }
 
-pub async fn index_conversation(db: &D1Database, summary: &ConversationSummary) -> ApiResult<()> {
+/// Writes a conversation's index row unless a newer one is there: newer by the conversation's
+/// event sequence (`source_seq`), then by time (rows from before 0017 have sequence 0).
+pub async fn index_conversation(
+    db: &D1Database,
+    summary: &ConversationSummary,
+    source_seq: u64,
+) -> ApiResult<()> {
     let phase = serde_json::to_value(summary.phase)?;
     db.prepare(
-        "INSERT INTO conversation_index (id, site_id, phase, summary, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO conversation_index (id, site_id, phase, summary, updated_at, source_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(id) DO UPDATE SET phase = excluded.phase, summary = excluded.summary,
-         updated_at = excluded.updated_at
-         WHERE excluded.updated_at >= conversation_index.updated_at",
+         updated_at = excluded.updated_at, source_seq = excluded.source_seq
+         WHERE (excluded.source_seq, excluded.updated_at)
+            >= (conversation_index.source_seq, conversation_index.updated_at)",
     )
     .bind(&[
         text(&summary.id),
@@ -316,6 +323,7 @@ pub async fn index_conversation(db: &D1Database, summary: &ConversationSummary) 
         text(phase.as_str().unwrap_or("bot")),
         text(&serde_json::to_string(summary)?),
         number(summary.updated_at),
+        number(source_seq as i64),
     ])?
     .run()
     .await?;

@@ -132,11 +132,13 @@ struct FactsRow {
 pub struct Stale {
     pub id: String,
     pub updated_at: f64,
+    pub source_seq: f64,
     pub summary: String,
 }
 
 const STALE: &str = "FROM conversation_index i LEFT JOIN conversation_facts f ON f.id = i.id
-     WHERE i.site_id = ?1 AND (f.id IS NULL OR f.source_updated_at < i.updated_at)
+     WHERE i.site_id = ?1 AND (f.id IS NULL
+       OR (f.source_seq, f.source_updated_at) < (i.source_seq, i.updated_at))
      AND json_extract(i.summary, '$.started_at') >= ?2 AND json_extract(i.summary, '$.started_at') < ?3";
 
 pub async fn stale_facts(
@@ -148,7 +150,7 @@ pub async fn stale_facts(
 ) -> ApiResult<Vec<Stale>> {
     Ok(db
         .prepare(format!(
-            "SELECT i.id, i.updated_at, i.summary {STALE} ORDER BY i.updated_at DESC LIMIT ?4"
+            "SELECT i.id, i.updated_at, i.source_seq, i.summary {STALE} ORDER BY i.updated_at DESC LIMIT ?4"
         ))
         .bind(&[
             text(site_id),
@@ -174,19 +176,24 @@ pub async fn stale_count(db: &D1Database, site_id: &str, from: i64, to: i64) -> 
     Ok(row.map_or(0, |r| r.n as u32))
 }
 
+/// Writes a conversation's facts unless newer ones are there: newer by the conversation's event
+/// sequence (`source_seq`), then by time (rows from before 0017 have sequence 0).
 pub async fn save_facts(
     db: &D1Database,
     site_id: &str,
     facts: &Facts,
     source_updated_at: i64,
+    source_seq: u64,
 ) -> ApiResult<()> {
     db.prepare(
-        "INSERT INTO conversation_facts (id, site_id, started_at, handoff_at, queued_at, accepted_at, missed, source_updated_at, rating)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO conversation_facts (id, site_id, started_at, handoff_at, queued_at, accepted_at, missed, source_updated_at, rating, source_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(id) DO UPDATE SET started_at = excluded.started_at, handoff_at = excluded.handoff_at,
          queued_at = excluded.queued_at, accepted_at = excluded.accepted_at, missed = excluded.missed,
-         source_updated_at = excluded.source_updated_at, rating = excluded.rating
-         WHERE excluded.source_updated_at >= conversation_facts.source_updated_at",
+         source_updated_at = excluded.source_updated_at, rating = excluded.rating,
+         source_seq = excluded.source_seq
+         WHERE (excluded.source_seq, excluded.source_updated_at)
+            >= (conversation_facts.source_seq, conversation_facts.source_updated_at)",
     )
     .bind(&[
         text(&facts.id),
@@ -198,6 +205,7 @@ pub async fn save_facts(
         number(i64::from(facts.missed)),
         number(source_updated_at),
         optional(facts.rating.map(i64::from)),
+        number(source_seq as i64),
     ])?
     .run()
     .await?;

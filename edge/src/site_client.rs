@@ -1,6 +1,7 @@
 //! Calls into a site's [`crate::site_hub::SiteHub`] Durable Object, and the messages they carry.
 
-use baton_core::{AgentRef, ConversationSummary};
+use baton_core::site::ConversationChanged;
+use baton_core::AgentRef;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Stub};
 
@@ -15,13 +16,6 @@ pub struct AvailabilityQuery {
 #[derive(Serialize, Deserialize)]
 pub struct AvailabilityAnswer {
     pub available: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct ConversationChanged {
-    pub summary: ConversationSummary,
-    /// The chat started waiting: notify available agents of its group.
-    pub notify: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -89,18 +83,10 @@ impl SiteClient {
         Ok(answer.available)
     }
 
-    pub async fn conversation_changed(
-        &self,
-        summary: ConversationSummary,
-        notify: bool,
-    ) -> ApiResult<()> {
-        let _: (u16, Ack) = call_json(
-            &self.stub,
-            Method::Post,
-            "/conversation",
-            Some(&ConversationChanged { summary, notify }),
-        )
-        .await?;
+    /// The conversation's live-list row (an outbox delivery: the site keeps the newest).
+    pub async fn conversation_changed(&self, changed: &ConversationChanged) -> ApiResult<()> {
+        let _: (u16, Ack) =
+            call_json(&self.stub, Method::Post, "/conversation", Some(changed)).await?;
         Ok(())
     }
 

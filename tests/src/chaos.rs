@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use baton_core::protocol::{AgentCommand, VisitorCommand};
+use baton_core::site::List;
 use baton_core::stats::{facts_from, Facts};
 use baton_core::{ConversationSummary, Event, EventKind, Phase};
 use serde::Deserialize;
@@ -254,6 +255,11 @@ pub struct Counts {
     pub index_missing: usize,
     /// Present with the wrong phase, or present for a conversation never missed/archived/live.
     pub index_wrong: usize,
+    /// Waiting or live conversations, each of which must be on the site's Active list.
+    pub list_expected: usize,
+    pub list_missing: usize,
+    /// On the Active/Monitor list with a phase its conversation left, or listed after it left.
+    pub list_wrong: usize,
     pub facts_expected: usize,
     pub facts_missing: usize,
     /// Present but not what the conversation's events say (or older than its index row).
@@ -266,15 +272,25 @@ pub struct Counts {
     pub webhook_redeliveries: usize,
     pub webhook_attempts: usize,
     pub webhook_failed_attempts: usize,
+    /// One line per wrong or missing row, so a failing run says what and why.
+    pub problems: Vec<String>,
 }
 
 impl Counts {
     pub fn lost(&self) -> usize {
-        self.tickets_missing + self.index_missing + self.facts_missing + self.webhooks_missing
+        self.tickets_missing
+            + self.index_missing
+            + self.list_missing
+            + self.facts_missing
+            + self.webhooks_missing
     }
 
     pub fn wrong(&self) -> usize {
-        self.tickets_extra + self.index_wrong + self.facts_wrong + self.webhooks_unknown
+        self.tickets_extra
+            + self.index_wrong
+            + self.list_wrong
+            + self.facts_wrong
+            + self.webhooks_unknown
     }
 }
 
@@ -344,12 +360,14 @@ pub async fn check(
         .collect();
     let fact_rows: BTreeMap<String, serde_json::Value> =
         facts.iter().map(|r| (text(&r["id"]), r.clone())).collect();
+    let live_rows = live_lists(edge, site).await;
     let mut expected_tickets = BTreeSet::new();
     let mut expected_hooks = BTreeSet::new();
     for id in ids {
         let Some(history) = history(edge, site, id).await else {
             return Err(format!("conversation {id} unreadable"));
         };
+        check_list_row(&mut counts, &history.summary, live_rows.get(id));
         for event in &history.events {
             if let EventKind::TicketCreated { ticket_id } = &event.kind {
                 expected_tickets.insert((id.clone(), ticket_id.clone()));
@@ -358,28 +376,51 @@ pub async fn check(
         }
         let phase = index_phase(&history.events);
         match phase {
-            None => counts.index_wrong += usize::from(index_rows.contains_key(id)),
+            None => {
+                if index_rows.contains_key(id) {
+                    counts.index_wrong += 1;
+                    counts
+                        .problems
+                        .push(format!("index {id}: a row for a conversation never listed"));
+                }
+            }
             Some(phase) => {
                 counts.index_expected += 1;
                 let want_phase = serde_json::to_value(phase)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string));
                 match index_rows.get(id) {
-                    None => counts.index_missing += 1,
+                    None => {
+                        counts.index_missing += 1;
+                        counts.problems.push(format!("index {id}: missing"));
+                    }
                     Some((stored, _)) if Some(stored) == want_phase.as_ref() => {}
-                    Some(_) => counts.index_wrong += 1,
+                    Some((stored, _)) => {
+                        counts.index_wrong += 1;
+                        counts
+                            .problems
+                            .push(format!("index {id}: {stored}, want {want_phase:?}"));
+                    }
                 }
             }
         }
         // Every conversation the visitor acted in is counted, listed or not.
         if !visitor_acted(&history.events) {
-            counts.facts_wrong += usize::from(fact_rows.contains_key(id));
+            if fact_rows.contains_key(id) {
+                counts.facts_wrong += 1;
+                counts.problems.push(format!(
+                    "facts {id}: a row for a conversation the visitor never acted in"
+                ));
+            }
             continue;
         }
         counts.facts_expected += 1;
         let want: Facts = facts_from(&history.summary, &history.events);
         match fact_rows.get(id) {
-            None => counts.facts_missing += 1,
+            None => {
+                counts.facts_missing += 1;
+                counts.problems.push(format!("facts {id}: missing"));
+            }
             Some(row) => {
                 let got = Facts {
                     id: id.clone(),
@@ -397,6 +438,17 @@ pub async fn check(
                         != row["source_updated_at"].as_i64();
                 if got != want || source_differs {
                     counts.facts_wrong += 1;
+                    let kinds: Vec<String> = history
+                        .events
+                        .iter()
+                        .map(|e| format!("{}@{}", event_name(&e.kind), e.at))
+                        .collect();
+                    counts.problems.push(format!(
+                        "facts {id}: want {want:?}, got {got:?}; index row {:?}, facts source {:?}; events {}",
+                        index_rows.get(id),
+                        row["source_updated_at"].as_i64(),
+                        kinds.join(" ")
+                    ));
                 }
             }
         }
@@ -420,6 +472,67 @@ pub async fn check(
         .map(|n| (*n as usize).saturating_sub(1))
         .sum();
     Ok(counts)
+}
+
+/// The site's live lists (Active and Monitor) as an agent's dashboard receives them on connect.
+async fn live_lists(edge: &Edge, site: &TestSite) -> BTreeMap<String, ConversationSummary> {
+    let url = format!("{}/api/v1/sites/{}/ws", edge.ws_base(), site.id);
+    let Ok(mut conn) = crate::clients::Conn::open(&url, Some(&site.agents[0].token)).await else {
+        return BTreeMap::new();
+    };
+    let rows = match conn
+        .wait_for("snapshot", |f| {
+            matches!(f, baton_core::protocol::ServerFrame::Snapshot { .. })
+        })
+        .await
+    {
+        baton_core::protocol::ServerFrame::Snapshot { conversations, .. } => conversations,
+        _ => Vec::new(),
+    };
+    rows.into_iter().map(|row| (row.id.clone(), row)).collect()
+}
+
+/// A waiting or live conversation must be on the Active list with its phase and agent; one that
+/// left it (missed, archived) must not be listed. Bot conversations come and go from Monitor
+/// with time, so only their phase is checked when listed.
+fn check_list_row(
+    counts: &mut Counts,
+    truth: &ConversationSummary,
+    row: Option<&ConversationSummary>,
+) {
+    let id = &truth.id;
+    let on_active = List::of(truth.phase) == List::Active;
+    if on_active {
+        counts.list_expected += 1;
+    }
+    match row {
+        None if on_active => {
+            counts.list_missing += 1;
+            counts
+                .problems
+                .push(format!("list {id}: {:?} but not listed", truth.phase));
+        }
+        None => {}
+        Some(row) if row.phase == truth.phase && row.agent == truth.agent => {}
+        Some(row) => {
+            counts.list_wrong += 1;
+            counts.problems.push(format!(
+                "list {id}: listed as {:?} ({:?}), is {:?} ({:?})",
+                row.phase,
+                row.agent.as_ref().map(|a| &a.id),
+                truth.phase,
+                truth.agent.as_ref().map(|a| &a.id)
+            ));
+        }
+    }
+}
+
+/// An event's wire name (`visitor_message`), for the problem lines.
+fn event_name(kind: &EventKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
+        .unwrap_or_else(|| "?".to_string())
 }
 
 fn text(value: &serde_json::Value) -> String {

@@ -7,6 +7,7 @@
 
 mod agent;
 mod attachments;
+mod list_row;
 mod operator;
 mod rating;
 mod tickets;
@@ -119,7 +120,7 @@ pub enum Delivery {
     /// event `seq`.
     IndexRow { seq: Seq },
     /// The statistics facts (derived from the events when the shell writes the entry).
-    Facts { seq: Seq },
+    Facts { seq: Seq, rev: u64 },
     /// Event `seq`, to the operator platform the conversation came from (signed webhook).
     OperatorEvent { seq: Seq },
     /// The agent started or stopped typing, for the operator platform (signed webhook; a
@@ -142,6 +143,9 @@ pub enum Delivery {
     /// Dropped undelivered if the agent holds the chat again by then
     /// ([`Conversation::release_applies`]): their new slot must stay.
     SlotRelease { agent_id: String, seq: Seq },
+    /// The site's live-list row (the summary when the shell writes the entry), revision `rev`
+    /// of [`Conversation::list_rev`]; `notify`: tell the agents a chat is waiting.
+    ListRow { rev: u64, notify: bool },
 }
 
 impl Delivery {
@@ -154,7 +158,7 @@ impl Delivery {
             Self::Ticket(draft) => format!("ticket:{}", draft.ticket_id),
             Self::TicketWebhook { ticket_id } => format!("webhook:ticket:{ticket_id}"),
             Self::IndexRow { seq } => format!("index:{seq}"),
-            Self::Facts { seq } => format!("facts:{seq}"),
+            Self::Facts { rev, .. } => format!("facts:{rev}"),
             Self::OperatorEvent { seq } => format!("operator:{seq}"),
             Self::OperatorTyping { typing, at } => format!("operator-typing:{at}:{typing}"),
             Self::Push(draft) => draft.key(),
@@ -162,6 +166,7 @@ impl Delivery {
             Self::Email { key, .. } => format!("email:{key}"),
             Self::Unanswered(question) => format!("unanswered:{}", question.seq),
             Self::SlotRelease { agent_id, seq } => format!("release:{agent_id}:{seq}"),
+            Self::ListRow { rev, .. } => format!("list:{rev}"),
         }
     }
 
@@ -178,6 +183,7 @@ impl Delivery {
             Self::Email { .. } => DeliveryKind::Email,
             Self::Unanswered(_) => DeliveryKind::Unanswered,
             Self::SlotRelease { .. } => DeliveryKind::SlotRelease,
+            Self::ListRow { .. } => DeliveryKind::ListRow,
         }
     }
 }
@@ -281,6 +287,12 @@ pub struct Conversation {
     /// When the holder was last pushed a visitor message (the cooldown's start).
     #[serde(default)]
     pub message_pushed_at: Option<Millis>,
+    /// Revisions of the site's list row sent so far: the site keeps the highest.
+    #[serde(default)]
+    pub list_rev: u64,
+    /// Statistics facts entries written so far (their keys).
+    #[serde(default)]
+    pub facts_rev: u64,
 }
 
 /// Messages refresh the site's list row at most this often (the last one by the alarm).
@@ -338,6 +350,8 @@ impl Conversation {
             last_visitor_text: None,
             waiting_pushed: None,
             message_pushed_at: None,
+            list_rev: 0,
+            facts_rev: 0,
         };
         let mut effects = Vec::new();
         if !greeting.is_empty() {
@@ -351,9 +365,10 @@ impl Conversation {
                 },
             );
         }
-        // The shell lists a new conversation itself; the greeting needs no refresh.
+        // A new bot conversation appears under Monitor: one row, greeting included.
         effects.retain(|e| *e != Effect::ListChanged);
         conversation.timers.disarm(TimerKind::ListSync);
+        conversation.list_row(&mut effects, now);
         (conversation, effects)
     }
 
@@ -386,10 +401,20 @@ impl Conversation {
 
     /// Writes the statistics facts again (the shell derives them from every event when it
     /// writes the entry); from then on the conversation is counted.
+    /// One entry per transition is enough: its payload is derived when the shell stores it.
     pub(crate) fn refresh_facts(&mut self, effects: &mut Vec<Effect>, now: Millis) {
         self.counted = true;
-        let seq = self.last_seq;
-        self.deliver(effects, Delivery::Facts { seq }, now);
+        if effects
+            .iter()
+            .any(|e| matches!(e, Effect::Deliver(Delivery::Facts { .. })))
+        {
+            return;
+        }
+        // Keyed by a revision of their own: two transitions with no event between them must
+        // not share a key (the second would replace an entry whose delivery is in flight).
+        self.facts_rev += 1;
+        let (seq, rev) = (self.last_seq, self.facts_rev);
+        self.deliver(effects, Delivery::Facts { seq, rev }, now);
     }
 
     /// Queues a delivery (once per transition) and tells the shell to write it.
@@ -462,9 +487,15 @@ impl Conversation {
         }
         let seq = self.last_seq;
         self.tell_platform(effects, seq, &kind, now);
+        // Facts are a function of the events: any event they read rewrites them, phase change
+        // or not (a handoff that found nobody available changes no phase).
+        let moves_facts = crate::stats::moves_facts(&kind);
         effects.push(Effect::Emit(Event { seq, at: now, kind }));
         if message {
             self.list_touched(effects, now);
+        }
+        if moves_facts && self.counted {
+            self.refresh_facts(effects, now);
         }
     }
 
@@ -493,6 +524,7 @@ impl Conversation {
         if !effects.contains(&Effect::ListChanged) {
             effects.push(Effect::ListChanged);
         }
+        self.list_row(effects, now);
     }
 
     /// Moves to `to`. Reaching Missed, Archived or Live updates the conversation's index row
@@ -505,6 +537,7 @@ impl Conversation {
             self.list_synced_at = now;
             self.timers.disarm(TimerKind::ListSync);
             effects.push(Effect::PhaseChanged { from, to });
+            self.list_row(effects, now);
             if let Some(since) = self
                 .waiting_pushed
                 .take()
@@ -558,6 +591,7 @@ impl Conversation {
         effects.push(Effect::NotifyAgents {
             group: group.clone(),
         });
+        self.list_row_notifies(effects, now);
         self.waiting_pushed = Some(self.waiting_since.unwrap_or(now));
         self.push(
             effects,

@@ -130,6 +130,8 @@ impl Conversation {
         effects.retain(|e| *e != Effect::ListChanged);
         let more = conversation.request_human(now)?;
         effects.extend(more);
+        // Listed from the start, whatever the handoff did (the history's rows are one row).
+        conversation.list_row(&mut effects, now);
         Ok((conversation, effects))
     }
 

@@ -29,6 +29,8 @@ pub struct Sim {
     pub receiver_failures: u32,
     /// Outbox rows as the shell stores them: key and payload, until confirmed.
     pub rows: Vec<Delivery>,
+    /// List rows the site received: revision, and whether they rang the agents.
+    pub list_rows: Vec<(u64, bool)>,
     kb: Vec<FaqEntry>,
 }
 
@@ -78,6 +80,7 @@ impl Sim {
             site_reachable: true,
             receiver_failures: 0,
             rows: Vec::new(),
+            list_rows: Vec::new(),
             kb: kb(),
         };
         sim.absorb(effects);
@@ -131,6 +134,14 @@ impl Sim {
         let Some(row) = self.rows.iter().find(|row| row.key() == key).cloned() else {
             panic!("outbox entry {key} has no stored row");
         };
+        // List rows go to the site, which answers here (the receiver that fails is D1's or a
+        // webhook's); the site's side is in site_sim.rs.
+        if let Delivery::ListRow { rev, notify } = row {
+            self.list_rows.push((rev, notify));
+            self.conversation.delivered(key);
+            self.rows.retain(|row| row.key() != key);
+            return;
+        }
         if self.receiver_failures > 0 {
             self.receiver_failures -= 1;
             if let Some(baton_core::outbox::AfterFailure::GiveUp { .. }) =

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use baton_core::bot::FaqBot;
 use baton_core::protocol::ServerFrame;
-use baton_core::site::{live_list, OnlineAgent, Site, SiteEffect};
+use baton_core::site::{live_list, ConversationChanged, OnlineAgent, Site, SiteEffect};
 use baton_core::{
     AgentAction, AgentRef, Conversation, ConversationError, ConversationSummary, Delivery, Effect,
     EventKind, Millis, Phase, SiteSettings, VisitorProfile,
@@ -24,6 +24,7 @@ pub struct SiteStore {
     pub availability: BTreeMap<String, bool>,
     pub holdings: BTreeSet<(String, String)>,
     pub rows: BTreeMap<String, ConversationSummary>,
+    pub list_revs: BTreeMap<String, u64>,
 }
 
 pub struct World {
@@ -87,6 +88,12 @@ impl World {
                 }
                 SiteEffect::DeleteRow { conversation_id } => {
                     self.site.rows.remove(&conversation_id);
+                }
+                SiteEffect::SaveListRev {
+                    conversation_id,
+                    rev,
+                } => {
+                    self.site.list_revs.insert(conversation_id, rev);
                 }
                 SiteEffect::Hold {
                     agent_id,
@@ -161,9 +168,8 @@ impl World {
             self.now,
         );
         self.conversations.insert(id.clone(), conversation);
+        // Its list row puts it under Monitor.
         self.run(&id, effects);
-        // The edge lists a new conversation under Monitor.
-        self.changed(&id, false);
         id
     }
 
@@ -244,7 +250,6 @@ impl World {
 
     /// Carries out a conversation's effects the way `conversation_room/effects.rs` does.
     fn run(&mut self, id: &str, effects: Vec<Effect>) {
-        let mut notify: Option<bool> = None;
         let mut queue: std::collections::VecDeque<Effect> = effects.into();
         while let Some(effect) = queue.pop_front() {
             match effect {
@@ -265,13 +270,20 @@ impl World {
                         self.with(id, |c, _| c.delivered(&key));
                     }
                 }
+                // The list row too (the site keeps the newest revision).
+                Effect::Deliver(Delivery::ListRow { rev, notify }) => {
+                    if self.site_reachable {
+                        self.changed(id, rev, notify);
+                        let key = Delivery::ListRow { rev, notify }.key();
+                        self.with(id, |c, _| c.delivered(&key));
+                    }
+                }
                 // The rest of the outbox is the conversation object's own business.
                 Effect::Deliver(delivery) => self.with(id, |c, _| c.delivered(&delivery.key())),
                 Effect::CheckAvailability { group } if self.site_reachable => {
                     let available = self.site().available_count(group.as_deref());
                     queue.extend(self.with(id, |c, now| c.availability(available, now)));
                 }
-                Effect::NotifyAgents { .. } if self.site_reachable => notify = Some(true),
                 Effect::AutoAssign { group } if self.site_reachable => {
                     let (chosen, effects) = self.site().assign(group.as_deref(), id);
                     self.apply(effects);
@@ -281,26 +293,25 @@ impl World {
                     let effects = self.site().release(&agent_id, id);
                     self.apply(effects);
                 }
-                Effect::PhaseChanged { .. } | Effect::ListChanged => {
-                    notify = Some(notify.unwrap_or(false));
+                // Signals only: the list row above carries them to the site.
+                Effect::PhaseChanged { .. } | Effect::ListChanged | Effect::NotifyAgents { .. } => {
                 }
                 // The site is unreachable: the call fails and is logged.
                 Effect::CheckAvailability { .. }
-                | Effect::NotifyAgents { .. }
                 | Effect::AutoAssign { .. }
                 | Effect::ReleaseAgent { .. } => {}
             }
         }
-        if let Some(notify) = notify {
-            if self.site_reachable {
-                self.changed(id, notify);
-            }
-        }
     }
 
-    fn changed(&mut self, id: &str, notify: bool) {
-        let summary = self.conversation(id).summary();
-        let effects = self.site().conversation_changed(&summary, notify);
+    fn changed(&mut self, id: &str, rev: u64, notify: bool) {
+        let changed = ConversationChanged {
+            summary: self.conversation(id).summary(),
+            notify,
+            rev,
+        };
+        let stored = self.site.list_revs.get(id).copied();
+        let effects = self.site().conversation_changed(&changed, stored);
         self.apply(effects);
     }
 

@@ -1,7 +1,8 @@
-//! The slower half of a transition: freed slots to the site (outbox entries, first), telling
-//! the site, then delivering the rest of the outbox (D1 rows, webhooks). Runs after the state
-//! is committed, so a failure here never loses a message; site calls are logged (a stuck
-//! handoff is retried by the core's timer), outbox entries retried.
+//! The slower half of a transition: the site's outbox entries first (freed slots, the list
+//! row), then the questions only the site can answer (who is available, whom to assign), then
+//! the rest of the outbox (D1 rows, webhooks). Runs after the state is committed, so a failure
+//! here never loses a message; a failed question is logged (a stuck handoff is retried by the
+//! core's timer), outbox entries are retried.
 
 use std::collections::VecDeque;
 
@@ -13,7 +14,7 @@ use crate::site_client::{AssignRequest, SeatRequest, SiteClient};
 
 impl ConversationRoom {
     pub(super) async fn after(&self, effects: Vec<Effect>) {
-        self.flush_releases().await;
+        self.flush_site_first().await;
         if let Err(error) = self.carry_out(effects).await {
             worker::console_error!("effects failed: {} {}", error.status, error.message);
         }
@@ -29,7 +30,6 @@ impl ConversationRoom {
             return Ok(());
         }
         let mut queue: VecDeque<Effect> = effects.into();
-        let mut site_update: Option<bool> = None;
         let site_id = self
             .cache
             .borrow()
@@ -39,8 +39,13 @@ impl ConversationRoom {
         let site = SiteClient::new(&self.env, &site_id)?;
         while let Some(effect) = queue.pop_front() {
             match effect {
-                // Written with the state; delivered by `flush_ready`.
-                Effect::Emit(_) | Effect::Deliver(_) => {}
+                // Written with the state; delivered by `flush_ready` (list rows included: the
+                // site hears of phase changes and waiting chats through the outbox).
+                Effect::Emit(_)
+                | Effect::Deliver(_)
+                | Effect::NotifyAgents { .. }
+                | Effect::PhaseChanged { .. }
+                | Effect::ListChanged => {}
                 Effect::CheckAvailability { group } => {
                     let available = site.available(group).await?;
                     match self
@@ -51,7 +56,6 @@ impl ConversationRoom {
                         Err(refusal) => worker::console_error!("availability: {refusal:?}"),
                     }
                 }
-                Effect::NotifyAgents { .. } => site_update = Some(true),
                 Effect::AutoAssign { group } => {
                     let request = AssignRequest {
                         group,
@@ -66,9 +70,6 @@ impl ConversationRoom {
                         Err(refusal) => worker::console_error!("auto-assign: {refusal:?}"),
                     }
                 }
-                Effect::PhaseChanged { .. } | Effect::ListChanged => {
-                    site_update = Some(site_update.unwrap_or(false));
-                }
                 Effect::ReleaseAgent { agent_id } => {
                     let conversation = self.loaded()?;
                     let seat = SeatRequest {
@@ -82,10 +83,6 @@ impl ConversationRoom {
                     site.release(&seat).await?;
                 }
             }
-        }
-        if let Some(notify) = site_update {
-            let summary = self.loaded()?.summary();
-            site.conversation_changed(summary, notify).await?;
         }
         Ok(())
     }

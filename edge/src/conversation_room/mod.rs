@@ -290,13 +290,8 @@ impl ConversationRoom {
             Conversation::start(init.id, init.site_id, init.settings, init.visitor, now());
         self.store().put("token_hash", &init.token_hash)?;
         self.store().init(&conversation)?;
+        // A new bot conversation appears under Monitor (the start's list row).
         self.commit(conversation, &effects).await?;
-        // A new bot conversation appears under Monitor.
-        let mut effects = effects;
-        effects.push(Effect::PhaseChanged {
-            from: baton_core::Phase::Bot,
-            to: baton_core::Phase::Bot,
-        });
         self.after(effects).await;
         json_response(&serde_json::json!({ "ok": true }), 201)
     }

@@ -27,7 +27,7 @@ impl ConversationRoom {
                 "conversation exists",
             ));
         }
-        let (conversation, mut effects) = Conversation::start_from_platform(
+        let (conversation, effects) = Conversation::start_from_platform(
             init.id,
             init.site_id,
             init.settings,
@@ -40,10 +40,6 @@ impl ConversationRoom {
         self.store().put("token_hash", "")?;
         self.store().init(&conversation)?;
         self.commit(conversation, &effects).await?;
-        effects.push(Effect::PhaseChanged {
-            from: baton_core::Phase::Bot,
-            to: baton_core::Phase::Bot,
-        });
         self.after(effects).await;
         json_response(&serde_json::json!({ "ok": true }), 201)
     }

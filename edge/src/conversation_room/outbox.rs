@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use baton_core::email::OutgoingEmail;
 use baton_core::outbox::{AfterFailure, DeliveryKind, Pending};
+use baton_core::site::ConversationChanged;
 use baton_core::{Conversation, ConversationSummary, Delivery, Effect, EventKind};
 use futures_util::future::{select, Either};
 use hmac::{Hmac, Mac};
@@ -39,6 +40,20 @@ struct FactsPayload {
     site_id: String,
     facts: Facts,
     source_updated_at: i64,
+    /// The conversation's last event when the facts were derived: the row's version.
+    /// (0 in entries stored before it existed.)
+    #[serde(default)]
+    source_seq: u64,
+}
+
+/// An index row entry: the summary, and the conversation's last event as the row's version
+/// (entries stored before it was added are a bare summary: version 0).
+#[derive(Serialize, Deserialize)]
+struct IndexPayload {
+    #[serde(flatten)]
+    summary: ConversationSummary,
+    #[serde(default)]
+    source_seq: u64,
 }
 
 /// The body POSTed to the ticket webhook.
@@ -103,7 +118,15 @@ impl ConversationRoom {
                 Delivery::OperatorTyping { typing, at } => {
                     operator_typing(conversation, *typing, *at, &global_key(conversation, &key))?
                 }
-                Delivery::IndexRow { .. } => serde_json::to_string(&conversation.summary())?,
+                Delivery::ListRow { rev, notify } => serde_json::to_string(&ConversationChanged {
+                    summary: conversation.summary(),
+                    notify: *notify,
+                    rev: *rev,
+                })?,
+                Delivery::IndexRow { .. } => serde_json::to_string(&IndexPayload {
+                    summary: conversation.summary(),
+                    source_seq: conversation.last_seq,
+                })?,
                 Delivery::Push(draft) => serde_json::to_string(draft)?,
                 Delivery::Unanswered(question) => serde_json::to_string(question)?,
                 Delivery::SlotRelease { agent_id, .. } => serde_json::to_string(&SeatRequest {
@@ -121,6 +144,7 @@ impl ConversationRoom {
                         site_id: conversation.site_id.clone(),
                         facts: baton_core::stats::facts_from(&summary, &events),
                         source_updated_at: summary.updated_at,
+                        source_seq: conversation.last_seq,
                     })?
                 }
             };
@@ -162,24 +186,23 @@ impl ConversationRoom {
         })
     }
 
-    /// Delivers what the last commits leased (their first attempt), then re-arms.
-    /// Delivers the freed slots among the ready entries first: the site must have the slot
-    /// back before it tells agents the chat was archived (one of them may accept a chat at
-    /// once, and must not be refused for a slot already given up).
-    pub(super) async fn flush_releases(&self) {
-        let releases: Vec<Pending> = {
+    /// Delivers the site's entries among the ready ones (freed slots, then list rows) before
+    /// the site is asked anything else ([`DeliveryKind::order`]).
+    pub(super) async fn flush_site_first(&self) {
+        let first: Vec<Pending> = {
             let mut ready = self.ready.borrow_mut();
-            let (releases, rest) = std::mem::take(&mut *ready)
+            let (first, rest) = std::mem::take(&mut *ready)
                 .into_iter()
-                .partition(|entry| entry.kind == DeliveryKind::SlotRelease);
+                .partition(|entry| entry.kind.goes_first());
             *ready = rest;
-            releases
+            first
         };
-        if !releases.is_empty() {
-            self.deliver_all(releases).await;
+        if !first.is_empty() {
+            self.deliver_all(first).await;
         }
     }
 
+    /// Delivers what the last commits leased (their first attempt), then re-arms.
     pub(super) async fn flush_ready(&self) {
         let ready = std::mem::take(&mut *self.ready.borrow_mut());
         if !ready.is_empty() {
@@ -199,10 +222,11 @@ impl ConversationRoom {
 
     /// One attempt per entry (each leased by the core, so no other call starts one meanwhile),
     /// the outcomes recorded, and the alarm re-armed at the next retry.
-    async fn deliver_all(&self, entries: Vec<Pending>) {
+    async fn deliver_all(&self, mut entries: Vec<Pending>) {
         let Ok(conversation) = self.loaded() else {
             return;
         };
+        entries.sort_by_key(|entry| entry.kind.order());
         for entry in entries {
             let outcome = self.deliver(&conversation, &entry).await;
             if let Err(error) = self.settle(&conversation, &entry, outcome).await {
@@ -295,8 +319,8 @@ impl ConversationRoom {
                 db::insert_ticket(&self.env.d1("DB")?, &ticket).await
             }
             DeliveryKind::IndexRow => {
-                let summary: ConversationSummary = serde_json::from_str(&payload)?;
-                db::index_conversation(&self.env.d1("DB")?, &summary).await
+                let row: IndexPayload = serde_json::from_str(&payload)?;
+                db::index_conversation(&self.env.d1("DB")?, &row.summary, row.source_seq).await
             }
             DeliveryKind::Facts => {
                 let row: FactsPayload = serde_json::from_str(&payload)?;
@@ -305,6 +329,7 @@ impl ConversationRoom {
                     &row.site_id,
                     &row.facts,
                     row.source_updated_at,
+                    row.source_seq,
                 )
                 .await
             }
@@ -332,6 +357,12 @@ impl ConversationRoom {
             DeliveryKind::Unanswered => {
                 let question: baton_core::unanswered::Unanswered = serde_json::from_str(&payload)?;
                 crate::db_unanswered::insert(&self.env.d1("DB")?, &question).await
+            }
+            DeliveryKind::ListRow => {
+                let changed: ConversationChanged = serde_json::from_str(&payload)?;
+                SiteClient::new(&self.env, &conversation.site_id)?
+                    .conversation_changed(&changed)
+                    .await
             }
             DeliveryKind::SlotRelease => {
                 let seat: SeatRequest = serde_json::from_str(&payload)?;

@@ -46,15 +46,19 @@ pub async fn stats(req: Request, env: &Env, site_id: &str) -> ApiResult<Response
     };
     for stale in dbd::stale_facts(&db, site_id, from, to, FACTS_PER_REQUEST).await? {
         let summary: ConversationSummary = serde_json::from_str(&stale.summary)?;
-        let facts = match history(env, &header, &stale.id).await {
-            Ok(events) => facts_from(&summary, &events),
+        let index_seq = stale.source_seq as u64;
+        let (facts, source_seq) = match history(env, &header, &stale.id).await {
+            Ok(events) => {
+                let last = events.last().map_or(index_seq, |e| e.seq.max(index_seq));
+                (facts_from(&summary, &events), last)
+            }
             // A conversation that cannot be read still counts, with what its summary says.
             Err(error) => {
                 worker::console_error!("stats: history of {} failed: {}", stale.id, error.message);
-                facts_from(&summary, &[])
+                (facts_from(&summary, &[]), index_seq)
             }
         };
-        dbd::save_facts(&db, site_id, &facts, stale.updated_at as i64).await?;
+        dbd::save_facts(&db, site_id, &facts, stale.updated_at as i64, source_seq).await?;
     }
     let answer = StatsAnswer {
         facts: dbd::facts(&db, site_id, from, to).await?,

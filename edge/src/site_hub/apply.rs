@@ -26,6 +26,10 @@ impl SiteHub {
                         ],
                     )?;
                 }
+                SiteEffect::SaveListRev {
+                    conversation_id,
+                    rev,
+                } => self.save_list_rev(&conversation_id, rev)?,
                 SiteEffect::DeleteRow { conversation_id } => {
                     self.sql().exec(
                         "DELETE FROM conversations WHERE id = ?",

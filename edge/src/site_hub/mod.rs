@@ -19,10 +19,11 @@ use worker::{
     WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
+use baton_core::site::ConversationChanged;
+
 use crate::error::{ApiError, ApiResult};
 use crate::site_client::{
-    Ack, AssignRequest, Assigned, AvailabilityAnswer, AvailabilityQuery, ConversationChanged,
-    SeatAnswer, SeatRequest,
+    Ack, AssignRequest, Assigned, AvailabilityAnswer, AvailabilityQuery, SeatAnswer, SeatRequest,
 };
 use crate::util::{json_body, json_response};
 
@@ -55,6 +56,10 @@ impl DurableObject for SiteHub {
             "CREATE TABLE IF NOT EXISTS holdings (agent_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
              PRIMARY KEY (agent_id, conversation_id))",
             "CREATE TABLE IF NOT EXISTS availability (agent_id TEXT PRIMARY KEY, available INTEGER NOT NULL)",
+            // The newest revision of each conversation's list row (core::site::list_row_applies),
+            // kept after the row leaves the lists so an older one arriving late is refused.
+            "CREATE TABLE IF NOT EXISTS list_revs (id TEXT PRIMARY KEY, rev INTEGER NOT NULL, at INTEGER NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS list_revs_by_age ON list_revs (at)",
             // Agents reachable by Web Push here (JSON of core's OnlineAgent), kept by the
             // device routes.
             "CREATE TABLE IF NOT EXISTS push_reach (agent_id TEXT PRIMARY KEY, member TEXT NOT NULL)",
@@ -143,9 +148,12 @@ impl SiteHub {
                 let changed: ConversationChanged = json_body(&mut req).await?;
                 let now = crate::util::now();
                 let before = self.queue_before(&changed.summary.id, now)?;
-                let effects = self
-                    .site()?
-                    .conversation_changed(&changed.summary, changed.notify);
+                let stored = self.list_rev(&changed.summary.id)?;
+                let effects = self.site()?.conversation_changed(&changed, stored);
+                if effects.is_empty() {
+                    // A repeat, or older than the row the site has: nothing to change.
+                    return json_response(&Ack { ok: true }, 200);
+                }
                 self.apply(effects)?;
                 // The list is right already; a place that could not be sent is logged.
                 if let Err(error) = self.queue_after(before, &changed.summary, now).await {

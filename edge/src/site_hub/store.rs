@@ -27,6 +27,15 @@ struct PushRow {
     member: String,
 }
 
+/// A list row revision is kept this long after its last change once the conversation left the
+/// lists: retries of older rows come within minutes, never a day later.
+const LIST_REV_KEEP_MS: i64 = 24 * 60 * 60 * 1000;
+
+#[derive(Deserialize)]
+struct RevRow {
+    rev: i64,
+}
+
 #[derive(Deserialize)]
 struct AvailabilityRow {
     agent_id: String,
@@ -61,6 +70,39 @@ impl SiteHub {
             "INSERT INTO availability (agent_id, available) VALUES (?, ?)
              ON CONFLICT(agent_id) DO UPDATE SET available = excluded.available",
             vec![agent_id.into(), i64::from(available).into()],
+        )?;
+        Ok(())
+    }
+
+    /// The revision of the conversation's list row the site has, if any.
+    pub(super) fn list_rev(&self, conversation_id: &str) -> ApiResult<Option<u64>> {
+        let rows: Vec<RevRow> = self
+            .sql()
+            .exec(
+                "SELECT rev FROM list_revs WHERE id = ?",
+                vec![conversation_id.into()],
+            )?
+            .to_array()?;
+        Ok(rows.first().map(|row| row.rev.max(0) as u64))
+    }
+
+    /// Stores the row's revision, and forgets those of conversations off the lists for a day.
+    pub(super) fn save_list_rev(&self, conversation_id: &str, rev: u64) -> ApiResult<()> {
+        let at = now();
+        self.sql().exec(
+            "INSERT INTO list_revs (id, rev, at) VALUES (?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, at = excluded.at",
+            vec![
+                conversation_id.into(),
+                worker::SqlStorageValue::try_from_i64(rev as i64)?,
+                worker::SqlStorageValue::try_from_i64(at)?,
+            ],
+        )?;
+        self.sql().exec(
+            "DELETE FROM list_revs WHERE at < ? AND id NOT IN (SELECT id FROM conversations)",
+            vec![worker::SqlStorageValue::try_from_i64(
+                at - LIST_REV_KEEP_MS,
+            )?],
         )?;
         Ok(())
     }

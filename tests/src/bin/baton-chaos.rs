@@ -114,6 +114,10 @@ async fn main() {
         counts.index_expected, counts.index_missing, counts.index_wrong
     );
     println!(
+        "| Active list rows (site object) | {} | {} | {} |",
+        counts.list_expected, counts.list_missing, counts.list_wrong
+    );
+    println!(
         "| statistics facts | {} | {} | {} |",
         counts.facts_expected, counts.facts_missing, counts.facts_wrong
     );
@@ -130,6 +134,9 @@ async fn main() {
         counts.lost(),
         counts.wrong()
     );
+    for problem in &counts.problems {
+        println!("  {problem}");
+    }
     if counts.lost() > 0 || counts.wrong() > 0 {
         std::process::exit(1);
     }
