@@ -21,6 +21,29 @@ use crate::Millis;
 /// Bot conversations quiet for longer than this leave the Monitor list.
 pub const MONITOR_IDLE_MS: Millis = 30 * 60 * 1000;
 
+/// A slot reserved for an accept in progress that no list row has confirmed (the chat live
+/// with that agent) after this long is given back: the accept crashed, or its "lost the
+/// claim" release never arrived.
+pub const RESERVATION_TTL_MS: Millis = 60_000;
+
+/// A holding as the site stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holding {
+    pub agent_id: String,
+    pub conversation_id: String,
+    /// When the slot was reserved (0 for holdings from before reservations expired).
+    pub reserved_at: Millis,
+    /// A list row showed the chat live with this agent.
+    pub confirmed: bool,
+}
+
+impl Holding {
+    /// Whether the slot still counts at `now` (see [`RESERVATION_TTL_MS`]).
+    pub fn counts(&self, now: Millis) -> bool {
+        self.confirmed || now - self.reserved_at <= RESERVATION_TTL_MS
+    }
+}
+
 /// At most this many rows in the live lists (newest first).
 pub const LIVE_LIST_LIMIT: usize = 500;
 
@@ -131,6 +154,13 @@ pub enum SiteEffect {
     /// Remember the revision of the conversation's row (also once the row is deleted, so an
     /// older one arriving late is refused).
     SaveListRev { conversation_id: String, rev: u64 },
+    /// The newest row says who holds the chat (`holder`, `None`: nobody): that agent's
+    /// holding is confirmed (it stops expiring; made if missing), other confirmed holdings of
+    /// the chat are dropped. Unconfirmed reservations (an accept in progress) are left alone.
+    SetHolder {
+        conversation_id: String,
+        holder: Option<String>,
+    },
     /// Store that the agent holds the chat (one slot).
     Hold {
         agent_id: String,
@@ -357,10 +387,21 @@ impl Site {
         if !list_row_applies(stored_rev, changed.rev) {
             return Vec::new();
         }
-        let mut effects = vec![SiteEffect::SaveListRev {
-            conversation_id: summary.id.clone(),
-            rev: changed.rev,
-        }];
+        let holder = summary
+            .agent
+            .as_ref()
+            .filter(|_| summary.phase == Phase::Live)
+            .map(|agent| agent.id.clone());
+        let mut effects = vec![
+            SiteEffect::SaveListRev {
+                conversation_id: summary.id.clone(),
+                rev: changed.rev,
+            },
+            SiteEffect::SetHolder {
+                conversation_id: summary.id.clone(),
+                holder,
+            },
+        ];
         if List::of(summary.phase).is_live() {
             effects.push(SiteEffect::SaveRow(summary.clone()));
         } else {

@@ -133,9 +133,16 @@ fn a_waiting_chat_is_stored_broadcast_and_sent_as_chat_waiting_to_the_targets_on
             rev: 1
         }
     );
-    assert_eq!(effects[1], SiteEffect::SaveRow(waiting.clone()));
+    assert_eq!(
+        effects[1],
+        SiteEffect::SetHolder {
+            conversation_id: "c1".into(),
+            holder: None
+        }
+    );
+    assert_eq!(effects[2], SiteEffect::SaveRow(waiting.clone()));
     assert!(matches!(
-        &effects[2],
+        &effects[3],
         SiteEffect::Broadcast(ServerFrame::ConversationUpdated { .. })
     ));
     let told: Vec<&str> = effects
@@ -155,12 +162,12 @@ fn a_waiting_chat_is_stored_broadcast_and_sent_as_chat_waiting_to_the_targets_on
         Some(1),
     );
     assert_eq!(
-        missed[1],
+        missed[2],
         SiteEffect::DeleteRow {
             conversation_id: "c1".into()
         }
     );
-    assert_eq!(missed.len(), 3);
+    assert_eq!(missed.len(), 4);
 }
 
 fn changed(summary: &ConversationSummary, notify: bool, rev: u64) -> ConversationChanged {
@@ -250,4 +257,48 @@ fn going_away_stores_the_toggle_tells_the_agents_sockets_and_stops_notifications
         ]
     );
     assert!(site.notification_targets(None).is_empty());
+}
+
+#[test]
+fn a_reservation_nobody_confirms_is_given_back_and_a_live_row_confirms_its_holder() {
+    let reserved = Holding {
+        agent_id: "a".into(),
+        conversation_id: "c1".into(),
+        reserved_at: 1_000,
+        confirmed: false,
+    };
+    // An accept in progress keeps its slot; one that crashed gives it back after the TTL.
+    assert!(reserved.counts(1_000 + RESERVATION_TTL_MS));
+    assert!(!reserved.counts(1_000 + RESERVATION_TTL_MS + 1));
+    let confirmed = Holding {
+        confirmed: true,
+        ..reserved
+    };
+    assert!(confirmed.counts(i64::MAX / 2));
+
+    // The chat live with "a": its holding is confirmed; archived: no holder any more.
+    let site = Site::from_parts([online("a", &[], 2)], &BTreeMap::new(), []);
+    let mut live = summary("c1", Phase::Live, 5);
+    live.agent = Some(AgentRef {
+        id: "a".into(),
+        name: "A".into(),
+    });
+    let effects = site.conversation_changed(&changed(&live, false, 1), None);
+    assert!(effects.contains(&SiteEffect::SetHolder {
+        conversation_id: "c1".into(),
+        holder: Some("a".into())
+    }));
+    let effects = site.conversation_changed(
+        &changed(&summary("c1", Phase::Archived, 6), false, 2),
+        Some(1),
+    );
+    assert!(effects.contains(&SiteEffect::SetHolder {
+        conversation_id: "c1".into(),
+        holder: None
+    }));
+    // A stale "live" row arriving after the archive confirms nobody.
+    assert_eq!(
+        site.conversation_changed(&changed(&live, false, 1), Some(2)),
+        []
+    );
 }

@@ -9,7 +9,7 @@
 
 mod world;
 
-use baton_core::site::MONITOR_IDLE_MS;
+use baton_core::site::{MONITOR_IDLE_MS, RESERVATION_TTL_MS};
 use baton_core::{EventKind, Phase};
 use world::{settings, World};
 
@@ -56,6 +56,37 @@ fn of_two_accepts_at_the_same_instant_one_wins_and_the_losers_slot_is_given_back
     assert!(lost.contains("Agent ann"), "{lost}");
     assert_eq!(world.held_by("ann"), [chat.clone()]);
     assert!(world.held_by("bob").is_empty(), "Bob's slot came back");
+}
+
+#[test]
+fn a_slot_reserved_by_an_accept_that_crashed_comes_back_and_a_held_chat_keeps_its_slot() {
+    // Chats wait longer than the reservation lives.
+    let mut slow = settings();
+    slow.wait_notice_ms = 5 * 60_000;
+    slow.leave_message_offer_ms = 5 * 60_000;
+    slow.time_to_accept_ms = 15 * 60_000;
+    let mut world = World::new(slow);
+    world.sign_in("ann", &[], 1);
+    // Bob keeps the site staffed, so chats wait instead of going to the contact details.
+    world.sign_in("bob", &[], 1);
+    let first = world.visitor();
+    world.request_human(&first);
+    // The accept reserved Ann's one slot, then its object died before the claim: nobody
+    // releases it. Until the reservation runs out, Ann is full.
+    world.accept_crashing_after_reserve("ann", &first);
+    assert_eq!(world.phase(&first), Phase::Waiting);
+    let second = world.visitor();
+    world.request_human(&second);
+    let refused = world.accept("ann", &second).unwrap_err();
+    assert!(refused.contains("1 chats"), "{refused}");
+    world.advance(RESERVATION_TTL_MS + 1);
+    assert_eq!(world.phase(&second), Phase::Waiting);
+    world.accept("ann", &second).unwrap();
+    // The chat she holds is confirmed by its list row: it keeps the slot however long.
+    world.advance(10 * RESERVATION_TTL_MS);
+    let refused = world.accept("ann", &first).unwrap_err();
+    assert!(refused.contains("1 chats"), "{refused}");
+    assert_eq!(world.phase(&second), Phase::Live);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use baton_core::bot::FaqBot;
 use baton_core::protocol::ServerFrame;
-use baton_core::site::{live_list, ConversationChanged, OnlineAgent, Site, SiteEffect};
+use baton_core::site::{live_list, ConversationChanged, Holding, OnlineAgent, Site, SiteEffect};
 use baton_core::{
     AgentAction, AgentRef, Conversation, ConversationError, ConversationSummary, Delivery, Effect,
     EventKind, Millis, Phase, SiteSettings, VisitorProfile,
@@ -25,6 +25,10 @@ pub struct SiteStore {
     pub holdings: BTreeSet<(String, String)>,
     pub rows: BTreeMap<String, ConversationSummary>,
     pub list_revs: BTreeMap<String, u64>,
+    /// Holdings a list row confirmed (the others are reservations of an accept in progress).
+    pub confirmed: BTreeSet<(String, String)>,
+    /// When each holding was reserved.
+    pub reserved_at: BTreeMap<(String, String), Millis>,
 }
 
 pub struct World {
@@ -71,11 +75,21 @@ impl World {
         }
     }
 
+    /// The site as its shell builds it: reservations nobody confirmed in time do not count.
     fn site(&self) -> Site {
+        let counted = self.site.holdings.iter().filter(|pair| {
+            Holding {
+                agent_id: pair.0.clone(),
+                conversation_id: pair.1.clone(),
+                reserved_at: self.site.reserved_at.get(*pair).copied().unwrap_or(0),
+                confirmed: self.site.confirmed.contains(*pair),
+            }
+            .counts(self.now)
+        });
         Site::from_parts(
             self.site.online.values().cloned(),
             &self.site.availability,
-            self.site.holdings.iter().cloned(),
+            counted.cloned(),
         )
     }
 
@@ -99,13 +113,41 @@ impl World {
                     agent_id,
                     conversation_id,
                 } => {
-                    self.site.holdings.insert((agent_id, conversation_id));
+                    let pair = (agent_id, conversation_id);
+                    if self.site.holdings.insert(pair.clone()) {
+                        self.site.reserved_at.insert(pair, self.now);
+                    }
                 }
                 SiteEffect::Unhold {
                     agent_id,
                     conversation_id,
                 } => {
-                    self.site.holdings.remove(&(agent_id, conversation_id));
+                    let pair = (agent_id, conversation_id);
+                    self.site.holdings.remove(&pair);
+                    self.site.confirmed.remove(&pair);
+                }
+                SiteEffect::SetHolder {
+                    conversation_id,
+                    holder,
+                } => {
+                    let stale: Vec<(String, String)> = self
+                        .site
+                        .confirmed
+                        .iter()
+                        .filter(|(agent, c)| {
+                            *c == conversation_id && Some(agent) != holder.as_ref()
+                        })
+                        .cloned()
+                        .collect();
+                    for pair in stale {
+                        self.site.holdings.remove(&pair);
+                        self.site.confirmed.remove(&pair);
+                    }
+                    if let Some(agent) = holder {
+                        let pair = (agent, conversation_id);
+                        self.site.holdings.insert(pair.clone());
+                        self.site.confirmed.insert(pair);
+                    }
                 }
                 SiteEffect::SaveAvailability {
                     agent_id,
@@ -229,6 +271,16 @@ impl World {
                 self.apply(released);
                 Err(error.to_string())
             }
+        }
+    }
+
+    /// An accept that reserved the agent's slot, then died before the claim (a crash): no
+    /// claim, no release.
+    pub fn accept_crashing_after_reserve(&mut self, agent_id: &str, id: &str) {
+        let me = agent(agent_id);
+        let max = self.site.online.get(agent_id).map_or(0, |a| a.max_chats);
+        if let Ok(reserved) = self.site().reserve(&me, max, id) {
+            self.apply(reserved);
         }
     }
 

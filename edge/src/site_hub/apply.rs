@@ -26,6 +26,10 @@ impl SiteHub {
                         ],
                     )?;
                 }
+                SiteEffect::SetHolder {
+                    conversation_id,
+                    holder,
+                } => self.set_holder(&conversation_id, holder.as_deref())?,
                 SiteEffect::SaveListRev {
                     conversation_id,
                     rev,

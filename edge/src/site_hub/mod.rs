@@ -53,7 +53,10 @@ impl DurableObject for SiteHub {
         for statement in [
             "CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, phase TEXT NOT NULL,
              summary TEXT NOT NULL, updated_at INTEGER NOT NULL)",
+            // A slot held for a chat: reserved by an accept in progress, confirmed by the
+            // chat's list row (core::site::Holding).
             "CREATE TABLE IF NOT EXISTS holdings (agent_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
+             reserved_at INTEGER NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 1,
              PRIMARY KEY (agent_id, conversation_id))",
             "CREATE TABLE IF NOT EXISTS availability (agent_id TEXT PRIMARY KEY, available INTEGER NOT NULL)",
             // The newest revision of each conversation's list row (core::site::list_row_applies),
@@ -67,6 +70,14 @@ impl DurableObject for SiteHub {
             if let Err(error) = sql.exec(statement, None) {
                 worker::console_error!("site migrate failed: {error}");
             }
+        }
+        // Sites from before reservations expired: their holdings are all confirmed. (Fails,
+        // harmlessly, once the columns exist.)
+        for statement in [
+            "ALTER TABLE holdings ADD COLUMN reserved_at INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE holdings ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1",
+        ] {
+            let _ = sql.exec(statement, None);
         }
         let hub = Self { state, env };
         if let Err(error) = hub.migrate_access().and_then(|()| hub.migrate_queue()) {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use baton_core::site::{self, OnlineAgent, Site};
+use baton_core::site::{self, Holding, OnlineAgent, Site};
 use baton_core::ConversationSummary;
 use serde::Deserialize;
 
@@ -20,6 +20,8 @@ struct SummaryRow {
 struct HoldingRow {
     agent_id: String,
     conversation_id: String,
+    reserved_at: i64,
+    confirmed: i64,
 }
 
 #[derive(Deserialize)]
@@ -45,9 +47,36 @@ struct AvailabilityRow {
 impl SiteHub {
     pub(super) fn hold(&self, agent_id: &str, conversation_id: &str) -> ApiResult<()> {
         self.sql().exec(
-            "INSERT OR IGNORE INTO holdings (agent_id, conversation_id) VALUES (?, ?)",
-            vec![agent_id.into(), conversation_id.into()],
+            "INSERT OR IGNORE INTO holdings (agent_id, conversation_id, reserved_at, confirmed)
+             VALUES (?, ?, ?, 0)",
+            vec![
+                agent_id.into(),
+                conversation_id.into(),
+                worker::SqlStorageValue::try_from_i64(now())?,
+            ],
         )?;
+        Ok(())
+    }
+
+    /// The chat's newest list row names its holder: confirm theirs (made if missing), drop
+    /// other confirmed holdings of the chat; reservations in progress stay.
+    pub(super) fn set_holder(&self, conversation_id: &str, holder: Option<&str>) -> ApiResult<()> {
+        self.sql().exec(
+            "DELETE FROM holdings WHERE conversation_id = ? AND confirmed = 1 AND agent_id IS NOT ?",
+            vec![conversation_id.into(), holder.into()],
+        )?;
+        if let Some(agent_id) = holder {
+            self.sql().exec(
+                "INSERT INTO holdings (agent_id, conversation_id, reserved_at, confirmed)
+                 VALUES (?, ?, ?, 1)
+                 ON CONFLICT(agent_id, conversation_id) DO UPDATE SET confirmed = 1",
+                vec![
+                    agent_id.into(),
+                    conversation_id.into(),
+                    worker::SqlStorageValue::try_from_i64(now())?,
+                ],
+            )?;
+        }
         Ok(())
     }
 
@@ -122,13 +151,33 @@ impl SiteHub {
             groups: me.groups,
             max_chats: me.max_chats,
         });
-        let holdings: Vec<HoldingRow> = self
+        let rows: Vec<HoldingRow> = self
             .sql()
-            .exec("SELECT agent_id, conversation_id FROM holdings", None)?
+            .exec(
+                "SELECT agent_id, conversation_id, reserved_at, confirmed FROM holdings",
+                None,
+            )?
             .to_array()?;
+        let at = now();
+        let (holdings, expired): (Vec<Holding>, Vec<Holding>) = rows
+            .into_iter()
+            .map(|row| Holding {
+                agent_id: row.agent_id,
+                conversation_id: row.conversation_id,
+                reserved_at: row.reserved_at,
+                confirmed: row.confirmed != 0,
+            })
+            .partition(|holding| holding.counts(at));
+        // Reservations of accepts that crashed (or whose release was lost) give the slot back.
+        for holding in expired {
+            self.sql().exec(
+                "DELETE FROM holdings WHERE agent_id = ? AND conversation_id = ? AND confirmed = 0",
+                vec![holding.agent_id.into(), holding.conversation_id.into()],
+            )?;
+        }
         let holdings = holdings
             .into_iter()
-            .map(|row| (row.agent_id, row.conversation_id));
+            .map(|holding| (holding.agent_id, holding.conversation_id));
         let push: Vec<PushRow> = self
             .sql()
             .exec("SELECT member FROM push_reach", None)?
