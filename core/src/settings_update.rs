@@ -228,6 +228,44 @@ const DAY_MS: i64 = 24 * 3_600_000;
 
 /// Every range a setting must respect, so a stored setting is always one the product can run.
 pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), SettingsError> {
+    validate_values(settings)?;
+    check_origins(&settings.allowed_origins)?;
+    let hook = &settings.ticket_webhook_url;
+    if !hook.is_empty() {
+        match url::Url::parse(hook) {
+            Ok(url) if matches!(url.scheme(), "https" | "http") && url.host_str().is_some() => {}
+            _ => return Err(invalid("ticket_webhook_url", "must be an http(s) URL")),
+        }
+    }
+    if let Some(llm) = &settings.llm {
+        policy
+            .allows(&llm.url)
+            .map_err(|why| invalid("llm.url", why))?;
+    }
+    Ok(())
+}
+
+/// What a settings form can check before sending: every setting's type and every rule of
+/// [`validate`] but those on URLs (they need a URL parser the dashboard does not carry, and the
+/// operator's LLM policy it does not know; the edge checks them on save). Same messages.
+/// Fields that are not settings here (a newer edge's, the redacted `*_set` flags) are left to
+/// the edge; secrets left out count as unchanged.
+pub fn check_form(fields: &Map<String, Value>) -> Result<(), SettingsError> {
+    let mut merged = match serde_json::to_value(SiteSettings::default()) {
+        Ok(Value::Object(defaults)) => defaults,
+        _ => Map::new(),
+    };
+    for (key, value) in fields {
+        if merged.contains_key(key) {
+            check_shape(key, value)?;
+            merged.insert(key.clone(), value.clone());
+        }
+    }
+    validate_values(&parse(&merged)?)
+}
+
+/// The rules of [`validate`] that need no URL parsing.
+fn validate_values(settings: &SiteSettings) -> Result<(), SettingsError> {
     for (field, value) in [
         ("wait_notice_ms", settings.wait_notice_ms),
         ("leave_message_offer_ms", settings.leave_message_offer_ms),
@@ -303,7 +341,6 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
             "must be a two-letter language code or empty",
         ));
     }
-    check_origins(&settings.allowed_origins)?;
     if settings.groups.len() > 50
         || settings
             .groups
@@ -333,17 +370,7 @@ pub fn validate(settings: &SiteSettings, policy: &LlmPolicy) -> Result<(), Setti
             "must be an email address (or empty: off)",
         ));
     }
-    let hook = &settings.ticket_webhook_url;
-    if !hook.is_empty() {
-        match url::Url::parse(hook) {
-            Ok(url) if matches!(url.scheme(), "https" | "http") && url.host_str().is_some() => {}
-            _ => return Err(invalid("ticket_webhook_url", "must be an http(s) URL")),
-        }
-    }
     if let Some(llm) = &settings.llm {
-        policy
-            .allows(&llm.url)
-            .map_err(|why| invalid("llm.url", why))?;
         let model_ok = (1..=100).contains(&llm.model.len())
             && llm
                 .model

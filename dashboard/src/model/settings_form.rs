@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use baton_core::settings_update::SettingsError;
 use baton_core::FaqEntry;
 use serde_json::{Map, Value};
 
@@ -386,8 +387,22 @@ impl SettingsForm {
         let kb =
             serde_json::to_value(entries).map_err(|e| ("Knowledge base".into(), e.to_string()))?;
         out.insert("knowledge_base".into(), kb);
+        // The edge's own rules, with its messages: the form refuses what the edge would.
+        baton_core::settings_update::check_form(&out).map_err(|error| match error {
+            SettingsError::Invalid { field, why } => (label_of(&field), why),
+            other => ("Settings".to_string(), other.to_string()),
+        })?;
         Ok(Value::Object(out))
     }
+}
+
+/// The form's label for a settings key (`attachments.max_bytes` → its field's), or the key.
+fn label_of(key: &str) -> String {
+    let base = key.split('.').next().unwrap_or(key);
+    FIELDS
+        .iter()
+        .find(|field| field.key == base)
+        .map_or_else(|| key.to_string(), |field| field.label.to_string())
 }
 
 #[cfg(test)]
@@ -489,5 +504,38 @@ mod tests {
         assert!(form.has("greeting") && !form.has("identity_secret"));
         let json = form.to_json().unwrap_or_default();
         assert!(json.get("identity_secret").is_none());
+    }
+
+    #[test]
+    fn the_form_refuses_what_the_edge_refuses_with_the_edges_message() {
+        use baton_core::settings_update::{update, LlmPolicy, UpdateMode};
+        for (key, text) in [
+            ("max_chats_per_agent", "0"),
+            ("time_to_accept_ms", "0.5"),
+            ("not_understood_limit", "21"),
+            ("identity_secret", "too-short"),
+        ] {
+            let mut form = loaded();
+            form.set(key, text.into());
+            let (label, why) = form.to_json().expect_err(key);
+            // The edge, given the same value, says the same.
+            let mut edge_json = serde_json::to_value(SiteSettings::default()).unwrap_or_default();
+            let value = match key {
+                "time_to_accept_ms" => Value::from(500),
+                "identity_secret" => Value::from(text),
+                _ => Value::from(text.parse::<u32>().unwrap_or_default()),
+            };
+            edge_json[key] = value;
+            let edge = update(
+                &SiteSettings::default(),
+                &edge_json,
+                UpdateMode::Patch,
+                &LlmPolicy::default(),
+            )
+            .expect_err(key)
+            .to_string();
+            assert!(edge.ends_with(&why), "{key}: edge says {edge:?}, form {why:?}");
+            assert_ne!(label, key, "{key}: shown with its label");
+        }
     }
 }
