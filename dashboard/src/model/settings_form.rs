@@ -534,7 +534,10 @@ mod tests {
             )
             .expect_err(key)
             .to_string();
-            assert!(edge.ends_with(&why), "{key}: edge says {edge:?}, form {why:?}");
+            assert!(
+                edge.ends_with(&why),
+                "{key}: edge says {edge:?}, form {why:?}"
+            );
             assert_ne!(label, key, "{key}: shown with its label");
         }
     }
