@@ -6,6 +6,7 @@
 //! alarm at [`Conversation::next_deadline`]). This crate refuses to depend on `worker`, `web-sys`
 //! or `leptos`, so every rule runs natively in tests with a simulated clock.
 
+pub mod api;
 pub mod attachment;
 pub mod bot;
 pub mod conversation;
