@@ -2,11 +2,13 @@
 //! index. Every query is here, so the schema (migrations/) and its use stay side by side.
 
 use baton_core::{ConversationSummary, SiteSettings};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
 use crate::error::ApiResult;
+
+pub use baton_core::api::{Membership, Role, Ticket};
 
 pub struct Site {
     pub id: String,
@@ -29,23 +31,6 @@ pub struct AgentRow {
     pub password_hash: String,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Agent,
-}
-
-/// An agent's place on one site.
-#[derive(Serialize, Deserialize, Clone, Debug)]
-pub struct Membership {
-    pub site_id: String,
-    pub site_name: String,
-    pub role: Role,
-    pub groups: Vec<String>,
-    pub max_chats: u32,
-}
-
 #[derive(Deserialize)]
 struct MembershipRow {
     site_id: String,
@@ -53,19 +38,6 @@ struct MembershipRow {
     role: String,
     groups: String,
     max_chats: f64,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug)]
-pub struct Ticket {
-    pub id: String,
-    pub site_id: String,
-    pub conversation_id: String,
-    pub name: String,
-    pub email: String,
-    pub message: String,
-    pub transcript: String,
-    pub status: String,
-    pub created_at: f64,
 }
 
 /// A D1 text parameter (shared by every module that queries D1).
@@ -163,10 +135,6 @@ pub async fn upsert_membership(
     groups: &[String],
     max_chats: u32,
 ) -> ApiResult<()> {
-    let role = match role {
-        Role::Admin => "admin",
-        Role::Agent => "agent",
-    };
     db.prepare(
         "INSERT INTO memberships (agent_id, site_id, role, groups, max_chats) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(agent_id, site_id) DO UPDATE SET role = excluded.role, groups = excluded.groups,
@@ -175,7 +143,7 @@ pub async fn upsert_membership(
     .bind(&[
         text(agent_id),
         text(site_id),
-        text(role),
+        text(role.as_str()),
         text(&serde_json::to_string(groups)?),
         number(i64::from(max_chats)),
     ])?
@@ -200,11 +168,7 @@ pub async fn memberships(db: &D1Database, agent_id: &str) -> ApiResult<Vec<Membe
         .map(|row| Membership {
             site_id: row.site_id,
             site_name: row.site_name,
-            role: if row.role == "admin" {
-                Role::Admin
-            } else {
-                Role::Agent
-            },
+            role: Role::from_stored(&row.role),
             groups: serde_json::from_str(&row.groups).unwrap_or_default(),
             max_chats: row.max_chats as u32,
         })

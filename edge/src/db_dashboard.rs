@@ -2,12 +2,14 @@
 //! conversation facts behind the statistics. Every query is scoped by `site_id`, so a route that
 //! checked the caller's membership of that site cannot reach another site's rows.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
-use crate::db::Role;
 use crate::error::ApiResult;
+
+use baton_core::api::Role;
+pub use baton_core::api::SiteAgent;
 
 fn text(value: &str) -> JsValue {
     JsValue::from_str(value)
@@ -19,17 +21,6 @@ fn number(value: i64) -> JsValue {
 
 fn optional(value: Option<i64>) -> JsValue {
     value.map_or(JsValue::NULL, number)
-}
-
-/// An agent of a site, as admins see and manage them.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct SiteAgent {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub groups: Vec<String>,
-    pub max_chats: u32,
 }
 
 #[derive(Deserialize)]
@@ -48,11 +39,7 @@ impl From<SiteAgentRow> for SiteAgent {
             id: row.id,
             email: row.email,
             name: row.name,
-            role: if row.role == "admin" {
-                Role::Admin
-            } else {
-                Role::Agent
-            },
+            role: Role::from_stored(&row.role),
             groups: serde_json::from_str(&row.groups).unwrap_or_default(),
             max_chats: row.max_chats as u32,
         }

@@ -1,6 +1,8 @@
-//! The one boundary where failures become HTTP responses: status + `{"error", "message"}`.
+//! The one boundary where failures become HTTP responses: status + [`ErrorBody`]
+//! (`{"error", "message"}`).
 //! Internal details are logged, never sent to clients.
 
+use baton_core::api::ErrorBody;
 use baton_core::protocol::FrameError;
 use baton_core::{ConversationError, ErrorCode};
 use worker::Response;
@@ -48,7 +50,10 @@ impl ApiError {
     }
 
     pub fn into_response(self) -> worker::Result<Response> {
-        let body = serde_json::json!({ "error": self.code, "message": self.message });
+        let body = ErrorBody {
+            error: self.code,
+            message: self.message,
+        };
         let mut response = Response::from_json(&body)?.with_status(self.status);
         if let Some(seconds) = self.retry_after {
             response

@@ -61,11 +61,7 @@ pub struct Link {
 
 impl Link {
     pub fn role(&self) -> Role {
-        if self.role == "admin" {
-            Role::Admin
-        } else {
-            Role::Agent
-        }
+        Role::from_stored(&self.role)
     }
 
     pub fn groups(&self) -> Vec<String> {
@@ -75,13 +71,6 @@ impl Link {
 
 fn text(value: &str) -> JsValue {
     JsValue::from_str(value)
-}
-
-fn role_str(role: &Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::Agent => "agent",
-    }
 }
 
 /// Creates a link; an earlier unused link of the same kind for the same email (and site) is
@@ -111,7 +100,7 @@ pub async fn create(db: &D1Database, link: &NewLink<'_>) -> ApiResult<Created> {
             text(link.kind.as_str()),
             site,
             text(link.email),
-            text(role_str(link.role)),
+            text(link.role.as_str()),
             text(&serde_json::to_string(link.groups)?),
             JsValue::from_f64(f64::from(link.max_chats)),
             text(link.invited_by),

@@ -1,8 +1,9 @@
 //! Agent routes: sign in and out, the site socket (presence, lists, notifications), the lists,
 //! a conversation's history and socket, tickets. Every site route checks membership first.
 
+use baton_core::api::{Me, SignedIn};
 use baton_core::site::List;
-use baton_core::ErrorCode;
+use baton_core::{AgentRef, ErrorCode};
 use serde::Deserialize;
 use worker::{Env, Method, Request, RequestInit, Response};
 
@@ -25,12 +26,12 @@ struct Login {
     password: String,
 }
 
-fn me_json(session: &AgentSession) -> serde_json::Value {
-    serde_json::json!({
-        "agent": session.agent,
-        "email": session.email,
-        "sites": session.memberships,
-    })
+fn me_of(session: &AgentSession) -> Me {
+    Me {
+        agent: session.agent.clone(),
+        email: session.email.clone(),
+        sites: session.memberships.clone(),
+    }
 }
 
 pub async fn login(mut req: Request, env: &Env) -> ApiResult<Response> {
@@ -73,16 +74,20 @@ pub async fn login(mut req: Request, env: &Env) -> ApiResult<Response> {
     let token = auth::start_session(&db, &agent.id).await?;
     let memberships = db::memberships(&db, &agent.id).await?;
     let secure = req.url()?.scheme() == "https";
-    let body = serde_json::json!({
-        "token": token,
-        "agent": { "id": agent.id, "name": agent.name },
-        "email": agent.email,
-        "sites": memberships,
-    });
+    let cookie = auth::session_cookie(&token, secure);
+    let body = SignedIn {
+        token,
+        me: Me {
+            agent: AgentRef {
+                id: agent.id,
+                name: agent.name,
+            },
+            email: agent.email,
+            sites: memberships,
+        },
+    };
     let mut response = json_response(&body, 200)?;
-    response
-        .headers_mut()
-        .set("set-cookie", &auth::session_cookie(&token, secure))?;
+    response.headers_mut().set("set-cookie", &cookie)?;
     Ok(response)
 }
 
@@ -122,7 +127,7 @@ pub async fn logout(req: Request, env: &Env) -> ApiResult<Response> {
 
 pub async fn me(req: Request, env: &Env) -> ApiResult<Response> {
     let session = require_agent(&req, &env.d1("DB")?).await?;
-    json_response(&me_json(&session), 200)
+    json_response(&me_of(&session), 200)
 }
 
 /// Re-sends a request to a Durable Object's internal path with an identity header the worker

@@ -3,16 +3,17 @@
 //! site in the path first, and every query is scoped to that site, so an agent of site A can
 //! never read or change anything of site B.
 
+use baton_core::api::{AddedAgent, AgentUpdate, NewAgent};
 use baton_core::stats::{facts_from, StatsAnswer};
 use baton_core::{validate, ConversationSummary, ErrorCode, Event};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::{Env, Method, Request, RequestInit, Response};
 
 use super::valid_conversation_id;
 use crate::auth::{self, require_agent, AgentSession};
 use crate::conversation_room::{AgentHeader, AGENT_HEADER};
 use crate::db::{self, AgentRow, Role};
-use crate::db_dashboard::{self as dbd, SiteAgent};
+use crate::db_dashboard as dbd;
 use crate::error::{ApiError, ApiResult};
 use crate::util::{json_body, json_response, now, query_param, random_hex};
 
@@ -88,48 +89,6 @@ async fn history(env: &Env, header: &AgentHeader, id: &str) -> ApiResult<Vec<Eve
         return Err(ApiError::not_found("conversation"));
     }
     Ok(response.json::<State>().await?.events)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewAgent {
-    email: String,
-    name: String,
-    role: Role,
-    #[serde(default)]
-    groups: Vec<String>,
-    #[serde(default)]
-    max_chats: Option<u32>,
-    #[serde(default)]
-    password: Option<String>,
-    /// A new email gets a one-time link to choose its own password instead of a first one.
-    #[serde(default)]
-    invite: bool,
-}
-
-#[derive(Serialize)]
-struct AddedAgent {
-    /// `None` for an invitation: nothing about the account is shown before it accepts.
-    agent: Option<SiteAgent>,
-    /// A new account's first password when the edge made it up; shown to the admin once.
-    password: Option<String>,
-    existing: bool,
-    /// The account exists outside the admin's sites: it was invited and joins on accepting.
-    invited: bool,
-    /// A link invitation's id (what the pending list shows and revoke takes).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    invitation: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgentUpdate {
-    #[serde(default)]
-    role: Option<Role>,
-    #[serde(default)]
-    groups: Option<Vec<String>>,
-    #[serde(default)]
-    max_chats: Option<u32>,
 }
 
 async fn admin(
@@ -286,7 +245,7 @@ pub async fn update_agent(
         .ok_or_else(|| ApiError::not_found("agent"))?;
     let groups = update.groups.unwrap_or(current.groups);
     check_limits(&groups, update.max_chats)?;
-    let role = update.role.unwrap_or(current.role.clone());
+    let role = update.role.unwrap_or(current.role);
     if current.role == Role::Admin
         && role != Role::Admin
         && dbd::admin_count(&db, site_id).await? <= 1

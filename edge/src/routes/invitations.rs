@@ -62,10 +62,7 @@ pub struct Invite<'a> {
 /// Creates (or renews) the invitation of an account to a site.
 pub async fn create(db: &D1Database, invite: &Invite<'_>) -> ApiResult<()> {
     let at = now();
-    let role = match invite.role {
-        Role::Admin => "admin",
-        Role::Agent => "agent",
-    };
+    let role = invite.role.as_str();
     db.prepare(
         "INSERT INTO invitations (id, site_id, agent_id, role, groups, max_chats, invited_by,
          created_at, expires_at, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -127,11 +124,7 @@ pub async fn answer(req: Request, env: &Env, id: &str, accept: bool) -> ApiResul
         .await?;
     let row = row.ok_or_else(|| ApiError::not_found("invitation"))?;
     if accept {
-        let role = if row.role == "admin" {
-            Role::Admin
-        } else {
-            Role::Agent
-        };
+        let role = Role::from_stored(&row.role);
         let groups: Vec<String> = serde_json::from_str(&row.groups).unwrap_or_default();
         db::upsert_membership(
             &db,

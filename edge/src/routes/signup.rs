@@ -4,9 +4,10 @@
 //! who does not read its mail. Answers never say whether an email already has an account: that
 //! goes to the mailbox. Limits are those of sign-in.
 
+use baton_core::api::{Me, SignedIn};
 use baton_core::limits::{LOGIN_FAILURES_PER_CLIENT, LOGIN_PER_ACCOUNT};
 use baton_core::onboarding::{self, SignupMode, VERIFY_TTL_MS};
-use baton_core::{validate, ErrorCode};
+use baton_core::{validate, AgentRef, ErrorCode};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env, Request, Response};
@@ -257,17 +258,21 @@ pub async fn signed_in(req: &Request, db: &D1Database, agent_id: &str) -> ApiRes
         .ok_or_else(ApiError::unauthorized)?;
     let token = auth::start_session(db, agent_id).await?;
     let memberships = db::memberships(db, agent_id).await?;
-    let body = serde_json::json!({
-        "token": token,
-        "agent": { "id": agent.id, "name": agent.name },
-        "email": agent.email,
-        "sites": memberships,
-    });
-    let mut response = json_response(&body, 200)?;
     let secure = req.url()?.scheme() == "https";
-    response
-        .headers_mut()
-        .set("set-cookie", &auth::session_cookie(&token, secure))?;
+    let cookie = auth::session_cookie(&token, secure);
+    let body = SignedIn {
+        token,
+        me: Me {
+            agent: AgentRef {
+                id: agent.id,
+                name: agent.name,
+            },
+            email: agent.email,
+            sites: memberships,
+        },
+    };
+    let mut response = json_response(&body, 200)?;
+    response.headers_mut().set("set-cookie", &cookie)?;
     Ok(response)
 }
 

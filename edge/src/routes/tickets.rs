@@ -2,6 +2,7 @@
 //! to the visitor through the ticket's conversation's outbox, with a signed reply address so
 //! their reply threads back), and reopening. Closing is `agent::close_ticket`.
 
+use baton_core::api::TicketThread;
 use baton_core::TicketDraft;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, Response};
@@ -12,12 +13,6 @@ use crate::db::{self, Ticket};
 use crate::db_tickets;
 use crate::error::{ApiError, ApiResult};
 use crate::util::{internal_request, json_body, json_response, random_hex};
-
-#[derive(Serialize)]
-struct Thread {
-    ticket: Ticket,
-    messages: Vec<baton_core::TicketMessage>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +54,7 @@ pub async fn thread(
 ) -> ApiResult<Response> {
     let (_, ticket) = session_ticket(&req, env, site_id, ticket_id).await?;
     let messages = db_tickets::thread(&env.d1("DB")?, &ticket.id).await?;
-    json_response(&Thread { ticket, messages }, 200)
+    json_response(&TicketThread { ticket, messages }, 200)
 }
 
 /// `GET …/tickets/{id}/attachments/{file}`: a file an emailed reply brought.
