@@ -15,7 +15,6 @@ pub mod stats;
 pub mod toolbox;
 pub mod transcript;
 pub mod unanswered;
-pub mod wire;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -1,16 +1,17 @@
 //! JSON requests to the edge's agent API. Every failure becomes an [`ApiError`] with the edge's
 //! own message, ready to show; a 401 means the session ended.
 
+use baton_core::api::ErrorBody;
+use baton_core::ErrorCode;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::model::wire::ErrorBody;
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     pub status: u16,
-    pub code: String,
+    /// The edge's code; `None` when no error body came (network failure, another server).
+    pub code: Option<ErrorCode>,
     pub message: String,
 }
 
@@ -18,7 +19,7 @@ impl ApiError {
     fn network(error: impl std::fmt::Display) -> Self {
         Self {
             status: 0,
-            code: "network".into(),
+            code: None,
             message: format!("Cannot reach the server ({error}). Check the connection."),
         }
     }
@@ -45,12 +46,12 @@ async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
     Err(match body {
         Some(body) => ApiError {
             status,
-            code: body.error,
+            code: Some(body.error),
             message: body.message,
         },
         None => ApiError {
             status,
-            code: "http".into(),
+            code: None,
             message: format!("The server answered {status}."),
         },
     })

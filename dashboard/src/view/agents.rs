@@ -1,10 +1,10 @@
 //! The site's agents (admins): add someone (a new account gets a first password shown once),
 //! change role, groups and chat limit, remove from the site.
 
+use baton_core::api::{AddedAgent, AgentUpdate, NewAgent, Role, SiteAgent};
 use leptos::prelude::*;
 
 use super::ctx;
-use crate::model::wire::{AddedAgent, AgentUpdate, NewAgent, Role, SiteAgent};
 use crate::net::api::{self, seg};
 
 fn role_name(role: Role) -> &'static str {

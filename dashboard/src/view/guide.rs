@@ -2,6 +2,7 @@
 //! widget has loaded from one of the site's origins), choose language, contact details and
 //! live chat, then import the FAQ into a preview to edit, try the bot on it, and save.
 
+use baton_core::api::Me;
 use baton_core::faq_import::{ImportFormat, ImportPreview};
 use baton_core::onboarding::TrialAnswer;
 use baton_core::FaqEntry;
@@ -11,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use super::ctx;
 use crate::model::onboarding::{parse_origins, row_label, suggest_id, Draft, DraftEntry};
 use crate::model::route::{Route, Tab};
-use crate::model::wire::Me;
 use crate::net::api::{self, seg};
 
 #[derive(Deserialize, Clone, Debug)]

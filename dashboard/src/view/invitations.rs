@@ -1,12 +1,12 @@
 //! Invitations to other sites: an admin elsewhere invited this account; it joins only when its
 //! owner accepts here (the admin learned nothing about the account before that).
 
+use baton_core::api::Me;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::ctx;
 use super::sites::SiteSockets;
-use crate::model::wire::Me;
 use crate::net::api::{self, seg};
 
 #[derive(Deserialize, Clone, Debug, PartialEq)]

@@ -1,25 +1,17 @@
 //! Sign-in. The edge answers with the agent and sets the HttpOnly session cookie; the token in
 //! the body is not kept anywhere by the dashboard.
 
-use baton_core::AgentRef;
+use baton_core::api::SignedIn;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::ctx;
-use crate::model::wire::{Me, Membership};
 use crate::net::api;
 
 #[derive(Serialize)]
 struct Credentials {
     email: String,
     password: String,
-}
-
-#[derive(Deserialize)]
-struct LoginAnswer {
-    agent: AgentRef,
-    email: String,
-    sites: Vec<Membership>,
 }
 
 #[component]
@@ -43,15 +35,11 @@ pub fn Login() -> impl IntoView {
             password: password.get(),
         };
         leptos::task::spawn_local(async move {
-            match api::post::<_, LoginAnswer>("/api/v1/auth/login", &body).await {
+            match api::post::<_, SignedIn>("/api/v1/auth/login", &body).await {
                 Ok(answer) => {
                     password.set(String::new());
                     ctx.status.set(String::new());
-                    ctx.me.set(Some(Me {
-                        agent: answer.agent,
-                        email: answer.email,
-                        sites: answer.sites,
-                    }));
+                    ctx.me.set(Some(answer.me));
                 }
                 Err(failure) => error.set(Some(if failure.status == 401 {
                     "Wrong email or password.".to_string()

@@ -31,12 +31,12 @@ mod visitor_panel;
 
 use std::collections::BTreeMap;
 
+use baton_core::api::Me;
 use leptos::prelude::*;
 
 use crate::model::lists::SiteLists;
 use crate::model::onboarding::Link;
 use crate::model::route::Route;
-use crate::model::wire::Me;
 use crate::net::api::{self, ApiError};
 
 /// The state every screen shares. Signals are `Copy`, so the context is too.

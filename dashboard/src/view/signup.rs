@@ -2,27 +2,16 @@
 //! the emailed verification link, and a team invitation link. Each ends signed in (the edge
 //! sets the session cookie), which lands in the first-run guide or the site.
 
+use baton_core::api::SignedIn;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ctx;
-use crate::model::wire::Me;
 use crate::net::api;
-
-#[derive(Deserialize)]
-struct SignedIn {
-    agent: baton_core::AgentRef,
-    email: String,
-    sites: Vec<crate::model::wire::Membership>,
-}
 
 /// `ctx` is taken by the component: contexts are not reachable from inside a spawned task.
 fn sign_in(ctx: super::Ctx, answer: SignedIn) {
-    ctx.me.set(Some(Me {
-        agent: answer.agent,
-        email: answer.email,
-        sites: answer.sites,
-    }));
+    ctx.me.set(Some(answer.me));
     // The link's fragment has done its work; the guide or the site comes next.
     let _ = location().set_hash("#/");
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use baton_core::api::{Me, Ticket};
 use baton_core::protocol::SiteCommand;
 use baton_core::ConversationSummary;
 use leptos::prelude::*;
@@ -10,8 +11,6 @@ use leptos::prelude::*;
 use super::{notify, Ctx};
 use crate::model::lists::{Notice, SiteLists};
 use crate::model::route::{Route, Tab};
-use crate::model::wire::Me;
-use crate::model::wire::Ticket;
 use crate::net::api::{self, seg};
 use crate::net::socket::{ws_url, Socket};
 

@@ -2,19 +2,14 @@
 //! replies (come back through the Email Worker), a box to answer, and reopening a closed one.
 //! Loaded when the agent opens it, so the Tickets list stays one request.
 
+use baton_core::api::TicketThread as Thread;
 use baton_core::TicketMessage;
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::{ctx, tz_offset};
 use crate::model::calendar::{format_date, local_day};
 use crate::model::transcript::clock;
 use crate::net::api::{self, seg};
-
-#[derive(Deserialize, Clone)]
-struct Thread {
-    messages: Vec<TicketMessage>,
-}
 
 #[component]
 pub fn TicketThread(

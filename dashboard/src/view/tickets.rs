@@ -1,6 +1,7 @@
 //! Tickets: messages visitors left when nobody could answer, with the transcript; agents answer
 //! them by email (the thread), close them once handled, and reopen them.
 
+use baton_core::api::Ticket;
 use leptos::prelude::*;
 
 use super::ticket_thread::TicketThread;
@@ -8,7 +9,6 @@ use super::{ctx, tz_offset};
 use crate::model::calendar::{format_date, local_day};
 use crate::model::route::{Route, Tab};
 use crate::model::transcript::clock;
-use crate::model::wire::Ticket;
 use crate::net::api::{self, seg};
 
 #[component]
