@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use baton_core::api::SignedIn;
 use serde_json::{json, Value};
 
 use crate::clients::visitor_address;
@@ -59,8 +60,10 @@ pub async fn login(
 pub async fn new_session(edge: &Edge, agent: &TestAgent) -> TestAgent {
     let (status, body, _) = login(edge, &visitor_address(), &agent.email, PASSWORD).await;
     assert_eq!(status, 200, "login: {body}");
+    let signed_in: SignedIn =
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("login answer: {e}"));
     TestAgent {
-        token: body["token"].as_str().unwrap_or_default().to_string(),
+        token: signed_in.token,
         ..agent.clone()
     }
 }

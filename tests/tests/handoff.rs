@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use baton_core::api::Ticket;
 use baton_core::protocol::{AgentCommand, ServerFrame, VisitorCommand};
 use baton_core::{EventKind, Phase};
 use baton_tests::edge::fast_settings;
@@ -228,7 +229,7 @@ async fn nobody_online_means_contact_details_and_a_ticket() {
         .conn
         .wait_event("ticket", |k| matches!(k, EventKind::TicketCreated { .. }))
         .await;
-    let tickets: Vec<serde_json::Value> = edge
+    let tickets: Vec<Ticket> = edge
         .http
         .get(format!("{}/api/v1/sites/{}/tickets", edge.base, site.id))
         .bearer_auth(&site.agents[0].token)
@@ -240,10 +241,11 @@ async fn nobody_online_means_contact_details_and_a_ticket() {
         .unwrap();
     assert_eq!(tickets.len(), 1);
     assert_eq!(
-        tickets[0]["message"],
+        tickets[0].message,
         "Please call me back about the family tour."
     );
-    assert_eq!(tickets[0]["email"], "vera@example.com");
+    assert_eq!(tickets[0].email, "vera@example.com");
+    assert_eq!(tickets[0].status, "open");
 }
 
 #[tokio::test]

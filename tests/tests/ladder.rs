@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use baton_core::api::Ticket;
 use baton_core::protocol::VisitorCommand;
 use baton_core::{ConversationSummary, EventKind};
 use baton_tests::clients::start_conversation;
@@ -115,7 +116,7 @@ async fn wait_notice_then_offer_then_missed_and_the_bot_takes_over() {
         .conn
         .wait_event("ticket", |k| matches!(k, EventKind::TicketCreated { .. }))
         .await;
-    let tickets: Vec<serde_json::Value> = edge
+    let tickets: Vec<Ticket> = edge
         .http
         .get(format!("{}/api/v1/sites/{}/tickets", edge.base, site.id))
         .bearer_auth(&site.agents[0].token)
@@ -126,8 +127,5 @@ async fn wait_notice_then_offer_then_missed_and_the_bot_takes_over() {
         .await
         .unwrap();
     assert_eq!(tickets.len(), 1);
-    assert!(tickets[0]["transcript"]
-        .as_str()
-        .unwrap_or("")
-        .contains("opening hours"));
+    assert!(tickets[0].transcript.contains("opening hours"));
 }

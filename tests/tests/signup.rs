@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use baton_core::api::{Me, Role};
 use baton_tests::api::{call, login, PASSWORD};
 use baton_tests::clients::visitor_address;
 use baton_tests::edge::{fast_settings, unique, Edge};
@@ -206,12 +207,12 @@ async fn open_sign_up_verifies_the_email_by_a_one_time_link_then_creates_sites()
     .await;
     assert_eq!(status, 201, "an account can have more sites");
     let (_, me) = call(&edge, Method::GET, "/api/v1/me", &session, None).await;
-    let sites: Vec<&str> = me["sites"]
-        .as_array()
-        .unwrap()
+    let me: Me = serde_json::from_value(me).unwrap();
+    let sites: Vec<&str> = me
+        .sites
         .iter()
-        .filter(|m| m["role"] == "admin")
-        .map(|m| m["site_id"].as_str().unwrap())
+        .filter(|m| m.role == Role::Admin)
+        .map(|m| m.site_id.as_str())
         .collect();
     assert!(sites.contains(&id.as_str()) && sites.contains(&second.as_str()));
 
