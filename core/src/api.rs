@@ -171,3 +171,17 @@ pub struct ErrorBody {
     /// For people: shown as is by the dashboard.
     pub message: String,
 }
+
+/// `GET /api/v1/push/key`: the edge's VAPID public key (base64url), `null` when push is not
+/// configured on this edge.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PushKey {
+    pub public_key: Option<String>,
+}
+
+/// `POST /api/v1/sites/{site}/bot/try`: what the bot would answer to each of the
+/// admin's test questions.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TrialAnswers {
+    pub answers: Vec<crate::onboarding::TrialAnswer>,
+}

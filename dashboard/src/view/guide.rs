@@ -2,7 +2,7 @@
 //! widget has loaded from one of the site's origins), choose language, contact details and
 //! live chat, then import the FAQ into a preview to edit, try the bot on it, and save.
 
-use baton_core::api::Me;
+use baton_core::api::{Me, TrialAnswers};
 use baton_core::faq_import::{ImportFormat, ImportPreview};
 use baton_core::onboarding::TrialAnswer;
 use baton_core::FaqEntry;
@@ -224,11 +224,6 @@ struct ImportBody {
     url: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct Trial {
-    answers: Vec<TrialAnswer>,
-}
-
 fn format_of(value: &str) -> Option<ImportFormat> {
     match value {
         "csv" => Some(ImportFormat::Csv),
@@ -295,7 +290,7 @@ fn Faq(site: String) -> impl IntoView {
         let body =
             serde_json::json!({ "questions": [asked], "knowledge_base": draft.get().entries() });
         leptos::task::spawn_local(async move {
-            match api::post::<_, Trial>(&path, &body).await {
+            match api::post::<_, TrialAnswers>(&path, &body).await {
                 Ok(trial) => answers.update(|all| all.extend(trial.answers)),
                 Err(failure) => error.set(Some(failure.message)),
             }

@@ -1,6 +1,7 @@
 //! Settings → Notifications: Web Push on this device (asked for only when the agent presses
 //! the button, never on load), and the agent's devices with a per-site on/off.
 
+use baton_core::api::PushKey;
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -21,11 +22,6 @@ struct Device {
     label: String,
     current: bool,
     sites: Vec<DeviceSite>,
-}
-
-#[derive(Deserialize)]
-struct Key {
-    public_key: Option<String>,
 }
 
 #[component]
@@ -56,7 +52,7 @@ pub fn PushSettings() -> impl IntoView {
         })
     };
     leptos::task::spawn_local(async move {
-        if let Ok(answer) = api::get::<Key>("/api/v1/push/key").await {
+        if let Ok(answer) = api::get::<PushKey>("/api/v1/push/key").await {
             let _ = key.try_set(Some(answer.public_key));
         }
     });

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use baton_core::api::PushKey;
 use baton_core::ErrorCode;
 use serde::Deserialize;
 use worker::{Env, Request, Response};
@@ -16,7 +17,7 @@ use crate::util::{json_body, json_response, now, random_hex};
 /// `{"public_key": "<base64url>"}`, or `null` when push is not configured on this edge.
 pub async fn key(env: &Env) -> ApiResult<Response> {
     let public_key = Vapid::from_env(env)?.map(|v| v.public_key().to_string());
-    json_response(&serde_json::json!({ "public_key": public_key }), 200)
+    json_response(&PushKey { public_key }, 200)
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 //! and tries the bot on its own questions before going live. Nothing here saves the knowledge
 //! base: the dashboard saves the edited preview through the settings route, with its checks.
 
+use baton_core::api::TrialAnswers;
 use baton_core::faq_import::{self, ImportFormat, MAX_INPUT_BYTES};
 use baton_core::onboarding::{self, MAX_OWN_SITES};
 use baton_core::settings_update;
@@ -285,5 +286,5 @@ pub async fn try_bot(mut req: Request, env: &Env, site_id: &str) -> ApiResult<Re
         }
     };
     let answers = onboarding::try_bot(&entries, &body.questions);
-    json_response(&serde_json::json!({ "answers": answers }), 200)
+    json_response(&TrialAnswers { answers }, 200)
 }
