@@ -14,6 +14,8 @@ mod tickets;
 mod transcripts;
 mod visitor;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::event::{AgentRef, Event, EventKind};
@@ -217,7 +219,11 @@ pub struct ConversationSummary {
 pub struct Conversation {
     pub id: String,
     pub site_id: String,
-    pub settings: SiteSettings,
+    /// The site's settings as they were when the conversation started, knowledge base
+    /// included. Shared, so the shell's copy per transition costs a pointer; stored once by
+    /// the shell, apart from the state row (which never carries them).
+    #[serde(skip)]
+    pub settings: Arc<SiteSettings>,
     pub phase: Phase,
     pub visitor: VisitorProfile,
     pub agent: Option<AgentRef>,
@@ -318,7 +324,7 @@ impl Conversation {
         let mut conversation = Self {
             id,
             site_id,
-            settings,
+            settings: Arc::new(settings),
             phase: Phase::Bot,
             visitor,
             agent: None,

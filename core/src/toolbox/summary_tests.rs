@@ -266,7 +266,7 @@ fn straight_to_live_and_take_over() {
 #[test]
 fn a_forward_and_a_rejoin_say_so() {
     let mut fake = Fake::site();
-    fake.conversation.settings.groups = vec!["billing".into()];
+    std::sync::Arc::make_mut(&mut fake.conversation.settings).groups = vec!["billing".into()];
     fake.says("I need a human");
     fake.contact();
     fake.claim(AgentAction::Accept, 1_000);

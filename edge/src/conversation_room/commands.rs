@@ -55,14 +55,18 @@ impl ConversationRoom {
             VisitorCommand::Message { text, client_id } => {
                 let fetched = self.ask_llm(&text, client_id.as_deref()).await;
                 self.transact(|c, now| {
-                    // Borrowed out and back so the bot can read the entries while the rules run.
-                    let entries = std::mem::take(&mut c.settings.knowledge_base);
-                    let result = match fetched {
+                    // A second handle on the shared settings, so the bot reads the entries
+                    // while the rules change the conversation.
+                    let settings = std::sync::Arc::clone(&c.settings);
+                    match fetched {
                         Some(reply) => c.visitor_message(&text, client_id, &Fetched(reply), now),
-                        None => c.visitor_message(&text, client_id, &LazyBot::new(&entries), now),
-                    };
-                    c.settings.knowledge_base = entries;
-                    result
+                        None => c.visitor_message(
+                            &text,
+                            client_id,
+                            &LazyBot::new(&settings.knowledge_base),
+                            now,
+                        ),
+                    }
                 })
                 .await
             }

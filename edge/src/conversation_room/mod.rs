@@ -327,12 +327,14 @@ impl ConversationRoom {
 
     fn visitor_socket(&self, req: &Request) -> ApiResult<Response> {
         self.require_visitor(req)?;
-        self.open_socket(req, Peer::Visitor, &["visitor".to_string()])
+        self.open_socket(req, Peer::Visitor, &[VISITOR_TAG.to_string()])
     }
 
     fn agent_socket(&self, req: &Request) -> ApiResult<Response> {
         let identity = self.require_agent(req)?;
-        let tags = crate::site_hub::access::socket_tags(&identity.agent.id, &identity.session);
+        let [agent_tag, session_tag] =
+            crate::site_hub::access::socket_tags(&identity.agent.id, &identity.session);
+        let tags = [agent_tag, session_tag, AGENT_TAG.to_string()];
         self.open_socket(
             req,
             Peer::Agent {
@@ -356,7 +358,7 @@ impl ConversationRoom {
         let after = after_param(req)?;
         let conversation = self.loaded()?;
         let visitor_only = matches!(peer, Peer::Visitor);
-        let visitors = self.state.get_websockets_with_tag("visitor");
+        let visitors = self.state.get_websockets_with_tag(VISITOR_TAG);
         if visitor_only && visitors.len() >= VISITOR_SOCKETS_PER_CONVERSATION {
             // Only the visitor holds the token, so the oldest socket is theirs too, most likely
             // one whose network went away unnoticed: it makes room instead of locking them out.
@@ -464,9 +466,7 @@ impl ConversationRoom {
             })
             .collect();
         // The settings snapshot is stored once (Store::init); not rewritten with every message.
-        let settings = std::mem::take(&mut conversation.settings);
-        self.store().save(&conversation, &events)?;
-        conversation.settings = settings;
+        let bodies = self.store().save(&conversation, &events)?;
         self.write_deliveries(&conversation, effects)?;
         // New entries are leased for the attempt `after` makes at once: the alarm is armed at
         // the lease's end (a retry only if this object dies first), not at "now".
@@ -477,19 +477,12 @@ impl ConversationRoom {
         let deadline = conversation.next_deadline();
         *self.cache.borrow_mut() = Some(conversation);
         self.arm(deadline).await?;
-        for event in events {
-            let visible = event.kind.visible_to_visitor();
-            let frame = ServerFrame::Event {
-                event: event.clone(),
-            }
-            .to_json();
-            for ws in self.state.get_websockets() {
-                let is_visitor =
-                    matches!(ws.deserialize_attachment::<Peer>(), Ok(Some(Peer::Visitor)));
-                if visible || !is_visitor {
-                    let _ = ws.send_with_str(&frame);
-                }
-            }
+        for (event, body) in events.iter().zip(bodies) {
+            // The stored body is the frame's payload: serialised once (the golden frame
+            // shape is `{"type":"event","event":{…}}`).
+            let frame = format!(r#"{{"type":"event","event":{body}}}"#);
+            let to = (!event.kind.visible_to_visitor()).then_some(Party::Agent);
+            self.send_to(&frame, to);
         }
         Ok(())
     }
@@ -511,19 +504,26 @@ impl ConversationRoom {
 
     /// Sends a frame that is not stored (typing, read) to one side, or to everyone.
     fn broadcast_ephemeral(&self, frame: &ServerFrame, to: Option<Party>) {
-        let json = frame.to_json();
-        for ws in self.state.get_websockets() {
-            let party = match ws.deserialize_attachment::<Peer>() {
-                Ok(Some(Peer::Visitor)) => Party::Visitor,
-                Ok(Some(Peer::Agent { .. })) => Party::Agent,
-                _ => continue,
-            };
-            if to.is_none_or(|wanted| wanted == party) {
-                let _ = ws.send_with_str(&json);
-            }
+        self.send_to(&frame.to_json(), to);
+    }
+
+    /// Sends a frame to one side's sockets (found by tag: no attachment decoded per socket),
+    /// or to every socket.
+    fn send_to(&self, json: &str, to: Option<Party>) {
+        let sockets = match to {
+            None => self.state.get_websockets(),
+            Some(Party::Visitor) => self.state.get_websockets_with_tag(VISITOR_TAG),
+            Some(Party::Agent) => self.state.get_websockets_with_tag(AGENT_TAG),
+        };
+        for ws in sockets {
+            let _ = ws.send_with_str(json);
         }
     }
 }
+
+/// Socket tags telling the two sides apart (set when the socket is accepted).
+const VISITOR_TAG: &str = "visitor";
+const AGENT_TAG: &str = "agent";
 
 /// Why a transition did not happen: a rule refused it, or the platform failed.
 #[derive(Debug)]

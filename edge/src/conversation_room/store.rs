@@ -60,23 +60,29 @@ impl Store {
         else {
             return Ok(None);
         };
-        let mut state: serde_json::Value = serde_json::from_str(&state)?;
-        if let Some(fields) = state.as_object_mut() {
-            fields.insert("settings".into(), serde_json::from_str(&settings)?);
-        }
-        Ok(Some(serde_json::from_value(state)?))
+        // States written before the settings left the row still carry a copy: ignored.
+        let mut conversation: Conversation = serde_json::from_str(&state)?;
+        conversation.settings = std::sync::Arc::new(serde_json::from_str(&settings)?);
+        Ok(Some(conversation))
     }
 
     /// Stores the settings snapshot a new conversation keeps for its whole life.
     pub fn init(&self, conversation: &Conversation) -> worker::Result<()> {
-        self.put("settings", &serde_json::to_string(&conversation.settings)?)
+        self.put("settings", &serde_json::to_string(&*conversation.settings)?)
     }
 
-    /// Writes the new state and its new events. The caller leaves the settings out (default
-    /// values in their place): [`Store::load`] puts the stored snapshot back. Both are synchronous writes within one event of
+    /// Writes the new state and its new events. The state row never carries the settings
+    /// (`#[serde(skip)]`): [`Store::load`] puts the stored snapshot back. Both are synchronous writes within one event of
     /// the object, so they commit together and before any reply leaves (output gate).
-    pub fn save(&self, conversation: &Conversation, events: &[&Event]) -> worker::Result<()> {
+    /// Returns each event's stored JSON, which is also its frame's payload.
+    pub fn save(
+        &self,
+        conversation: &Conversation,
+        events: &[&Event],
+    ) -> worker::Result<Vec<String>> {
+        let mut bodies = Vec::with_capacity(events.len());
         for event in events {
+            let body = serde_json::to_string(event)?;
             self.sql.exec(
                 "INSERT OR REPLACE INTO events (seq, at, visible, body) VALUES (?, ?, ?, ?)",
                 vec![
@@ -84,11 +90,13 @@ impl Store {
                     SqlStorageValue::try_from_i64(event.at)?,
                     // 0/1: a bound bool would be stored as the text "true"/"false".
                     i64::from(event.kind.visible_to_visitor()).into(),
-                    serde_json::to_string(event)?.into(),
+                    body.as_str().into(),
                 ],
             )?;
+            bodies.push(body);
         }
-        self.put("conversation", &serde_json::to_string(conversation)?)
+        self.put("conversation", &serde_json::to_string(conversation)?)?;
+        Ok(bodies)
     }
 
     /// Events after `after`, oldest first; only visitor-visible ones for the visitor.
