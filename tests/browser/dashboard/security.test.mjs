@@ -57,7 +57,10 @@ test('the identity secret is write-only in the settings form', async () => {
   // Removing it is an explicit choice.
   await ann.page.getByLabel('Remove on save').check();
   await ann.button('Save settings').click();
-  await ann.page.getByText('Not set.').waitFor({ timeout: SOON });
+  // The identity secret's own state: the webhook secret's field says "Not set." all along, so
+  // an unscoped look passed before the save had landed (and failed once it had, as two).
+  const identityField = ann.page.locator('div.field', { has: field });
+  await identityField.getByText('Not set.').waitFor({ timeout: SOON });
   settings = await api(admin.token, 'GET', `/api/v1/sites/${site.id}/settings`);
   assert.equal(settings.body.identity_secret_set, false);
   await ann.close();
