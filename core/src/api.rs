@@ -185,3 +185,35 @@ pub struct PushKey {
 pub struct TrialAnswers {
     pub answers: Vec<crate::onboarding::TrialAnswer>,
 }
+
+/// `POST /api/v1/sites/{site}/conversations`: what the widget sends to start a conversation
+/// (all optional; bounded by the edge).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StartRequest {
+    pub page: Option<String>,
+    pub referrer: Option<String>,
+    pub locale: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// hex HMAC-SHA256(site identity secret, email), from the host page's server.
+    pub user_hash: Option<String>,
+}
+
+/// The answer to a started conversation: its id and the visitor's secret token.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Started {
+    pub conversation_id: String,
+    pub token: String,
+}
+
+/// `GET /api/v1/sites/{site}/widget-config`: what the widget needs before its first frame.
+/// (The widget reads it with `JSON.parse`, by these names, to stay small.)
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WidgetConfig {
+    pub site_id: String,
+    pub name: String,
+    pub locale: String,
+    pub live_chat: bool,
+    pub max_message_bytes: usize,
+}

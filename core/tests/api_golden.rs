@@ -7,7 +7,7 @@
 
 use baton_core::api::{
     AddedAgent, AgentUpdate, ErrorBody, Me, Membership, NewAgent, PushKey, Role, SignedIn,
-    SiteAgent, Ticket, TicketThread, TrialAnswers,
+    SiteAgent, StartRequest, Started, Ticket, TicketThread, TrialAnswers, WidgetConfig,
 };
 use baton_core::onboarding::TrialAnswer;
 use baton_core::{AgentRef, ErrorCode, TicketMessage};
@@ -295,4 +295,36 @@ fn trial_answers() {
     );
     // `routes/sites.rs` `try_bot` before.
     same_as_before(&body, json!({ "answers": [answer] }));
+}
+
+#[test]
+fn the_visitors_start_and_the_widget_config() {
+    roundtrip(
+        &Started {
+            conversation_id: "c1".into(),
+            token: "t1".into(),
+        },
+        r#"{"conversation_id":"c1","token":"t1"}"#,
+    );
+    let config = WidgetConfig {
+        site_id: "s1".into(),
+        name: "Shop".into(),
+        locale: "en".into(),
+        live_chat: true,
+        max_message_bytes: 4096,
+    };
+    roundtrip(
+        &config,
+        r#"{"site_id":"s1","name":"Shop","locale":"en","live_chat":true,"max_message_bytes":4096}"#,
+    );
+    // `routes/visitor.rs` `widget_config` before.
+    same_as_before(
+        &config,
+        json!({ "site_id": "s1", "name": "Shop", "locale": "en", "live_chat": true,
+                "max_message_bytes": 4096 }),
+    );
+    // The start request: everything optional, an unknown field refused.
+    let empty: StartRequest = serde_json::from_str("{}").unwrap();
+    assert_eq!(empty, StartRequest::default());
+    assert!(serde_json::from_str::<StartRequest>(r#"{"pgae":"/x"}"#).is_err());
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use baton_core::protocol::{AgentCommand, ServerFrame, SiteCommand, VisitorCommand};
 use baton_core::{Event, EventKind, Seq};
 use futures_util::{SinkExt, StreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -182,11 +182,7 @@ impl Conn {
     }
 }
 
-#[derive(Deserialize, Debug, Clone)]
-pub struct Started {
-    pub conversation_id: String,
-    pub token: String,
-}
+pub use baton_core::api::Started;
 
 /// A visitor of a site: one conversation, reconnectable.
 pub struct VisitorSocket {

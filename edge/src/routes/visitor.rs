@@ -1,8 +1,8 @@
 //! Visitor routes: start a conversation, open its socket, read its events. Visitors have no
 //! account: a conversation is reached with its unguessable id plus its secret token.
 
+use baton_core::api::{StartRequest, Started, WidgetConfig};
 use baton_core::{ErrorCode, VisitorProfile};
-use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, Response};
 
 use super::valid_conversation_id;
@@ -10,26 +10,9 @@ use crate::conversation_room::InitRequest;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::rate;
+
 use crate::util::{internal_request, json_body, json_response, random_hex, sha256_hex};
 use baton_core::limits::{CONVERSATIONS_PER_CLIENT, CONVERSATIONS_PER_SITE};
-
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct StartRequest {
-    page: Option<String>,
-    referrer: Option<String>,
-    locale: Option<String>,
-    name: Option<String>,
-    email: Option<String>,
-    /// hex HMAC-SHA256(site identity secret, email), from the host page's server.
-    user_hash: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Started {
-    conversation_id: String,
-    token: String,
-}
 
 fn bounded(value: Option<String>, max: usize) -> Option<String> {
     value
@@ -152,13 +135,13 @@ pub async fn widget_config(req: &Request, env: &Env, site_id: &str) -> ApiResult
         }
     }
     json_response(
-        &serde_json::json!({
-            "site_id": site.id,
-            "name": site.name,
-            "locale": site.settings.locale,
-            "live_chat": site.settings.live_chat,
-            "max_message_bytes": site.settings.max_message_bytes,
-        }),
+        &WidgetConfig {
+            site_id: site.id.clone(),
+            name: site.name.clone(),
+            locale: site.settings.locale.clone(),
+            live_chat: site.settings.live_chat,
+            max_message_bytes: site.settings.max_message_bytes,
+        },
         200,
     )
 }
