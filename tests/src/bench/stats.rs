@@ -32,6 +32,11 @@ impl Samples {
         self.0[rank.clamp(1, self.0.len()) - 1]
     }
 
+    /// The samples, sorted ascending.
+    pub fn micros(&self) -> &[u64] {
+        &self.0
+    }
+
     pub fn max(&self) -> u64 {
         self.0.last().copied().unwrap_or(0)
     }

@@ -1,69 +1,54 @@
 //! Prints how fast, how light and how exact Baton is, against a running edge
 //! (`BATON_EDGE_URL`, `BATON_BOOTSTRAP_TOKEN`; `scripts/bench.sh` starts one).
 //!
-//!   baton-bench [--quick] [--latency-only]
+//!   baton-bench [--quick] [--latency-only] [--push-only] [--relay URL]
+//!
+//! With `--relay URL` (or `BATON_RELAY_URL`) every latency level also runs, right after Baton,
+//! against the stored relay baseline at URL (`tests/bench/relay`), and prints Baton's latency
+//! percentiles and workerd CPU per delivered message as ratios to the relay's.
 //!
 //! Figures, not assertions: run it twice to see the spread.
 
 use std::time::Duration;
 
+use baton_tests::bench::procs::{memory_kib, workerd_pids, workerd_rss};
 use baton_tests::bench::stats::{ms, print_table, Row};
-use baton_tests::bench::{claim, fanout, ladder, latency, push};
+use baton_tests::bench::{claim, fanout, ladder, latency, push, relay};
 use baton_tests::Edge;
 
-fn memory_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
+/// The relay baseline's URL: `--relay URL`, `--relay=URL` or `BATON_RELAY_URL`.
+fn relay_url() -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--relay")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--relay=").map(str::to_string))
         })
-        .unwrap_or(0)
+        .or_else(|| std::env::var("BATON_RELAY_URL").ok())
+        .filter(|url| !url.is_empty())
 }
 
-/// The workerd processes of the wrangler serving `port` (children of that wrangler).
-fn workerd_pids(port: &str) -> Vec<u32> {
-    let processes: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let cmdline = std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
-                .ok()?
-                .replace('\0', " ");
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let ppid = stat
-                .rsplit(')')
-                .next()?
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            Some((pid, ppid, cmdline))
-        })
-        .collect();
-    let wranglers: Vec<u32> = processes
-        .iter()
-        .filter(|(_, _, cmd)| cmd.contains("wrangler") && cmd.contains(&format!("--port {port}")))
-        .map(|(pid, _, _)| *pid)
-        .collect();
-    processes
-        .iter()
-        .filter(|(_, ppid, cmd)| cmd.contains("workerd") && wranglers.contains(ppid))
-        .map(|(pid, _, _)| *pid)
-        .collect()
+fn port_of(url: &str) -> String {
+    url.trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap_or("8787")
+        .to_string()
 }
 
-fn workerd_rss(port: &str) -> (u64, u64) {
-    let pids = workerd_pids(port);
-    (
-        pids.iter().map(|p| memory_kib(*p, "VmRSS:")).sum(),
-        pids.iter().map(|p| memory_kib(*p, "VmHWM:")).sum(),
-    )
+/// `a / b` as "1.23×", or "-" when the baseline measured nothing.
+fn ratio(a: f64, b: f64) -> String {
+    if b > 0.0 {
+        format!("{:.2}×", a / b)
+    } else {
+        "-".into()
+    }
+}
+
+fn cpu_ms(cpu: Duration) -> String {
+    format!("{:.3} ms", cpu.as_secs_f64() * 1000.0)
 }
 
 #[tokio::main]
@@ -74,7 +59,8 @@ async fn main() {
     // --push-only: just the Web Push latency rows.
     let push_only = std::env::args().any(|a| a == "--push-only");
     let edge = Edge::shared();
-    let port = edge.base.rsplit(':').next().unwrap_or("8787").to_string();
+    let port = port_of(&edge.base);
+    let relay = relay_url();
     let mut rows = Vec::new();
     if push_only {
         push_rows(&edge, quick, &mut rows).await;
@@ -82,29 +68,30 @@ async fn main() {
         return;
     }
     println!(
-        "baton-bench against {} ({} mode)",
+        "baton-bench against {} ({} mode){}",
         edge.base,
-        if quick { "quick" } else { "full" }
+        if quick { "quick" } else { "full" },
+        relay
+            .as_deref()
+            .map(|url| format!(", relay baseline at {url}"))
+            .unwrap_or_default()
     );
 
     let levels: &[usize] = if quick { &[50] } else { &[50, 200, 500] };
     let (rss_before, _) = workerd_rss(&port);
     let own_before = memory_kib(std::process::id(), "VmRSS:");
+    let interval = Duration::from_secs(1);
+    let duration = Duration::from_secs(if quick { 5 } else { 10 });
     for &n in levels {
-        let report = latency::run(
-            &edge,
-            n,
-            Duration::from_secs(1),
-            Duration::from_secs(if quick { 5 } else { 10 }),
-        )
-        .await;
+        // Looked up per level: wrangler may restart workerd (it rebuilds once after start).
+        let report = latency::run(&edge, n, interval, duration, &workerd_pids(&port)).await;
         println!(
             "latency: {n} live conversations opened in {:.1} s",
             report.setup.as_secs_f64()
         );
         for (direction, samples) in [
-            ("visitor → agent", &report.to_agent),
-            ("agent → visitor", &report.to_visitor),
+            ("visitor → agent", &report.delivered.to_agent),
+            ("agent → visitor", &report.delivered.to_visitor),
         ] {
             rows.push(Row {
                 what: format!(
@@ -141,6 +128,15 @@ async fn main() {
                 ),
                 target: "-".into(),
             });
+        }
+        if let Some(url) = &relay {
+            // Right after Baton at the same level, same duration: interleaved, so a busy
+            // machine's slow minute hits both rather than one.
+            let watch = workerd_pids(&port_of(url));
+            match relay::run(url, n, interval, duration, &watch).await {
+                Ok(baseline) => relay_rows(n, &report, &baseline, &mut rows),
+                Err(e) => eprintln!("relay baseline at {n} live chats failed: {e}"),
+            }
         }
     }
 
@@ -215,6 +211,61 @@ async fn main() {
         });
     }
     print_table(&rows);
+}
+
+/// The relay's own figures, then Baton's as ratios to them (both directions together).
+fn relay_rows(
+    n: usize,
+    baton: &latency::LatencyReport,
+    baseline: &latency::LatencyReport,
+    rows: &mut Vec<Row>,
+) {
+    let (b, r) = (baton.delivered.both(), baseline.delivered.both());
+    rows.push(Row {
+        what: format!(
+            "relay baseline: message both ways, {n} live chats, {:.0} msg/s total",
+            baseline.messages_per_second
+        ),
+        figures: format!(
+            "p50 {} · p95 {} · p99 {} · max {} (n={})",
+            ms(r.percentile(50.0)),
+            ms(r.percentile(95.0)),
+            ms(r.percentile(99.0)),
+            ms(r.max()),
+            r.len()
+        ),
+        target: "-".into(),
+    });
+    let pct = |s: &baton_tests::bench::stats::Samples, p| s.percentile(p) as f64;
+    rows.push(Row {
+        what: format!("Baton / relay latency, {n} live chats (both ways)"),
+        figures: format!(
+            "p50 {} · p95 {} · p99 {} (Baton {} / {} / {})",
+            ratio(pct(&b, 50.0), pct(&r, 50.0)),
+            ratio(pct(&b, 95.0), pct(&r, 95.0)),
+            ratio(pct(&b, 99.0), pct(&r, 99.0)),
+            ms(b.percentile(50.0)),
+            ms(b.percentile(95.0)),
+            ms(b.percentile(99.0))
+        ),
+        target: "p50 ≤ 1.1×, p99 ≤ 2×".into(),
+    });
+    let (bc, rc) = (
+        baton.delivered.cpu_per_message(),
+        baseline.delivered.cpu_per_message(),
+    );
+    rows.push(Row {
+        what: format!("workerd CPU per delivered message, {n} live chats"),
+        figures: format!(
+            "Baton / relay {} (Baton {} over {} msgs, relay {} over {} msgs)",
+            ratio(bc.as_secs_f64(), rc.as_secs_f64()),
+            cpu_ms(bc),
+            baton.delivered.count(),
+            cpu_ms(rc),
+            baseline.delivered.count()
+        ),
+        target: "≤ 1.2×".into(),
+    });
 }
 
 /// Web Push: handoff → the push request at the (loopback) push service.

@@ -1,0 +1,159 @@
+//! The steady load both targets get (Baton and the stored relay baseline): every conversation
+//! sends one message each way per interval, and each side records how long the other side's
+//! messages took. One code path, so a ratio between the two measures the servers, not the client.
+
+use std::time::{Duration, Instant};
+
+use baton_core::protocol::{AgentCommand, ServerFrame, VisitorCommand};
+use baton_core::EventKind;
+use futures_util::stream::{SplitStream, StreamExt};
+use futures_util::SinkExt;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use super::procs;
+use super::stats::Samples;
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Source = SplitStream<Socket>;
+
+/// A live conversation as two open sockets: the visitor's and the agent's.
+pub struct SocketPair {
+    pub visitor: Socket,
+    pub agent: Socket,
+}
+
+/// What the server delivered under the load.
+pub struct Delivered {
+    pub to_agent: Samples,
+    pub to_visitor: Samples,
+    /// CPU time the watched processes spent from the first send until the last read.
+    pub cpu: Duration,
+}
+
+impl Delivered {
+    pub fn count(&self) -> usize {
+        self.to_agent.len() + self.to_visitor.len()
+    }
+
+    /// Both directions together (the ratios use these: twice the samples, less noise).
+    pub fn both(&self) -> Samples {
+        Samples::new(
+            self.to_agent
+                .micros()
+                .iter()
+                .chain(self.to_visitor.micros())
+                .copied()
+                .collect(),
+        )
+    }
+
+    /// CPU per delivered message; zero when nothing arrived.
+    pub fn cpu_per_message(&self) -> Duration {
+        match self.count() {
+            0 => Duration::ZERO,
+            n => self.cpu / n as u32,
+        }
+    }
+}
+
+/// Reads frames until `until`, recording the latency of each message from the other side whose
+/// client id carries its send time (microseconds since `base`).
+async fn collect(
+    mut source: Source,
+    base: Instant,
+    until: Instant,
+    from_visitor: bool,
+) -> Vec<Duration> {
+    let mut samples = Vec::new();
+    while let Ok(Some(Ok(message))) = tokio::time::timeout_at(until.into(), source.next()).await {
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let Ok(ServerFrame::Event { event }) = serde_json::from_str::<ServerFrame>(text.as_str())
+        else {
+            continue;
+        };
+        let client_id = match (&event.kind, from_visitor) {
+            (EventKind::VisitorMessage { client_id, .. }, true) => client_id,
+            (EventKind::AgentMessage { client_id, .. }, false) => client_id,
+            _ => continue,
+        };
+        let sent = client_id
+            .as_deref()
+            .and_then(|id| id.split('-').nth(1))
+            .and_then(|micros| micros.parse::<u64>().ok());
+        if let Some(sent) = sent {
+            let now = base.elapsed().as_micros() as u64;
+            samples.push(Duration::from_micros(now.saturating_sub(sent)));
+        }
+    }
+    samples
+}
+
+/// Every pair sends one message each way per `interval` for `duration`, then reads for 2 s
+/// more; `watch` are the server processes whose CPU time is charged to the run.
+pub async fn drive(
+    pairs: Vec<SocketPair>,
+    interval: Duration,
+    duration: Duration,
+    watch: &[u32],
+) -> Delivered {
+    let conversations = pairs.len().max(1);
+    let cpu_before = procs::cpu_time(watch);
+    let base = Instant::now();
+    let until = base + duration + Duration::from_secs(2);
+    let mut tasks = Vec::new();
+    for (index, pair) in pairs.into_iter().enumerate() {
+        let (mut visitor_sink, visitor_source) = pair.visitor.split();
+        let (mut agent_sink, agent_source) = pair.agent.split();
+        let to_agent = tokio::spawn(collect(agent_source, base, until, true));
+        let to_visitor = tokio::spawn(collect(visitor_source, base, until, false));
+        // Spread the sends over the interval so the load is steady, not bursts.
+        let offset = interval.mul_f64(index as f64 / conversations as f64);
+        let sender = tokio::spawn(async move {
+            tokio::time::sleep(offset).await;
+            let mut tick = tokio::time::interval(interval);
+            let mut n = 0u64;
+            while base.elapsed() < duration {
+                tick.tick().await;
+                n += 1;
+                let stamp = || base.elapsed().as_micros();
+                let visitor = VisitorCommand::Message {
+                    text: format!("visitor says {n}"),
+                    client_id: Some(format!("v{n}-{}", stamp())),
+                };
+                let agent = AgentCommand::Message {
+                    text: format!("agent says {n}"),
+                    client_id: Some(format!("a{n}-{}", stamp())),
+                };
+                let (Ok(visitor), Ok(agent)) = (
+                    serde_json::to_string(&visitor),
+                    serde_json::to_string(&agent),
+                ) else {
+                    break;
+                };
+                if visitor_sink.send(Message::text(visitor)).await.is_err()
+                    || agent_sink.send(Message::text(agent)).await.is_err()
+                {
+                    break;
+                }
+            }
+            (visitor_sink, agent_sink)
+        });
+        tasks.push((to_agent, to_visitor, sender));
+    }
+    let mut to_agent = Vec::new();
+    let mut to_visitor = Vec::new();
+    for (a, v, sender) in tasks {
+        to_agent.extend(a.await.unwrap_or_default());
+        to_visitor.extend(v.await.unwrap_or_default());
+        let _ = sender.await;
+    }
+    Delivered {
+        to_agent: Samples::from_durations(&to_agent),
+        to_visitor: Samples::from_durations(&to_visitor),
+        cpu: procs::cpu_time(watch).saturating_sub(cpu_before),
+    }
+}
