@@ -28,6 +28,8 @@ pub struct SocketPair {
 pub struct Delivered {
     pub to_agent: Samples,
     pub to_visitor: Samples,
+    /// Messages sent, both ways: what a server that kept up would have delivered.
+    pub sent: usize,
     /// CPU time the watched processes spent from the first send until the last read.
     pub cpu: Duration,
 }
@@ -116,6 +118,7 @@ pub async fn drive(
             tokio::time::sleep(offset).await;
             let mut tick = tokio::time::interval(interval);
             let mut n = 0u64;
+            let mut sent = 0usize;
             while base.elapsed() < duration {
                 tick.tick().await;
                 n += 1;
@@ -134,26 +137,34 @@ pub async fn drive(
                 ) else {
                     break;
                 };
-                if visitor_sink.send(Message::text(visitor)).await.is_err()
-                    || agent_sink.send(Message::text(agent)).await.is_err()
-                {
+                if visitor_sink.send(Message::text(visitor)).await.is_err() {
                     break;
                 }
+                sent += 1;
+                if agent_sink.send(Message::text(agent)).await.is_err() {
+                    break;
+                }
+                sent += 1;
             }
-            (visitor_sink, agent_sink)
+            // The sinks go back to the caller, dropped only once reading is over.
+            (sent, visitor_sink, agent_sink)
         });
         tasks.push((to_agent, to_visitor, sender));
     }
     let mut to_agent = Vec::new();
     let mut to_visitor = Vec::new();
+    let mut sent = 0;
     for (a, v, sender) in tasks {
         to_agent.extend(a.await.unwrap_or_default());
         to_visitor.extend(v.await.unwrap_or_default());
-        let _ = sender.await;
+        if let Ok((count, _visitor_sink, _agent_sink)) = sender.await {
+            sent += count;
+        }
     }
     Delivered {
         to_agent: Samples::from_durations(&to_agent),
         to_visitor: Samples::from_durations(&to_visitor),
+        sent,
         cpu: procs::cpu_time(watch).saturating_sub(cpu_before),
     }
 }

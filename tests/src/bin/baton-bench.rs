@@ -257,12 +257,14 @@ fn relay_rows(
     rows.push(Row {
         what: format!("workerd CPU per delivered message, {n} live chats"),
         figures: format!(
-            "Baton / relay {} (Baton {} over {} msgs, relay {} over {} msgs)",
+            "Baton / relay {} (Baton {} per msg, {}/{} delivered; relay {}, {}/{})",
             ratio(bc.as_secs_f64(), rc.as_secs_f64()),
             cpu_ms(bc),
             baton.delivered.count(),
+            baton.delivered.sent,
             cpu_ms(rc),
-            baseline.delivered.count()
+            baseline.delivered.count(),
+            baseline.delivered.sent
         ),
         target: "≤ 1.2×".into(),
     });
