@@ -1,9 +1,9 @@
 //! Agent routes: sign in and out, the site socket (presence, lists, notifications), the lists,
 //! a conversation's history and socket, tickets. Every site route checks membership first.
 
-use baton_core::api::{Me, SignedIn};
+use baton_core::api::Me;
 use baton_core::site::List;
-use baton_core::{AgentRef, ErrorCode};
+use baton_core::ErrorCode;
 use serde::Deserialize;
 use worker::{Env, Method, Request, RequestInit, Response};
 
@@ -71,24 +71,7 @@ pub async fn login(mut req: Request, env: &Env) -> ApiResult<Response> {
         return Err(refused());
     };
     rate::reset(&db, &account).await?;
-    let token = auth::start_session(&db, &agent.id).await?;
-    let memberships = db::memberships(&db, &agent.id).await?;
-    let secure = req.url()?.scheme() == "https";
-    let cookie = auth::session_cookie(&token, secure);
-    let body = SignedIn {
-        token,
-        me: Me {
-            agent: AgentRef {
-                id: agent.id,
-                name: agent.name,
-            },
-            email: agent.email,
-            sites: memberships,
-        },
-    };
-    let mut response = json_response(&body, 200)?;
-    response.headers_mut().set("set-cookie", &cookie)?;
-    Ok(response)
+    super::signup::session_answer(&req, &db, agent).await
 }
 
 pub async fn logout(req: Request, env: &Env) -> ApiResult<Response> {

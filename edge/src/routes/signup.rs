@@ -256,8 +256,18 @@ pub async fn signed_in(req: &Request, db: &D1Database, agent_id: &str) -> ApiRes
     let agent = db::agent_by_id(db, agent_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let token = auth::start_session(db, agent_id).await?;
-    let memberships = db::memberships(db, agent_id).await?;
+    session_answer(req, db, agent).await
+}
+
+/// Starts a session for an agent already read (and, for sign-in, verified): the token, the
+/// session cookie and the agent's sites.
+pub async fn session_answer(
+    req: &Request,
+    db: &D1Database,
+    agent: db::AgentRow,
+) -> ApiResult<Response> {
+    let token = auth::start_session(db, &agent.id).await?;
+    let memberships = db::memberships(db, &agent.id).await?;
     let secure = req.url()?.scheme() == "https";
     let cookie = auth::session_cookie(&token, secure);
     let body = SignedIn {
