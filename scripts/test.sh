@@ -66,6 +66,10 @@ step "chaos: workerd killed (kill -9) at random instants, then every effect exac
 BATON_PREBUILT=1 bash scripts/chaos.sh --rounds 3
 # --- web: browser tests (Chromium, Firefox, WebKit) against the same edge --------------------
 step "browser tests (Chromium; Firefox and WebKit journeys) against $BATON_EDGE_URL"
-bash scripts/browser-tests.sh
+if ! bash scripts/browser-tests.sh; then
+  # A page that does not load is usually the edge's doing: keep its side for the diagnosis.
+  echo "---- wrangler dev log (last 120 lines)"; tail -n 120 "$log"
+  exit 1
+fi
 # --- end web ---------------------------------------------------------------------------------
 step "all tests passed"
