@@ -57,7 +57,10 @@ pub const CONVERSATIONS_PER_SITE: Limit = Limit {
 pub const VISITOR_SOCKETS_PER_CONVERSATION: usize = 8;
 
 /// Open agent sockets on one conversation (agents watching, on their devices); more are refused.
-pub const AGENT_SOCKETS_PER_CONVERSATION: usize = 64;
+/// Room for a claim race of 100 agents each with the chat open (the SPEC's target), bounded so
+/// one agent cannot pile sockets on a conversation.
+pub const AGENT_SOCKETS_PER_CONVERSATION: usize = 128;
+const _: () = assert!(AGENT_SOCKETS_PER_CONVERSATION >= 100);
 
 /// A repeated typing state closer than this to the last one relayed carries no news: dropped.
 pub const TYPING_MIN_INTERVAL_MS: Millis = 250;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use baton_core::limits::VISITOR_SOCKETS_PER_CONVERSATION;
+use baton_core::limits::{AGENT_SOCKETS_PER_CONVERSATION, VISITOR_SOCKETS_PER_CONVERSATION};
 use baton_core::protocol::{AgentCommand, ServerFrame, VisitorCommand, CLOSE_REPLACED};
 use baton_core::ErrorCode;
 use baton_tests::api::{login, median, window_of, PASSWORD};
@@ -210,6 +210,45 @@ async fn sockets_per_conversation_are_limited() {
             "only the oldest"
         );
     }
+}
+
+#[tokio::test]
+async fn agent_sockets_per_conversation_are_limited_above_a_hundred_agents_race() {
+    let edge = Edge::shared();
+    let site = edge.create_site(fast_settings(), 1).await;
+    let started = start_conversation(&edge, &site.id, json!({})).await;
+    let url = format!(
+        "{}/api/v1/sites/{}/conversations/{}/ws",
+        edge.ws_base(),
+        site.id,
+        started.conversation_id
+    );
+    let agent = &site.agents[0];
+    let opened = futures_util::future::join_all(
+        (0..AGENT_SOCKETS_PER_CONVERSATION).map(|_| Conn::open(&url, Some(&agent.token))),
+    )
+    .await;
+    let open: Vec<Conn> = opened
+        .into_iter()
+        .map(|c| c.unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    // One more is refused, and no open socket is closed for it.
+    let refused = Conn::open(&url, Some(&agent.token)).await;
+    let error = refused
+        .err()
+        .unwrap_or_else(|| panic!("socket {} accepted", open.len() + 1));
+    assert!(error.contains("429"), "{error}");
+    let mut oldest = open
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("none open"));
+    assert!(
+        oldest
+            .wait_closed(Duration::from_millis(200))
+            .await
+            .is_err(),
+        "an agent socket was closed to make room"
+    );
 }
 
 #[tokio::test]

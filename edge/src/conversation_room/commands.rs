@@ -242,6 +242,9 @@ impl ConversationRoom {
         max_chats: u32,
         action: AgentAction,
     ) -> (ServerFrame, Option<Vec<baton_core::Effect>>) {
+        // Held until the claim is decided (not across `after`): the check below then sees
+        // the previous claim's outcome.
+        let _turn = self.claim_turn.lock().await;
         let conversation = match self.loaded() {
             Ok(conversation) => conversation,
             Err(error) => return (error_frame(error), None),

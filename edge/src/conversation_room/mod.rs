@@ -77,6 +77,11 @@ pub struct ConversationRoom {
     ready: RefCell<Vec<baton_core::outbox::Pending>>,
     /// Typing frames of the visitor \[0\] and the agents \[1\], for the flood limit.
     typing_gates: RefCell<[baton_core::limits::TypingGate; 2]>,
+    /// One claim at a time (accept, take control, join). A claim holds it while it reserves
+    /// the agent's slot at the site; the claims queued behind a winner then find the chat
+    /// taken and are told at once, from memory, instead of each reserving a slot at the site
+    /// and giving it back before hearing "taken by".
+    claim_turn: futures_util::lock::Mutex<()>,
 }
 
 impl DurableObject for ConversationRoom {
@@ -95,6 +100,7 @@ impl DurableObject for ConversationRoom {
             armed: Cell::new(None),
             ready: RefCell::new(Vec::new()),
             typing_gates: RefCell::new(Default::default()),
+            claim_turn: futures_util::lock::Mutex::new(()),
         }
     }
 

@@ -18,6 +18,9 @@ pub struct ClaimReport {
     pub exact: usize,
     /// Per trial: from the accepts being sent until every loser was told.
     pub all_told: Samples,
+    /// Per loser, pooled over the trials: how long after the winner heard `claimed` it heard
+    /// `already_claimed` (zero when it heard first). Issue 15's target: p99 ≤ 50 ms.
+    pub loser_after_winner: Samples,
 }
 
 pub async fn run(edge: &Edge, agents: usize, trials: usize) -> ClaimReport {
@@ -33,6 +36,7 @@ pub async fn run(edge: &Edge, agents: usize, trials: usize) -> ClaimReport {
     let _online = SiteSocket::connect(edge, &site, &site.agents[0]).await;
     let mut exact = 0;
     let mut all_told = Vec::new();
+    let mut loser_after_winner = Vec::new();
     for _ in 0..trials {
         let started = start_conversation(
             edge,
@@ -75,6 +79,18 @@ pub async fn run(edge: &Edge, agents: usize, trials: usize) -> ClaimReport {
         if winners == 1 {
             exact += 1;
         }
+        if let Some(won_at) = outcomes
+            .iter()
+            .find(|(f, _)| matches!(f, ServerFrame::Claimed { .. }))
+            .map(|(_, t)| *t)
+        {
+            loser_after_winner.extend(
+                outcomes
+                    .iter()
+                    .filter(|(f, _)| matches!(f, ServerFrame::AlreadyClaimed { .. }))
+                    .map(|(_, t)| t.saturating_sub(won_at)),
+            );
+        }
         let slowest = outcomes
             .iter()
             .map(|(_, t)| *t)
@@ -89,5 +105,6 @@ pub async fn run(edge: &Edge, agents: usize, trials: usize) -> ClaimReport {
         trials,
         exact,
         all_told: Samples::from_durations(&all_told),
+        loser_after_winner: Samples::from_durations(&loser_after_winner),
     }
 }
