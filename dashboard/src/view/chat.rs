@@ -127,6 +127,33 @@ pub fn ChatView(site: String, id: String, tab: Tab) -> impl IntoView {
             }
         });
     }
+    // Going away counts this chat as soon as its socket says it is ours (see Ctx).
+    {
+        let this = (site.clone(), id.clone());
+        let on_screen = this.clone();
+        Effect::new(move |_| {
+            let mine = model.with(ChatModel::mine);
+            let now_mine = mine.then(|| this.clone());
+            ctx.open_chat_mine.maybe_update(|open| {
+                if mine || open.as_ref() == Some(&this) {
+                    let changed = *open != now_mine;
+                    *open = now_mine;
+                    changed
+                } else {
+                    false
+                }
+            });
+        });
+        on_cleanup(move || {
+            let _ = ctx.open_chat_mine.try_maybe_update(|open| {
+                let ours = open.as_ref() == Some(&on_screen);
+                if ours {
+                    *open = None;
+                }
+                (ours, ())
+            });
+        });
+    }
     // The holder tells the visitor what they have read.
     let last_seq = Memo::new(move |_| model.with(ChatModel::last_seq));
     Effect::new(move |_| {

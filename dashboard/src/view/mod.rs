@@ -57,6 +57,10 @@ pub struct Ctx {
     pub link: RwSignal<Option<Link>>,
     /// Whether this edge lets accounts sign up and create sites ("open", "invite"; None: off).
     pub signup: RwSignal<Option<String>>,
+    /// The chat on screen (site, id) while this agent holds it. Its own socket says so before
+    /// the site's list does (the list row follows the claim through the outbox), and going
+    /// away right after an accept must still count it.
+    pub open_chat_mine: RwSignal<Option<(String, String)>>,
 }
 
 pub fn ctx() -> Ctx {
@@ -136,6 +140,7 @@ fn App() -> impl IntoView {
         open_tickets: RwSignal::new(BTreeMap::new()),
         link: RwSignal::new(Link::parse(&location_hash().unwrap_or_default())),
         signup: RwSignal::new(None),
+        open_chat_mine: RwSignal::new(None),
     };
     provide_context(ctx);
     let checked = RwSignal::new(false);

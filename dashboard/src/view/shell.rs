@@ -211,7 +211,7 @@ fn Availability() -> impl IntoView {
             .me
             .with(|m| m.as_ref().map(|m| m.agent.id.clone()))
             .unwrap_or_default();
-        ctx.lists.with(|all| {
+        let mut held = ctx.lists.with(|all| {
             all.iter()
                 .flat_map(|(site, l)| {
                     l.held_by(&me)
@@ -219,7 +219,13 @@ fn Availability() -> impl IntoView {
                         .map(move |c| (site.clone(), c.id.clone()))
                 })
                 .collect::<Vec<_>>()
-        })
+        });
+        if let Some(open) = ctx.open_chat_mine.get() {
+            if !held.contains(&open) {
+                held.push(open);
+            }
+        }
+        held
     };
     let set = move |value: bool| {
         if !sockets.set_available(value) {
