@@ -25,6 +25,11 @@ export class AgentPage {
   constructor(context, page, site, agent) {
     Object.assign(this, { context, page, site, agent, errors: [] });
     page.on('pageerror', (error) => this.errors.push(error.message));
+    // Requests still open, with when they were sent: said when a page does not load in time.
+    this.pending = new Map();
+    page.on('request', (r) => this.pending.set(r, Date.now()));
+    page.on('requestfinished', (r) => this.pending.delete(r));
+    page.on('requestfailed', (r) => this.pending.delete(r));
     page.on('console', (m) => { if (m.type() === 'error' && m.text().includes('baton dashboard')) this.errors.push(m.text()); });
   }
 
@@ -38,7 +43,14 @@ export class AgentPage {
   }
 
   async signIn() {
-    await this.page.goto(`${EDGE}/app/#/${this.site.id}/active`);
+    const opened = Date.now();
+    try {
+      await this.page.goto(`${EDGE}/app/#/${this.site.id}/active`);
+    } catch (error) {
+      const open = [...this.pending].map(([r, at]) => `${r.method()} ${r.url()} sent at +${at - opened} ms`);
+      error.message += `\nrequests still open (${new Date().toISOString()}): ${open.join('; ') || 'none'}`;
+      throw error;
+    }
     await this.page.locator('#login-email').fill(this.agent.email);
     await this.page.locator('#login-password').fill(this.agent.password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
