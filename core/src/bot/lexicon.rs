@@ -52,6 +52,11 @@ const PHRASES: &[(&[&str], &str)] = &[
     (&["customer", "service"], "support"),
     (&["customer", "support"], "support"),
     (&["customer", "care"], "support"),
+    (&["spread", "the", "cost"], "instalment"),
+    (&["spread", "the", "payment"], "instalment"),
+    (&["spread", "the", "payments"], "instalment"),
+    (&["non", "profit"], "nonprofit"),
+    (&["non", "profits"], "nonprofit"),
 ];
 
 /// Synonym groups, one per string; the first word of each group is the canonical one.
@@ -60,7 +65,7 @@ const SYNONYMS: &[&str] = &[
     "refund reimburse reimbursement repay repayment",
     "book reserve reservation booking appointment",
     "register registration enrol enroll signup",
-    "cancel cancellation cancelation",
+    "cancel cancellation cancelation terminate stop",
     "change modify alter amend update",
     "ship shipping deliver delivery dispatch shipment postage courier",
     "parcel package",
@@ -92,6 +97,13 @@ const SYNONYMS: &[&str] = &[
     "photo photos picture pictures pic pics image images foto fotos photograph",
     "pet pets dog dogs puppy cat cats",
     "start begin beginning starting",
+    "reschedule postpone rebook",
+    "instalment instalments installment installments finance financing",
+    "anxious anxiety nervous scared afraid fear fearful worried phobia",
+    "urgent emergency urgently asap",
+    "international abroad overseas worldwide foreign country countries usa america american canada australia uk britain england ireland germany france spain italy switzerland netherlands belgium austria sweden norway denmark japan china india brazil mexico",
+    "currency currencies usd eur gbp chf dollar dollars euro euros pound pounds franc francs",
+    "nonprofit nonprofits charity charities ngo",
 ];
 
 /// Irregular English forms a stemmer cannot join with their base.
@@ -253,6 +265,18 @@ mod tests {
         assert_eq!(term("bought"), term("purchases"));
         assert_eq!(term("cancellation"), term("cancelled"));
         assert_ne!(term("price"), term("refund"));
+        assert_eq!(term("stop"), term("cancel"));
+        assert_eq!(term("nervous"), term("scared"));
+        assert_eq!(term("installments"), term("instalment"));
+        assert_eq!(term("usd"), term("currencies"));
+        assert_eq!(term("australia"), term("abroad"));
+        assert_eq!(term("charity"), term("nonprofits"));
+    }
+
+    #[test]
+    fn concept_phrases_become_one_token() {
+        let joined = join_phrases(tokens("can I spread the cost, we are a non profit"));
+        assert_eq!(joined.join(" "), "can i instalment we are a nonprofit");
     }
 
     #[test]
