@@ -281,6 +281,27 @@ fn fit_confidence() {
             let offered = q
                 .entry
                 .is_some_and(|e| r.entries.iter().take(3).any(|x| *x == e));
+            if std::env::var_os("BATON_EVAL_FEATURES").is_some() {
+                let f = r.features.to_array();
+                println!(
+                    "  {} conf {:.2} f [{:.2} {:.2} {:.2} {:.2} {:.2} {:.2}] {:?}",
+                    if q.entry.is_none() {
+                        "UNANS"
+                    } else if right {
+                        "RIGHT"
+                    } else {
+                        "WRONG"
+                    },
+                    r.confidence,
+                    f[0],
+                    f[1],
+                    f[2],
+                    f[3],
+                    f[4],
+                    f[5],
+                    q.text
+                );
+            }
             rows.push((r.features.to_array(), right, offered, q.entry.is_some()));
         }
     }
