@@ -225,6 +225,14 @@ pub(crate) fn canonical(lang: Lang, stem: String) -> String {
     }
 }
 
+/// Whether an analysed term is one of the general customer-service concepts above (price,
+/// refund, cancel, delivery, hours…): what a question asks about, next to what it is about.
+pub(crate) fn is_concept(term: &str) -> bool {
+    static SET: OnceLock<FastSet<String>> = OnceLock::new();
+    SET.get_or_init(|| known_words().iter().map(|(_, t)| t.clone()).collect())
+        .contains(term)
+}
+
 /// Every synonym with its term, so a misspelt "cancelation" or "refnd" is recognised even when
 /// the knowledge base says it another way.
 pub(crate) fn known_words() -> &'static [(&'static str, String)] {
