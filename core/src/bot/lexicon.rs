@@ -103,6 +103,9 @@ const SYNONYMS: &[&str] = &[
     "international abroad overseas worldwide foreign country countries usa america american canada australia uk britain england ireland germany france spain italy switzerland netherlands belgium austria sweden norway denmark japan china india brazil mexico",
     "currency currencies usd eur gbp chf dollar dollars euro euros pound pounds franc francs",
     "nonprofit nonprofits charity charities ngo",
+    "online website web internet",
+    "transport train trains bus buses metro subway underground tube tram station",
+    "store stores shop shops boutique",
 ];
 
 /// Irregular English forms a stemmer cannot join with their base.
@@ -278,6 +281,9 @@ mod tests {
         assert_eq!(term("usd"), term("currencies"));
         assert_eq!(term("australia"), term("abroad"));
         assert_eq!(term("charity"), term("nonprofits"));
+        assert_eq!(term("website"), term("online"));
+        assert_eq!(term("tube"), term("station"));
+        assert_eq!(term("shop"), term("stores"));
     }
 
     #[test]
