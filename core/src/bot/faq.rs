@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::confidence::{
     confidence, features, fused, Features, ANSWER_AT, SUGGEST_AT, SUGGEST_SHARE, WEIGHTS,
 };
-use super::index::Index;
+use super::index::{Index, QueryTerm};
 use super::lang::detect;
 use super::smalltalk::scan;
 use super::text::{stable_hash, tokens, Fnv};
@@ -101,7 +101,8 @@ impl<'a> FaqBot<'a> {
     /// come?", or a question after a story. A clause never picks another entry on its own: a
     /// story's clause ("we would share a double") can match something the visitor did not ask.
     fn rank_message(&self, text: &str, rest: &[String]) -> Option<Ranking> {
-        let mut whole = self.rank_words(rest)?;
+        let terms = self.index.query(rest);
+        let mut whole = self.rank_terms(&terms)?;
         let clauses = text
             .split(['?', '!', '.', ';', ',', '\n'])
             .map(str::trim)
@@ -111,7 +112,7 @@ impl<'a> FaqBot<'a> {
         }
         for clause in clauses {
             let words = scan(&tokens(clause)).rest;
-            let Some(part) = self.rank_words(&words) else {
+            let Some(part) = self.rank_terms(&self.index.query_after(&words, &terms)) else {
                 continue;
             };
             if part.confidence > whole.confidence && part.entries.first() == whole.entries.first() {
@@ -122,14 +123,18 @@ impl<'a> FaqBot<'a> {
         Some(whole)
     }
 
+    #[cfg(test)]
     fn rank_words(&self, words: &[String]) -> Option<Ranking> {
-        let terms = self.index.query(words);
-        let scores = self.index.scores(&terms);
+        self.rank_terms(&self.index.query(words))
+    }
+
+    fn rank_terms(&self, terms: &[QueryTerm]) -> Option<Ranking> {
+        let scores = self.index.scores(terms);
         let fused = fused(&scores);
         let mut ranked: Vec<usize> = (0..fused.len()).filter(|e| fused[*e] > 0.0).collect();
         ranked.sort_by(|a, b| fused[*b].total_cmp(&fused[*a]).then(a.cmp(b)));
         let best = *ranked.first()?;
-        let phrasing = self.index.phrasing_match(best, &terms);
+        let phrasing = self.index.phrasing_match(best, terms);
         let features = features(&scores, &fused, best, ranked.get(1).copied(), phrasing);
         let share = fused[best] * SUGGEST_SHARE;
         ranked.retain(|e| fused[*e] >= share.min(fused[best]));

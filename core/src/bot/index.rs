@@ -303,6 +303,12 @@ impl Index {
     /// words count: FAQ questions are short, and the look-ups compare a word with the whole
     /// vocabulary, which a pasted essay must not multiply.
     pub(crate) fn query(&self, words: &[String]) -> Vec<QueryTerm> {
+        self.query_after(words, &[])
+    }
+
+    /// [`Index::query`] for a part of a message whose whole was already looked up as `prior`:
+    /// a word the whole message resolved (typo, compound, near spelling) is not looked up again.
+    pub(crate) fn query_after(&self, words: &[String], prior: &[QueryTerm]) -> Vec<QueryTerm> {
         const MAX_TERMS: usize = 32;
         const MAX_LOOKUPS: usize = 8;
         let lang = detect(words, self.lang);
@@ -336,6 +342,11 @@ impl Index {
             }
             if self.terms.contains_key(term) {
                 terms.push(known(term, 1.0));
+                continue;
+            }
+            let before = terms.len();
+            terms.extend(prior.iter().filter(|t| &t.word == word).cloned());
+            if terms.len() > before {
                 continue;
             }
             if lookups >= MAX_LOOKUPS {
