@@ -36,9 +36,9 @@ fn print_row(name: &str, half: &str, s: &Score) {
 /// Set just under what the held-out halves reach, so a change that loses ground fails.
 fn floors(name: &str) -> (f64, f64, f64) {
     match name {
-        "northwind" => (0.72, 0.89, 0.30),
-        "shoes" => (0.66, 0.86, 0.30),
-        "saas" => (0.60, 0.84, 0.12),
+        "northwind" => (0.80, 0.94, 0.30),
+        "shoes" => (0.69, 0.88, 0.30),
+        "saas" => (0.65, 0.87, 0.12),
         "dental" => (0.72, 0.85, 0.12),
         _ => (1.0, 1.0, 0.0),
     }
