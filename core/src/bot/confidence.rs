@@ -87,7 +87,7 @@ pub(crate) fn features(
     let top = fused.get(best).copied().unwrap_or(0.0);
     let runner_up = second.and_then(|s| fused.get(s)).copied().unwrap_or(0.0);
     Features {
-        strength: scores.bm25.get(best).copied().unwrap_or(0.0).ln_1p(),
+        strength: scores.plain.get(best).copied().unwrap_or(0.0).ln_1p(),
         coverage: scores.coverage.get(best).copied().unwrap_or(0.0),
         trigram: scores.trigram.get(best).copied().unwrap_or(0.0),
         unknown: scores.unknown,

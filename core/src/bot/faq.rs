@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::confidence::{
     confidence, features, fused, Features, ANSWER_AT, SUGGEST_AT, SUGGEST_SHARE, WEIGHTS,
 };
-use super::index::Index;
+use super::index::{Index, QueryTerm};
 use super::lang::detect;
 use super::smalltalk::scan;
 use super::text::{stable_hash, tokens, Fnv};
@@ -93,17 +93,48 @@ impl<'a> FaqBot<'a> {
     /// no entry shares anything with it.
     pub fn rank(&self, text: &str) -> Option<Ranking> {
         let talk = scan(&tokens(text));
-        self.rank_words(&talk.rest)
+        self.rank_message(text, &talk.rest)
     }
 
+    /// The ranking of the whole message, made surer when one of its sentences or clauses on its
+    /// own ranks the same entry first with more confidence: "ordered yesterday, when will it
+    /// come?", or a question after a story. A clause never picks another entry on its own: a
+    /// story's clause ("we would share a double") can match something the visitor did not ask.
+    fn rank_message(&self, text: &str, rest: &[String]) -> Option<Ranking> {
+        let terms = self.index.query(rest);
+        let mut whole = self.rank_terms(&terms)?;
+        let clauses = text
+            .split(['?', '!', '.', ';', ',', '\n'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        if clauses.clone().nth(1).is_none() {
+            return Some(whole);
+        }
+        for clause in clauses {
+            let words = scan(&tokens(clause)).rest;
+            let Some(part) = self.rank_terms(&self.index.query_after(&words, &terms)) else {
+                continue;
+            };
+            if part.confidence > whole.confidence && part.entries.first() == whole.entries.first() {
+                whole.confidence = part.confidence;
+                whole.features = part.features;
+            }
+        }
+        Some(whole)
+    }
+
+    #[cfg(test)]
     fn rank_words(&self, words: &[String]) -> Option<Ranking> {
-        let terms = self.index.query(words);
-        let scores = self.index.scores(&terms);
+        self.rank_terms(&self.index.query(words))
+    }
+
+    fn rank_terms(&self, terms: &[QueryTerm]) -> Option<Ranking> {
+        let scores = self.index.scores(terms);
         let fused = fused(&scores);
         let mut ranked: Vec<usize> = (0..fused.len()).filter(|e| fused[*e] > 0.0).collect();
         ranked.sort_by(|a, b| fused[*b].total_cmp(&fused[*a]).then(a.cmp(b)));
         let best = *ranked.first()?;
-        let phrasing = self.index.phrasing_match(best, &terms);
+        let phrasing = self.index.phrasing_match(best, terms);
         let features = features(&scores, &fused, best, ranked.get(1).copied(), phrasing);
         let share = fused[best] * SUGGEST_SHARE;
         ranked.retain(|e| fused[*e] >= share.min(fused[best]));
@@ -153,7 +184,7 @@ impl Bot for FaqBot<'_> {
                 return small_talk(found);
             }
         }
-        let ranking = self.rank_words(&talk.rest);
+        let ranking = self.rank_message(text, &talk.rest);
         if let Some(ranking) = &ranking {
             let best = ranking.entries.first().and_then(|e| self.entries.get(*e));
             if let (Some(entry), true) = (best, ranking.confidence >= ANSWER_AT) {
@@ -231,6 +262,24 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_clear_clause_makes_a_long_message_sure_but_never_picks_another_entry() {
+        let kb = kb();
+        let bot = FaqBot::new(&kb);
+        let story =
+            "we fly in on monday with two teenagers and a lot of luggage from the airport, \
+                     where do we meet?";
+        let (Some(whole), Some(ranked)) =
+            (bot.rank_words(&scan(&tokens(story)).rest), bot.rank(story))
+        else {
+            panic!("nothing ranked for {story:?}");
+        };
+        assert_eq!(ranked.entries.first(), Some(&0));
+        assert_eq!(ranked.entries, whole.entries);
+        assert!(ranked.confidence > whole.confidence, "{ranked:?} {whole:?}");
+        assert_eq!(bot.answer(story).text, "At the boathouse.");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! explains and how much weight the unknown words carry, for the confidence rule to weigh.
 
 use super::lang::{detect, Lang};
-use super::lexicon::{canonical, join_phrases, known_words, regular};
+use super::lexicon::{canonical, is_concept, join_phrases, known_words, regular};
 use super::ngram::{dice, Grams};
 use super::text::{tokens, typo_budget, typo_distance, FastMap};
 use crate::settings::FaqEntry;
@@ -22,6 +22,9 @@ const B: f32 = 0.5;
 const ANSWER_WEIGHT: f32 = 0.3;
 /// How much a word found only in the answer explains of the visitor's message.
 const ANSWER_COVER: f32 = 0.7;
+/// How much more a general customer-service concept of the message (price, refund, cancel,
+/// delivery, hours…, the lexicon's groups) counts in BM25 than another word of the same rarity.
+const CONCEPT_WEIGHT: f32 = 1.5;
 /// Trigram similarity a word needs to stand for a knowledge-base word it does not match.
 const SOFT_MIN: f32 = 0.6;
 
@@ -53,6 +56,9 @@ pub(crate) struct Scores {
     /// BM25 per entry, in units of the rarest word's IDF: 1.0 is one rare word in one phrasing,
     /// so thresholds mean the same for a site with three entries and one with two hundred.
     pub bm25: Vec<f32>,
+    /// BM25 without the concept weight, for the confidence (a strength that means the same
+    /// whatever words the message uses).
+    pub plain: Vec<f32>,
     /// Share of the known words' weight each entry explains, 0..=1.
     pub coverage: Vec<f32>,
     /// Trigram cosine similarity per entry, 0..=1.
@@ -297,6 +303,12 @@ impl Index {
     /// words count: FAQ questions are short, and the look-ups compare a word with the whole
     /// vocabulary, which a pasted essay must not multiply.
     pub(crate) fn query(&self, words: &[String]) -> Vec<QueryTerm> {
+        self.query_after(words, &[])
+    }
+
+    /// [`Index::query`] for a part of a message whose whole was already looked up as `prior`:
+    /// a word the whole message resolved (typo, compound, near spelling) is not looked up again.
+    pub(crate) fn query_after(&self, words: &[String], prior: &[QueryTerm]) -> Vec<QueryTerm> {
         const MAX_TERMS: usize = 32;
         const MAX_LOOKUPS: usize = 8;
         let lang = detect(words, self.lang);
@@ -330,6 +342,11 @@ impl Index {
             }
             if self.terms.contains_key(term) {
                 terms.push(known(term, 1.0));
+                continue;
+            }
+            let before = terms.len();
+            terms.extend(prior.iter().filter(|t| &t.word == word).cloned());
+            if terms.len() > before {
                 continue;
             }
             if lookups >= MAX_LOOKUPS {
@@ -383,6 +400,7 @@ impl Index {
     pub(crate) fn scores(&self, query: &[QueryTerm]) -> Scores {
         let n = self.len();
         let mut bm25 = vec![0.0f32; n];
+        let mut plain = vec![0.0f32; n];
         let mut cover = vec![0.0f32; n];
         let unit = idf(n, 1);
         let (mut known_total, mut unknown_total) = (0.0f32, 0.0f32);
@@ -402,6 +420,13 @@ impl Index {
             }
             seen.push(&query_term.term);
             let weight = query_term.weight;
+            // What the message asks (price, refund, delivery…) decides between entries about
+            // the same thing more than a detail does ("cost of the full-day tour").
+            let boost = if is_concept(&query_term.term) {
+                CONCEPT_WEIGHT
+            } else {
+                1.0
+            };
             known_total += term.idf * weight;
             unknown_total += unit * (1.0 - weight);
             for p in &term.postings {
@@ -409,12 +434,14 @@ impl Index {
                 let tf_q = p.questions / (1.0 - B + B * len_q / self.average.0);
                 let tf_a = p.answer / (1.0 - B + B * len_a / self.average.1);
                 let tf = tf_q + ANSWER_WEIGHT * tf_a;
-                bm25[p.entry] += weight * term.idf * tf * (K1 + 1.0) / (tf + K1);
+                let score = weight * term.idf * tf * (K1 + 1.0) / (tf + K1);
+                bm25[p.entry] += boost * score;
+                plain[p.entry] += score;
                 cover[p.entry] +=
                     weight * term.idf * if p.questions > 0.0 { 1.0 } else { ANSWER_COVER };
             }
         }
-        for score in &mut bm25 {
+        for score in bm25.iter_mut().chain(&mut plain) {
             *score /= unit;
         }
         for c in &mut cover {
@@ -433,6 +460,7 @@ impl Index {
         let total = known_total + unknown_total;
         Scores {
             bm25,
+            plain,
             coverage: cover,
             trigram,
             unknown: if total > 0.0 {
@@ -512,6 +540,25 @@ mod tests {
         assert!(story.coverage[2] > 0.8, "{story:?}");
         assert!(story.unknown > 0.5, "{story:?}");
         assert_eq!(best(&index, "bananas"), None);
+    }
+
+    #[test]
+    fn what_is_asked_outweighs_a_detail() {
+        let entry = |qs: &[&str], a: &str| FaqEntry {
+            questions: qs.iter().map(|q| (*q).to_string()).collect(),
+            answer: a.to_string(),
+        };
+        let index = Index::new(&[
+            entry(&["How much does a tour cost?"], "790 NOK."),
+            entry(&["How long is the full-day tour?"], "Eight hours."),
+            entry(&["Do you have a half-day tour?"], "Yes."),
+            entry(&["Can I rent a kayak?"], "Yes."),
+        ]);
+        assert_eq!(
+            best(&index, "what is the price of the full day tour"),
+            Some(0)
+        );
+        assert!(is_concept("price") && !is_concept("kayak"));
     }
 
     #[test]

@@ -52,6 +52,11 @@ const PHRASES: &[(&[&str], &str)] = &[
     (&["customer", "service"], "support"),
     (&["customer", "support"], "support"),
     (&["customer", "care"], "support"),
+    (&["spread", "the", "cost"], "instalment"),
+    (&["spread", "the", "payment"], "instalment"),
+    (&["spread", "the", "payments"], "instalment"),
+    (&["non", "profit"], "nonprofit"),
+    (&["non", "profits"], "nonprofit"),
 ];
 
 /// Synonym groups, one per string; the first word of each group is the canonical one.
@@ -60,7 +65,7 @@ const SYNONYMS: &[&str] = &[
     "refund reimburse reimbursement repay repayment",
     "book reserve reservation booking appointment",
     "register registration enrol enroll signup",
-    "cancel cancellation cancelation",
+    "cancel cancellation cancelation terminate stop",
     "change modify alter amend update",
     "ship shipping deliver delivery dispatch shipment postage courier",
     "parcel package",
@@ -74,8 +79,7 @@ const SYNONYMS: &[&str] = &[
     "contact reach",
     "phone telephone call ring mobile smartphone cell cellphone",
     "email mail",
-    "hours",
-    "open opening close closing closed",
+    "hours open opening close closing closed",
     "weekday monday tuesday wednesday thursday friday saturday sunday weekend weekends",
     "duration length",
     "age old aged",
@@ -92,6 +96,16 @@ const SYNONYMS: &[&str] = &[
     "photo photos picture pictures pic pics image images foto fotos photograph",
     "pet pets dog dogs puppy cat cats",
     "start begin beginning starting",
+    "reschedule postpone rebook",
+    "instalment instalments installment installments finance financing",
+    "anxious anxiety nervous scared afraid fear fearful worried phobia",
+    "urgent emergency urgently asap",
+    "international abroad overseas worldwide foreign country countries usa america american canada australia uk britain england ireland germany france spain italy switzerland netherlands belgium austria sweden norway denmark japan china india brazil mexico",
+    "currency currencies usd eur gbp chf dollar dollars euro euros pound pounds franc francs",
+    "nonprofit nonprofits charity charities ngo",
+    "online website web internet",
+    "transport train trains bus buses metro subway underground tube tram station",
+    "store stores shop shops boutique",
 ];
 
 /// Irregular English forms a stemmer cannot join with their base.
@@ -214,6 +228,14 @@ pub(crate) fn canonical(lang: Lang, stem: String) -> String {
     }
 }
 
+/// Whether an analysed term is one of the general customer-service concepts above (price,
+/// refund, cancel, delivery, hours…): what a question asks about, next to what it is about.
+pub(crate) fn is_concept(term: &str) -> bool {
+    static SET: OnceLock<FastSet<String>> = OnceLock::new();
+    SET.get_or_init(|| known_words().iter().map(|(_, t)| t.clone()).collect())
+        .contains(term)
+}
+
 /// Every synonym with its term, so a misspelt "cancelation" or "refnd" is recognised even when
 /// the knowledge base says it another way.
 pub(crate) fn known_words() -> &'static [(&'static str, String)] {
@@ -253,6 +275,21 @@ mod tests {
         assert_eq!(term("bought"), term("purchases"));
         assert_eq!(term("cancellation"), term("cancelled"));
         assert_ne!(term("price"), term("refund"));
+        assert_eq!(term("stop"), term("cancel"));
+        assert_eq!(term("nervous"), term("scared"));
+        assert_eq!(term("installments"), term("instalment"));
+        assert_eq!(term("usd"), term("currencies"));
+        assert_eq!(term("australia"), term("abroad"));
+        assert_eq!(term("charity"), term("nonprofits"));
+        assert_eq!(term("website"), term("online"));
+        assert_eq!(term("tube"), term("station"));
+        assert_eq!(term("shop"), term("stores"));
+    }
+
+    #[test]
+    fn concept_phrases_become_one_token() {
+        let joined = join_phrases(tokens("can I spread the cost, we are a non profit"));
+        assert_eq!(joined.join(" "), "can i instalment we are a nonprofit");
     }
 
     #[test]
