@@ -15,6 +15,7 @@ use worker::Env;
 
 use crate::error::{ApiError, ApiResult};
 
+#[derive(Clone)]
 pub struct Vapid {
     key: SigningKey,
     /// The uncompressed public point, base64url: the dashboard's `applicationServerKey`.
@@ -24,6 +25,12 @@ pub struct Vapid {
 }
 
 const DEFAULT_SUBJECT: &str = "mailto:push@baton.invalid";
+
+thread_local! {
+    /// (secret, subject, identity) as last derived in this isolate.
+    static DERIVED: std::cell::RefCell<Option<(String, String, Vapid)>> =
+        const { std::cell::RefCell::new(None) };
+}
 
 impl Vapid {
     /// `None` when no key is configured: push is then off (and said so by the key route).
@@ -40,7 +47,22 @@ impl Vapid {
             .var("VAPID_SUBJECT")
             .map(|v| v.to_string())
             .unwrap_or_else(|_| DEFAULT_SUBJECT.to_string());
-        Self::from_parts(raw.trim(), &subject).map(Some)
+        // The public key is a scalar multiplication (the biggest item in a profile of the
+        // message benchmark when it was redone per push attempt): derived once per isolate, and
+        // again only if the secret or subject differ.
+        let cached = DERIVED.with(|derived| {
+            derived
+                .borrow()
+                .as_ref()
+                .filter(|(r, s, _)| *r == raw && *s == subject)
+                .map(|(_, _, vapid)| vapid.clone())
+        });
+        if let Some(vapid) = cached {
+            return Ok(Some(vapid));
+        }
+        let vapid = Self::from_parts(raw.trim(), &subject)?;
+        DERIVED.with(|derived| *derived.borrow_mut() = Some((raw, subject, vapid.clone())));
+        Ok(Some(vapid))
     }
 
     pub fn from_parts(private_b64: &str, subject: &str) -> ApiResult<Self> {
