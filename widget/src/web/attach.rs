@@ -13,11 +13,15 @@ use crate::i18n::T;
 use crate::model::Chat;
 
 // The module's name is filled in by scripts/build-widget.sh (content-hashed, next to the glue).
-#[wasm_bindgen(
-    inline_js = "export function addon(){return import(new URL('__BATON_ATTACH__',import.meta.url))}"
-)]
+// Fetched and called by the browser's promise code: a Rust future costs the wasm more. A
+// failed fetch or init is ignored, as before (the chat works without files).
+#[wasm_bindgen(inline_js = "export function addon(panel, url, label, failed) {
+  import(new URL('__BATON_ATTACH__', import.meta.url))
+    .then((m) => m.init(panel, url, label, failed))
+    .catch(() => {});
+}")]
 extern "C" {
-    fn addon() -> js_sys::Promise;
+    fn addon(panel: &JsValue, url: &str, label: &str, failed: &str);
 }
 
 thread_local! {
@@ -41,18 +45,5 @@ pub(crate) fn phase(ctx: Ctx) {
     } else {
         String::new()
     };
-    let args = js_sys::Array::of4(
-        &panel,
-        &url.into(),
-        &lang.t(T::AttachFile).into(),
-        &lang.t(T::FileFailed).into(),
-    );
-    wasm_bindgen_futures::spawn_local(async move {
-        let Ok(module) = wasm_bindgen_futures::JsFuture::from(addon()).await else {
-            return;
-        };
-        if let Ok(init) = js_sys::Reflect::get(&module, &"init".into()) {
-            let _ = js_sys::Function::from(init).apply(&JsValue::NULL, &args);
-        }
-    });
+    addon(&panel, &url, lang.t(T::AttachFile), lang.t(T::FileFailed));
 }

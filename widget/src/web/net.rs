@@ -14,8 +14,7 @@ use baton_core::protocol::VisitorCommand;
 use leptos::prelude::{set_interval, set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{CloseEvent, MessageEvent, RequestInit, Response, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::store::{self, Session};
 use super::{object, stringify, Identity};
@@ -39,6 +38,9 @@ struct Net {
     last_frame: f64,
     on_message: Closure<dyn FnMut(MessageEvent)>,
     on_close: Closure<dyn FnMut(CloseEvent)>,
+    on_http: Closure<dyn FnMut(u32, u16, String)>,
+    /// The signed-in user's email a conversation is being started for.
+    starting_email: Option<String>,
 }
 
 thread_local! {
@@ -69,6 +71,8 @@ pub fn init(base: String, site: String) {
         last_frame: 0.0,
         on_message: Closure::new(on_message),
         on_close: Closure::new(on_close),
+        on_http: Closure::new(on_http),
+        starting_email: None,
     };
     *cell().borrow_mut() = Some(net);
     set_interval(heartbeat, PING_EVERY);
@@ -95,7 +99,7 @@ pub fn ensure(identity: Option<Identity>) {
     .flatten();
     match todo {
         Some(true) => connect(),
-        Some(false) => wasm_bindgen_futures::spawn_local(create(identity)),
+        Some(false) => start_conversation(identity.as_ref()),
         None => {}
     }
 }
@@ -116,35 +120,32 @@ pub fn hurry() {
     }
 }
 
-async fn create(identity: Option<Identity>) {
-    let mut result = start_conversation(identity.as_ref()).await;
-    // A signed-in identity the edge refuses (bad or missing user_hash) must not cost the
-    // visitor the chat: start anonymously, and they fill in the contact form instead.
-    if identity.is_some() && matches!(result, Err(Some(403))) {
-        web_sys::console::warn_1(
-            &"Baton: identify() was refused by the edge; check user_hash".into(),
-        );
-        super::identity_refused();
-        result = start_conversation(None).await;
-    }
-    with(|net| net.creating = false);
-    match result {
-        Ok(session) => {
-            with(|net| {
-                store::save(&net.site, &session);
-                net.session = Some(session);
-            });
-            connect();
-        }
-        Err(_) => super::unavailable(),
-    }
+/// What an HTTP answer is for (`on_http`).
+const START_IDENTIFIED: u32 = 0;
+const START: u32 = 1;
+const CHECK: u32 = 2;
+
+// One HTTP exchange in the browser's own promise code: a Rust future per request (and the
+// executor glue each one instantiates) cost the wasm ~2 KB brotli. `done(kind, status, text)`
+// gets status 0 when the network failed.
+#[wasm_bindgen(inline_js = "export function http(url, body, kind, done) {
+  fetch(url, body === undefined ? undefined
+    : { method: 'POST', body: body, headers: { 'content-type': 'application/json' } })
+    .then((r) => r.text().then((t) => [r.status, t]))
+    .catch(() => [0, ''])
+    .then((a) => done(kind, a[0], a[1]));
+}")]
+extern "C" {
+    fn http(url: &str, body: &JsValue, kind: u32, done: &JsValue);
 }
 
-/// POST /sites/{site}/conversations. `Err(Some(status))` for a refusal, `Err(None)` offline.
-async fn start_conversation(identity: Option<&Identity>) -> Result<Session, Option<u16>> {
-    let (base, site) = with(|net| (net.base.clone(), net.site.clone())).ok_or(None)?;
-    let window = web_sys::window().ok_or(None)?;
-    let document = window.document().ok_or(None)?;
+/// POST /sites/{site}/conversations (with the signed-in user, if any); answered in `on_http`.
+fn start_conversation(identity: Option<&Identity>) {
+    let window = web_sys::window();
+    let document = window.as_ref().and_then(|w| w.document());
+    let (Some(window), Some(document)) = (window, document) else {
+        return on_http(START, 0, String::new());
+    };
     let body = object(&[
         ("page", window.location().href().unwrap_or_default().into()),
         ("referrer", document.referrer().into()),
@@ -157,26 +158,59 @@ async fn start_conversation(identity: Option<&Identity>) -> Result<Session, Opti
             let _ = js_sys::Reflect::set(&body, &"user_hash".into(), &hash.as_str().into());
         }
     }
-    let body = js_sys::JSON::stringify(&body).map_err(|_| None)?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&body);
-    init.set_headers(&object(&[("content-type", "application/json".into())]));
-    let url = format!("{base}/api/v1/sites/{site}/conversations");
-    let (status, text) = fetch(&window, &url, &init).await.ok_or(None)?;
-    if status != 201 {
-        return Err(Some(status));
+    let Ok(body) = js_sys::JSON::stringify(&body) else {
+        return on_http(START, 0, String::new());
+    };
+    let kind = if identity.is_some() {
+        START_IDENTIFIED
+    } else {
+        START
+    };
+    with(|net| {
+        net.starting_email = identity.map(|id| id.email.clone());
+        let url = format!("{}/api/v1/sites/{}/conversations", net.base, net.site);
+        http(&url, &body, kind, net.on_http.as_ref());
+    });
+}
+
+/// The answer to a request made through `http`.
+fn on_http(kind: u32, status: u16, text: String) {
+    if kind == CHECK {
+        // A 401/404 means the stored id is stale (data deleted, another edge).
+        if matches!(status, 401 | 404) {
+            super::session_lost();
+        }
+        return;
     }
-    let started = parse(&text).ok_or(None)?;
-    Ok(Session {
-        id: started
-            .get("conversation_id")
-            .and_then(|v| v.string())
-            .ok_or(None)?,
-        token: started.get("token").and_then(|v| v.string()).ok_or(None)?,
-        seen: 0,
-        email: identity.map(|id| id.email.clone()),
+    // A signed-in identity the edge refuses (bad or missing user_hash) must not cost the
+    // visitor the chat: start anonymously, and they fill in the contact form instead.
+    if kind == START_IDENTIFIED && status == 403 {
+        web_sys::console::warn_1(
+            &"Baton: identify() was refused by the edge; check user_hash".into(),
+        );
+        super::identity_refused();
+        return start_conversation(None);
+    }
+    let started = if status == 201 { parse(&text) } else { None };
+    let text = |key| started.as_ref()?.get(key)?.string();
+    let (id, token) = (text("conversation_id"), text("token"));
+    let stored = with(|net| {
+        net.creating = false;
+        let session = Session {
+            id: id?,
+            token: token?,
+            seen: 0,
+            email: net.starting_email.take(),
+        };
+        store::save(&net.site, &session);
+        net.session = Some(session);
+        Some(())
     })
+    .flatten();
+    match stored {
+        Some(()) => connect(),
+        None => super::unavailable(),
+    }
 }
 
 /// A URL of this conversation's visitor API, `path` under it, the token and `query` appended.
@@ -199,21 +233,6 @@ pub fn file_url(id: &str) -> String {
 /// `JSON.parse`: the browser's parser costs the wasm nothing.
 pub fn parse(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
-}
-
-/// One HTTP exchange: status and body text, or `None` when the network failed.
-pub async fn fetch(
-    window: &web_sys::Window,
-    url: &str,
-    init: &RequestInit,
-) -> Option<(u16, String)> {
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let text = JsFuture::from(response.text().ok()?).await.ok()?;
-    Some((response.status(), text.as_string().unwrap_or_default()))
 }
 
 fn connect() {
@@ -290,7 +309,7 @@ fn closed() {
     .unwrap_or(0);
     super::connection_lost();
     if failures >= 3 && failures % 3 == 0 {
-        wasm_bindgen_futures::spawn_local(check_session());
+        check_session();
     }
     // 0.5 s, 1 s, 2 s … up to 15 s, with jitter so a restarted edge is not hit all at once.
     let backoff = (500.0 * f64::from(1u32 << failures.min(5))).min(15_000.0);
@@ -301,21 +320,16 @@ fn closed() {
 
 /// After repeated failures: is the conversation still there? A 401/404 means the stored id is
 /// stale (data deleted, another edge); the widget then forgets it and starts afresh.
-async fn check_session() {
-    let Some((url, window)) = with(|net| {
-        let session = net.session.as_ref()?;
-        let url = format!(
-            "{}/api/v1/conversations/{}/events?token={}&after=0",
-            net.base, session.id, session.token
-        );
-        Some((url, web_sys::window()?))
-    })
-    .flatten() else {
-        return;
-    };
-    if let Some((401 | 404, _)) = fetch(&window, &url, &RequestInit::new()).await {
-        super::session_lost();
-    }
+fn check_session() {
+    with(|net| {
+        if let Some(session) = &net.session {
+            let url = format!(
+                "{}/api/v1/conversations/{}/events?token={}&after=0",
+                net.base, session.id, session.token
+            );
+            http(&url, &JsValue::UNDEFINED, CHECK, net.on_http.as_ref());
+        }
+    });
 }
 
 /// Sends now when the socket is welcomed; otherwise messages wait in the model (resent on the
