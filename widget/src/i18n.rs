@@ -57,14 +57,17 @@ impl Lang {
     }
 
     /// A string with its `{}` filled in (a name, a count). Split by hand: a `&str` pattern
-    /// would link the two-way string searcher into the wasm for this one call.
+    /// would link the two-way string searcher into the wasm for this one call; and with `get`,
+    /// not indexing, so that the panic on a bad char boundary (its message formats chars with
+    /// Unicode tables) is not linked either.
     pub fn fill(self, key: T, value: &str) -> String {
         let text = self.t(key);
-        match text.find('{') {
-            Some(at) if text[at..].starts_with("{}") => {
-                format!("{}{value}{}", &text[..at], &text[at + 2..])
-            }
-            _ => text.to_string(),
+        let parts = text
+            .find('{')
+            .and_then(|at| Some((text.get(..at)?, text.get(at..)?.strip_prefix("{}")?)));
+        match parts {
+            Some((before, after)) => format!("{before}{value}{after}"),
+            None => text.to_string(),
         }
     }
 }

@@ -16,6 +16,8 @@ pub enum Segment<'a> {
 const TRAILING: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"', '»', '…'];
 const LEADING: &[char] = &['(', '[', '<', '"', '\'', '«'];
 
+// Slices with `get`, not indexing: the panic on a bad char boundary (its message formats
+// chars with Unicode tables) would otherwise be linked into the wasm, ~2 KB brotli.
 pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
     let mut plain_from = 0;
@@ -26,15 +28,17 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
         // Keep a closing parenthesis that belongs to the URL, as in Wikipedia links.
         if trimmed.len() > label.len()
             && label.contains('(')
-            && trimmed[label.len()..].starts_with(')')
+            && trimmed.as_bytes().get(label.len()) == Some(&b')')
         {
-            label = &trimmed[..label.len() + 1];
+            label = trimmed.get(..label.len() + 1).unwrap_or(label);
         }
         let Some(href) = href_for(label) else {
             continue;
         };
         if core_start > plain_from {
-            out.push(Segment::Text(&text[plain_from..core_start]));
+            out.push(Segment::Text(
+                text.get(plain_from..core_start).unwrap_or_default(),
+            ));
         }
         out.push(Segment::Link {
             href,
@@ -44,7 +48,7 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
         plain_from = core_start + label.len();
     }
     if plain_from < text.len() {
-        out.push(Segment::Text(&text[plain_from..]));
+        out.push(Segment::Text(text.get(plain_from..).unwrap_or_default()));
     }
     out
 }
