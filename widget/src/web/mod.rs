@@ -235,25 +235,22 @@ fn apply_config(ctx: Ctx, config: &JsValue) {
     host(|h| h.site_lang = config.get("locale").and_then(|v| v.string()));
 }
 
+// The browser's languages, space-separated: one string across the boundary costs the wasm less
+// than iterating the JS array (language tags have no spaces).
+#[wasm_bindgen(inline_js = "export function languages() {
+  return (navigator.languages || []).join(' ');
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = languages)]
+    fn browser_languages() -> String;
+}
+
 /// An explicit `Baton.setLocale`, then the site's setting, then the browser's languages.
 fn choose_lang() {
     let (chosen, site) = host(|h| (h.chosen_lang, h.site_lang.clone()));
-    let browser: Vec<String> = web_sys::window()
-        .map(|w| {
-            w.navigator()
-                .languages()
-                .iter()
-                .filter_map(|v| v.as_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    let lang = chosen.unwrap_or_else(|| {
-        Lang::choose(
-            site.iter()
-                .map(String::as_str)
-                .chain(browser.iter().map(String::as_str)),
-        )
-    });
+    let browser = browser_languages();
+    let lang = chosen
+        .unwrap_or_else(|| Lang::choose(site.iter().map(String::as_str).chain(browser.split(' '))));
     // Only a real change re-renders the (language-keyed) view.
     if let Some(ctx) = ctx().filter(|c| c.lang.get_untracked() != lang) {
         ctx.lang.set(lang);

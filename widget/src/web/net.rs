@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::store::{self, Session};
-use super::{object, stringify, Identity};
+use super::{stringify, Identity};
 use crate::wire::{self, Json};
 
 const PING_EVERY: Duration = Duration::from_secs(25);
@@ -134,42 +134,48 @@ const CHECK: u32 = 2;
     .then((r) => r.text().then((t) => [r.status, t]))
     .catch(() => [0, ''])
     .then((a) => done(kind, a[0], a[1]));
+}
+export function start(url, locale, name, email, hash, kind, done) {
+  // Undefined fields (no signed-in user) are left out by JSON.stringify.
+  const body = { page: location.href, referrer: document.referrer, locale: locale,
+    name: name, email: email, user_hash: hash };
+  http(url, JSON.stringify(body), kind, done);
 }")]
 extern "C" {
     fn http(url: &str, body: &JsValue, kind: u32, done: &JsValue);
+    /// `http` with the body that starts a conversation: the page, its referrer, the language
+    /// and the signed-in user (if any).
+    fn start(
+        url: &str,
+        locale: &str,
+        name: Option<&str>,
+        email: Option<&str>,
+        hash: Option<&str>,
+        kind: u32,
+        done: &JsValue,
+    );
 }
 
 /// POST /sites/{site}/conversations (with the signed-in user, if any); answered in `on_http`.
 fn start_conversation(identity: Option<&Identity>) {
-    let window = web_sys::window();
-    let document = window.as_ref().and_then(|w| w.document());
-    let (Some(window), Some(document)) = (window, document) else {
-        return on_http(START, 0, String::new());
-    };
-    let body = object(&[
-        ("page", window.location().href().unwrap_or_default().into()),
-        ("referrer", document.referrer().into()),
-        ("locale", super::lang_code().into()),
-    ]);
-    if let Some(id) = identity {
-        let _ = js_sys::Reflect::set(&body, &"name".into(), &id.name.as_str().into());
-        let _ = js_sys::Reflect::set(&body, &"email".into(), &id.email.as_str().into());
-        if let Some(hash) = &id.user_hash {
-            let _ = js_sys::Reflect::set(&body, &"user_hash".into(), &hash.as_str().into());
-        }
-    }
-    let Ok(body) = js_sys::JSON::stringify(&body) else {
-        return on_http(START, 0, String::new());
-    };
     let kind = if identity.is_some() {
         START_IDENTIFIED
     } else {
         START
     };
+    let locale = super::lang_code();
     with(|net| {
         net.starting_email = identity.map(|id| id.email.clone());
         let url = format!("{}/api/v1/sites/{}/conversations", net.base, net.site);
-        http(&url, &body, kind, net.on_http.as_ref());
+        start(
+            &url,
+            locale,
+            identity.map(|id| id.name.as_str()),
+            identity.map(|id| id.email.as_str()),
+            identity.and_then(|id| id.user_hash.as_deref()),
+            kind,
+            net.on_http.as_ref(),
+        );
     });
 }
 
