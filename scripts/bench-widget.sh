@@ -43,7 +43,10 @@ LOADER_CAP=1520
 # sending (paperclip, paste, drop, upload) is widget/attach.js, 0.9 KB brotli fetched only when
 # a chat first reaches a person, so not counted here. Still under issue 12's 101 000 B and the
 # SPEC's 100 KiB.
-WIDGET_CAP=100400
+# 100400 → 94700 (issue 15): HTTP and the add-on's import through the glue's promises instead of
+# Rust futures, no char-boundary panic (strings sliced with `get`), the languages and the start
+# body from the glue: 94522 B. A wasm-streams stub (89537 B) was not taken: see the README.
+WIDGET_CAP=94700
 
 manifest="edge/public/widget/manifest.json"
 [[ -f "$manifest" ]] || { echo "bench-widget: no $manifest; run scripts/build-widget.sh" >&2; exit 1; }
