@@ -134,7 +134,7 @@ impl ConversationRoom {
 
     /// Whether an operator platform handed this conversation over (it hears about typing).
     fn is_linked(&self) -> bool {
-        self.loaded().is_ok_and(|c| c.operator.is_some())
+        self.with_loaded(|c| c.operator.is_some()).unwrap_or(false)
     }
 
     pub(super) async fn agent_frame(

@@ -14,17 +14,23 @@ impl ConversationRoom {
     /// The model's reply to `text`, or `None` when the embedded bot should answer. Asked only
     /// if core's rules would let the bot answer this message at all.
     pub(super) async fn ask_llm(&self, text: &str, client_id: Option<&str>) -> Option<BotReply> {
-        // After hibernation the cache is empty: load, do not skip.
-        let conversation = self.loaded().ok()?;
-        let bot_answers = conversation.bot_would_answer(text, client_id, crate::util::now());
-        let llm = conversation.settings.llm.clone().filter(|_| bot_answers)?;
+        // After hibernation the cache is empty: load, do not skip. Read in place: most
+        // messages (the LLM off, or a person answering) stop here, and need no copy.
+        let (llm, settings) = self
+            .with_loaded(|c| {
+                let bot_answers = c.bot_would_answer(text, client_id, crate::util::now());
+                let llm = c.settings.llm.clone().filter(|_| bot_answers)?;
+                Some((llm, std::sync::Arc::clone(&c.settings)))
+            })
+            .ok()
+            .flatten()?;
         // Checked again at call time: the operator may have narrowed the list since the
         // settings were saved, and the platform key must never leave for another host.
         if let Err(why) = crate::util::llm_policy(&self.env).allows(&llm.url) {
             worker::console_warn!("LLM endpoint refused ({why}); the embedded bot answers");
             return None;
         }
-        let body = request_body(&llm, &conversation.settings.knowledge_base, text);
+        let body = request_body(&llm, &settings.knowledge_base, text);
         let headers = Headers::new();
         headers.set("content-type", "application/json").ok()?;
         if let Ok(key) = self.env.secret("LLM_API_KEY") {

@@ -112,7 +112,10 @@ impl DurableObject for ConversationRoom {
         // The alarm that woke us is spent; whatever is pending gets armed again.
         self.armed.set(Some(None));
         // A wake-up for the outbox alone does not rewrite the state.
-        let timers_due = self.loaded().ok().and_then(|c| c.timers.next_deadline());
+        let timers_due = self
+            .with_loaded(|c| c.timers.next_deadline())
+            .ok()
+            .flatten();
         if timers_due.is_some_and(|due| due <= now()) {
             let effects = self
                 .transact(|conversation, now| Ok(conversation.on_alarm(now)))
@@ -430,8 +433,14 @@ impl ConversationRoom {
 
     /// The cached conversation, loaded from storage on first use.
     fn loaded(&self) -> ApiResult<Conversation> {
+        self.with_loaded(Conversation::clone)
+    }
+
+    /// Reads the cached conversation (loaded from storage on first use) without copying it:
+    /// for the questions asked with every message (is the LLM on, is the chat linked).
+    fn with_loaded<T>(&self, read: impl FnOnce(&Conversation) -> T) -> ApiResult<T> {
         if let Some(conversation) = self.cache.borrow().as_ref() {
-            return Ok(conversation.clone());
+            return Ok(read(conversation));
         }
         let mut conversation = self
             .store()
@@ -439,8 +448,9 @@ impl ConversationRoom {
             .ok_or_else(|| ApiError::not_found("conversation"))?;
         let pending = outbox_store::OutboxStore::new(self.state.storage().sql()).pending()?;
         conversation.outbox = baton_core::Outbox::from_pending(pending);
-        *self.cache.borrow_mut() = Some(conversation.clone());
-        Ok(conversation)
+        let answer = read(&conversation);
+        *self.cache.borrow_mut() = Some(conversation);
+        Ok(answer)
     }
 
     /// Applies one core transition to a copy; only a success is persisted and broadcast, so a

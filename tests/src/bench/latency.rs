@@ -15,6 +15,11 @@ pub struct LatencyReport {
     pub messages_per_second: f64,
     pub delivered: Delivered,
     pub setup: Duration,
+    /// The live conversations' sockets, still open (a rate sweep reuses them).
+    pub pairs: Vec<SocketPair>,
+    /// The site's agent presence socket, kept open while the pairs are (a holder who goes
+    /// offline would change what the conversations do).
+    pub presence: Option<SiteSocket>,
 }
 
 /// A live conversation: its visitor and the agent holding it.
@@ -78,7 +83,7 @@ pub async fn run(
     let site = edge
         .create_site_with(settings, agents, serde_json::json!({ "max_chats": 1000 }))
         .await;
-    let _online = SiteSocket::connect(edge, &site, &site.agents[0]).await;
+    let online = SiteSocket::connect(edge, &site, &site.agents[0]).await;
     let setup_started = Instant::now();
     let pairs = open_live_pairs(edge, &site, conversations).await;
     let setup = setup_started.elapsed();
@@ -90,11 +95,13 @@ pub async fn run(
             agent: pair.agent.conn.into_stream(),
         })
         .collect();
-    let delivered = load::drive(pairs, interval, duration, watch).await;
+    let (delivered, pairs) = load::drive(pairs, interval, duration, watch).await;
     LatencyReport {
         conversations,
         messages_per_second: 2.0 * conversations as f64 / interval.as_secs_f64(),
         delivered,
         setup,
+        pairs,
+        presence: Some(online),
     }
 }

@@ -11,3 +11,4 @@ pub mod procs;
 pub mod push;
 pub mod relay;
 pub mod stats;
+pub mod sweep;

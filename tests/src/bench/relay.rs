@@ -55,11 +55,13 @@ pub async fn run(
     let setup_started = Instant::now();
     let pairs = open_pairs(base, conversations).await?;
     let setup = setup_started.elapsed();
-    let delivered = load::drive(pairs, interval, duration, watch).await;
+    let (delivered, pairs) = load::drive(pairs, interval, duration, watch).await;
     Ok(LatencyReport {
         conversations,
         messages_per_second: 2.0 * conversations as f64 / interval.as_secs_f64(),
         delivered,
         setup,
+        pairs,
+        presence: None,
     })
 }

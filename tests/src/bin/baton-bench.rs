@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use baton_tests::bench::procs::{memory_kib, workerd_pids, workerd_rss};
 use baton_tests::bench::stats::{ms, print_table, Row};
+use baton_tests::bench::sweep::{Sweep, DELIVERED_SHARE, P99_LIMIT};
 use baton_tests::bench::{claim, fanout, ladder, latency, push, relay};
 use baton_tests::Edge;
 
@@ -89,9 +90,11 @@ async fn main() {
     let own_before = memory_kib(std::process::id(), "VmRSS:");
     let interval = Duration::from_secs(1);
     let duration = Duration::from_secs(if quick { 5 } else { 10 });
+    let mut sweeps = None;
     for &n in levels {
+        let last_level = n == *levels.last().unwrap_or(&n);
         // Looked up per level: wrangler may restart workerd (it rebuilds once after start).
-        let report = latency::run(&edge, n, interval, duration, &workerd_pids(&port)).await;
+        let mut report = latency::run(&edge, n, interval, duration, &workerd_pids(&port)).await;
         println!(
             "latency: {n} live conversations opened in {:.1} s",
             report.setup.as_secs_f64()
@@ -120,7 +123,7 @@ async fn main() {
                 },
             });
         }
-        if n == *levels.last().unwrap_or(&n) {
+        if last_level {
             let (rss, hwm) = workerd_rss(&port);
             let own = memory_kib(std::process::id(), "VmHWM:");
             rows.push(Row {
@@ -141,10 +144,22 @@ async fn main() {
             // machine's slow minute hits both rather than one.
             let watch = workerd_pids(&port_of(url));
             match relay::run(url, n, interval, duration, &watch).await {
-                Ok(baseline) => relay_rows(n, &report, &baseline, &mut rows),
+                Ok(mut baseline) => {
+                    relay_rows(n, &report, &baseline, &mut rows);
+                    if last_level {
+                        // Both targets' conversations stay open for the rate sweep.
+                        let baton =
+                            Sweep::new(std::mem::take(&mut report.pairs), workerd_pids(&port));
+                        let relay = Sweep::new(std::mem::take(&mut baseline.pairs), watch);
+                        sweeps = Some((n, baton, relay, report, baseline));
+                    }
+                }
                 Err(e) => eprintln!("relay baseline at {n} live chats failed: {e}"),
             }
         }
+    }
+    if let Some((n, mut baton, mut relay, _baton_report, _relay_report)) = sweeps {
+        sweep_rows(n, quick, &mut baton, &mut relay, &mut rows).await;
     }
 
     if latency_only {
@@ -259,6 +274,84 @@ fn relay_rows(
             baseline.delivered.sent
         ),
         target: "≤ 1.2×".into(),
+    });
+}
+
+/// The highest sustainable rate of each target on `n` live chats, the steps alternating between
+/// them, and Baton's as a ratio to the relay's.
+async fn sweep_rows(
+    n: usize,
+    quick: bool,
+    baton: &mut Sweep,
+    relay: &mut Sweep,
+    rows: &mut Vec<Row>,
+) {
+    // Messages per second, both ways together; the steady levels run at 2 per chat per second.
+    let per_chat: &[f64] = &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0];
+    let step = Duration::from_secs(if quick { 3 } else { 5 });
+    for &per in per_chat {
+        let rate = per * n as f64;
+        if !baton.going() && !relay.going() {
+            break;
+        }
+        baton.step(rate, step).await;
+        relay.step(rate, step).await;
+    }
+    let describe = |sweep: &Sweep| {
+        sweep
+            .steps
+            .iter()
+            .map(|s| {
+                format!(
+                    "{:.0} [{} CPU/msg]{}",
+                    s.rate,
+                    cpu_ms(s.cpu_per_message),
+                    if s.holds() {
+                        String::new()
+                    } else {
+                        format!(
+                            " ✗ ({}/{} delivered, p99 {}{})",
+                            s.delivered,
+                            s.sent,
+                            ms(s.p99),
+                            if s.lost > 0 {
+                                format!(", {} sockets lost", s.lost)
+                            } else {
+                                String::new()
+                            }
+                        )
+                    }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let highest = |sweep: &Sweep| {
+        sweep
+            .highest()
+            .map(|r| format!("{r:.0} msg/s"))
+            .unwrap_or("none".into())
+    };
+    rows.push(Row {
+        what: format!(
+            "highest sustained rate, {n} live chats (≥ {:.0} % delivered, p99 < {} ms; {} s steps)",
+            DELIVERED_SHARE * 100.0,
+            P99_LIMIT.as_millis(),
+            step.as_secs()
+        ),
+        figures: format!(
+            "Baton / relay {} (Baton {}: {}; relay {}: {})",
+            match (baton.highest(), relay.highest()) {
+                (Some(b), Some(r)) => ratio(b, r),
+                (None, Some(_)) => "0×".into(),
+                _ => "-".into(),
+            },
+            highest(baton),
+            describe(baton),
+            highest(relay),
+            describe(relay)
+        ),
+        target: "≥ 0.9×".into(),
     });
 }
 
