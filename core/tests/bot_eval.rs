@@ -305,24 +305,19 @@ fn fit_confidence() {
             rows.push((r.features.to_array(), right, offered, q.entry.is_some()));
         }
     }
-    let mut w = [0.0f32; 7];
-    let lambda = 0.01f32;
-    for _ in 0..20_000 {
-        let mut grad = [0.0f32; 7];
-        for (x, y, _, _) in &rows {
-            let z = w[0] + x.iter().zip(&w[1..]).map(|(a, b)| a * b).sum::<f32>();
-            let p = 1.0 / (1.0 + (-z).exp());
-            let err = p - f32::from(u8::from(*y));
-            grad[0] += err;
-            for k in 0..6 {
-                grad[k + 1] += err * x[k];
-            }
-        }
-        for k in 0..7 {
-            let reg = if k == 0 { 0.0 } else { lambda * w[k] };
-            w[k] -= 0.5 * (grad[k] / rows.len() as f32 + reg);
-        }
-    }
+    let fitted: Vec<eval::fit::Row> = rows
+        .iter()
+        .map(|(x, right, offered, answerable)| eval::fit::Row {
+            x: x.to_vec(),
+            right: *right,
+            offered: *offered,
+            answerable: *answerable,
+            domain: 0,
+        })
+        .collect();
+    let w: [f32; 7] = eval::fit::fit(&fitted.iter().collect::<Vec<_>>())
+        .try_into()
+        .unwrap();
     println!("fitted on {} tuning questions: WEIGHTS = {w:?}", rows.len());
     for weights in [w, baton_core::bot::WEIGHTS] {
         println!("weights {weights:?}");
@@ -340,4 +335,73 @@ fn fit_confidence() {
             );
         }
     }
+}
+
+/// The confidence rule judged leave-one-business-out on the tuning halves: fitted (weights and
+/// threshold) on three businesses, applied to the fourth. `BATON_EVAL_PICK=0,1,6` picks the
+/// features by their place in `Features::to_array` (default: all); `BATON_EVAL_SHARE` is the
+/// share of unanswerable questions the threshold may answer on the three (default 0.1).
+/// `cargo test -p baton-core --release --test bot_eval confidence_leave_one_out -- --ignored --nocapture`
+#[test]
+#[ignore = "prints leave-one-business-out figures; run by hand"]
+fn confidence_leave_one_out() {
+    use eval::fit::{leave_one_out, rows};
+    let pick: Vec<usize> = std::env::var("BATON_EVAL_PICK")
+        .unwrap_or_else(|_| "0,1,2,3,4,5".into())
+        .split(',')
+        .map(|k| k.trim().parse().unwrap())
+        .collect();
+    let share: f64 = std::env::var("BATON_EVAL_SHARE")
+        .map(|s| s.parse().unwrap())
+        .unwrap_or(0.1);
+    let domains = domains();
+    let (rows, totals) = rows(&domains, &|r| {
+        let all = r.features.to_array();
+        pick.iter().map(|k| all[*k]).collect()
+    });
+    let mut sum = [0usize; 6];
+    let folds = leave_one_out(&rows, &totals, share, baton_core::bot::SUGGEST_AT);
+    for (d, fold) in domains.iter().zip(folds) {
+        let (got, (answerable, unanswerable)) = (fold.got, fold.totals);
+        let (w, t) = (fold.weights, fold.threshold);
+        println!(
+            "  {:<10} top-1 {}  +did-you-mean {}  wrong {}  unanswerable answered {}  (at {t:.2}, w {w:.2?})",
+            d.name,
+            pct(got[0], answerable),
+            pct(got[1], answerable),
+            got[2],
+            pct(got[3], unanswerable)
+        );
+        for (s, v) in sum
+            .iter_mut()
+            .zip([got[0], got[1], got[2], got[3], answerable, unanswerable])
+        {
+            *s += v;
+        }
+    }
+    // Pooled out-of-fold curve: each business scored by the weights fitted on the other three.
+    let fits: Vec<Vec<f32>> = (0..domains.len())
+        .map(|k| eval::fit::fit(&rows.iter().filter(|r| r.domain != k).collect::<Vec<_>>()))
+        .collect();
+    let mut curve = String::new();
+    for t in (40..=80).step_by(4).map(|k| k as f32 * 0.01) {
+        let mut got = [0usize; 4];
+        for (k, w) in fits.iter().enumerate() {
+            let test: Vec<_> = rows.iter().filter(|r| r.domain == k).collect();
+            let o = eval::fit::outcome(&test, w, t, baton_core::bot::SUGGEST_AT);
+            for (g, v) in got.iter_mut().zip(o) {
+                *g += v;
+            }
+        }
+        curve += &format!(" {t:.2}:{}/{}/{}", got[0], got[2], got[3]);
+    }
+    println!("  pooled (threshold:right/wrong/unanswerable answered){curve}");
+    println!(
+        "  {:<10} top-1 {}  +did-you-mean {}  wrong {}  unanswerable answered {}  pick {pick:?}",
+        "all",
+        pct(sum[0], sum[4]),
+        pct(sum[1], sum[4]),
+        sum[2],
+        pct(sum[3], sum[5])
+    );
 }
