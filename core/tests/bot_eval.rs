@@ -143,6 +143,9 @@ fn bot_evaluation() {
     assert!(failures.is_empty(), "under the floors: {failures:#?}");
 }
 
+/// Number of the confidence rule's features.
+const FEATURES: usize = baton_core::bot::WEIGHTS.len() - 1;
+
 /// The four knowledge bases together, cycled to 200 entries: a large site's FAQ.
 fn big_knowledge_base() -> Vec<FaqEntry> {
     let all: Vec<FaqEntry> = domains().into_iter().flat_map(|d| d.kb).collect();
@@ -246,7 +249,7 @@ fn ranking_on_tuning() {
 fn fit_confidence() {
     use baton_core::bot::{confidence, wants_human};
     // (features, best entry right, right entry among the first three, answerable)
-    let mut rows: Vec<([f32; 6], bool, bool, bool)> = Vec::new();
+    let mut rows: Vec<([f32; FEATURES], bool, bool, bool)> = Vec::new();
     let mut answerable = 0usize;
     let mut unanswerable = 0usize;
     for d in domains() {
@@ -282,25 +285,13 @@ fn fit_confidence() {
                 .entry
                 .is_some_and(|e| r.entries.iter().take(3).any(|x| *x == e));
             if std::env::var_os("BATON_EVAL_FEATURES").is_some() {
+                let kind = match (q.entry, right) {
+                    (None, _) => "UNANS",
+                    (Some(_), true) => "RIGHT",
+                    (Some(_), false) => "WRONG",
+                };
                 let f = r.features.to_array();
-                println!(
-                    "  {} conf {:.2} f [{:.2} {:.2} {:.2} {:.2} {:.2} {:.2}] {:?}",
-                    if q.entry.is_none() {
-                        "UNANS"
-                    } else if right {
-                        "RIGHT"
-                    } else {
-                        "WRONG"
-                    },
-                    r.confidence,
-                    f[0],
-                    f[1],
-                    f[2],
-                    f[3],
-                    f[4],
-                    f[5],
-                    q.text
-                );
+                println!("  {kind} conf {:.2} f {f:.2?} {:?}", r.confidence, q.text);
             }
             rows.push((r.features.to_array(), right, offered, q.entry.is_some()));
         }
@@ -315,14 +306,16 @@ fn fit_confidence() {
             domain: 0,
         })
         .collect();
-    let w: [f32; 7] = eval::fit::fit(&fitted.iter().collect::<Vec<_>>())
+    let w: [f32; FEATURES + 1] = eval::fit::fit(&fitted.iter().collect::<Vec<_>>())
         .try_into()
         .unwrap();
     println!("fitted on {} tuning questions: WEIGHTS = {w:?}", rows.len());
     for weights in [w, baton_core::bot::WEIGHTS] {
         println!("weights {weights:?}");
-        for t in (2..=16).map(|k| k as f32 * 0.05) {
-            let p = |x: &[f32; 6]| confidence(&baton_core::bot::Features::from_array(*x), &weights);
+        for t in (40..=80).map(|k| k as f32 * 0.01) {
+            let p = |x: &[f32; FEATURES]| {
+                confidence(&baton_core::bot::Features::from_array(*x), &weights)
+            };
             let right = rows.iter().filter(|r| r.1 && p(&r.0) >= t).count();
             let offered = rows.iter().filter(|r| r.2 && p(&r.0) >= t).count();
             let wrong = rows.iter().filter(|r| r.3 && !r.1 && p(&r.0) >= t).count();
@@ -347,10 +340,8 @@ fn fit_confidence() {
 fn confidence_leave_one_out() {
     use eval::fit::{leave_one_out, rows};
     let pick: Vec<usize> = std::env::var("BATON_EVAL_PICK")
-        .unwrap_or_else(|_| "0,1,2,3,4,5".into())
-        .split(',')
-        .map(|k| k.trim().parse().unwrap())
-        .collect();
+        .map(|p| p.split(',').map(|k| k.trim().parse().unwrap()).collect())
+        .unwrap_or_else(|_| (0..FEATURES).collect());
     let share: f64 = std::env::var("BATON_EVAL_SHARE")
         .map(|s| s.parse().unwrap())
         .unwrap_or(0.1);
