@@ -122,13 +122,16 @@ fn confidence_leave_one_out() {
     let share: f64 = std::env::var("BATON_EVAL_SHARE")
         .map(|s| s.parse().unwrap())
         .unwrap_or(0.1);
+    let suggest: f32 = std::env::var("BATON_EVAL_SUGGEST")
+        .map(|s| s.parse().unwrap())
+        .unwrap_or(baton_core::bot::SUGGEST_AT);
     let domains = domains();
     let (rows, totals) = rows(&domains, &|r| {
         let all = r.features.to_array();
         pick.iter().map(|k| all[*k]).collect()
     });
     let mut sum = [0usize; 6];
-    let folds = leave_one_out(&rows, &totals, share, baton_core::bot::SUGGEST_AT);
+    let folds = leave_one_out(&rows, &totals, share, suggest);
     for (d, fold) in domains.iter().zip(folds) {
         let (got, (answerable, unanswerable)) = (fold.got, fold.totals);
         let (w, t) = (fold.weights, fold.threshold);
@@ -156,7 +159,7 @@ fn confidence_leave_one_out() {
         let mut got = [0usize; 4];
         for (k, w) in fits.iter().enumerate() {
             let test: Vec<_> = rows.iter().filter(|r| r.domain == k).collect();
-            let o = eval::fit::outcome(&test, w, t, baton_core::bot::SUGGEST_AT);
+            let o = eval::fit::outcome(&test, w, t, suggest);
             for (g, v) in got.iter_mut().zip(o) {
                 *g += v;
             }

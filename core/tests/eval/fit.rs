@@ -62,7 +62,9 @@ pub fn probability(w: &[f32], x: &[f32]) -> f32 {
 pub fn fit(rows: &[&Row]) -> Vec<f32> {
     let dims = rows.first().map_or(0, |r| r.x.len());
     let mut w = vec![0.0f32; dims + 1];
-    let lambda = 0.01f32;
+    let lambda: f32 = std::env::var("BATON_EVAL_LAMBDA")
+        .map(|l| l.parse().unwrap())
+        .unwrap_or(0.01);
     for _ in 0..20_000 {
         let mut grad = vec![0.0f32; dims + 1];
         for row in rows {
@@ -101,7 +103,8 @@ pub fn outcome(rows: &[&Row], w: &[f32], t: f32, suggest: f32) -> [usize; 4] {
     for r in rows {
         let p = probability(w, &r.x);
         out[0] += usize::from(r.right && p >= t);
-        out[1] += usize::from((r.right && p >= t) || (r.offered && p >= suggest));
+        // An answer leaves nothing to offer: a wrong one is not saved by a right runner-up.
+        out[1] += usize::from(if p >= t { r.right } else { r.offered && p >= suggest });
         out[2] += usize::from(r.answerable && !r.right && p >= t);
         out[3] += usize::from(!r.answerable && p >= t);
     }
