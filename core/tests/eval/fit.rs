@@ -104,7 +104,11 @@ pub fn outcome(rows: &[&Row], w: &[f32], t: f32, suggest: f32) -> [usize; 4] {
         let p = probability(w, &r.x);
         out[0] += usize::from(r.right && p >= t);
         // An answer leaves nothing to offer: a wrong one is not saved by a right runner-up.
-        out[1] += usize::from(if p >= t { r.right } else { r.offered && p >= suggest });
+        out[1] += usize::from(if p >= t {
+            r.right
+        } else {
+            r.offered && p >= suggest
+        });
         out[2] += usize::from(r.answerable && !r.right && p >= t);
         out[3] += usize::from(!r.answerable && p >= t);
     }
