@@ -1,6 +1,6 @@
 //! How sure the bot is that the best-ranked entry answers the message: a logistic model over a
 //! few scale-free features of the ranking, fitted on the tuning halves of four unrelated
-//! businesses at once (`core/tests/bot_eval.rs`, `fit_confidence`), never on one.
+//! businesses at once (`core/tests/bot_calibration.rs`, `fit_confidence`), never on one.
 //!
 //! Words the knowledge base does not have count on their own (`unknown`), not as a share the
 //! best entry failed to explain: a short story around a question ("we are visiting next week

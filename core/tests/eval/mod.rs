@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod fit;
+
 use baton_core::bot::{wants_human, Bot, BotReply, FaqBot};
 use baton_core::FaqEntry;
 use serde::Deserialize;
