@@ -4,8 +4,7 @@
 #   edge/public/widget/baton-HASH.{js,wasm,css}   content-hashed, cached for a year
 #   edge/public/_headers                  CORS + caching rules for those paths (our block only)
 # Pipeline: cargo (wasm32, release profile) →
-# wasm-bindgen --target web --remove-name-section → strip wasm-streams' unused exports
-# (scripts/strip-unused-exports.mjs + wasm-metadce) → npm binaryen wasm-opt -Oz → esbuild minify.
+# wasm-bindgen --target web --remove-name-section → npm binaryen wasm-opt -Oz → esbuild minify.
 # The previous build's files are kept, so a loader cached for a few minutes still finds them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -23,12 +22,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$WASM_BINDGEN_BIN" --target web --no-typescript --remove-name-section \
   --out-dir "$work" --out-name baton "$wasm_in"
-# wasm-streams' exports (never used by the widget) out of the glue and the wasm; see the script.
-node scripts/strip-unused-exports.mjs "$work/baton.js" "$work/baton_bg.wasm" "$work/graph.json"
-"$(dirname "$WASM_OPT_BIN")/wasm-metadce" "$work/baton_bg.wasm" -f "$work/graph.json" \
-  -o "$work/dce.wasm" >/dev/null
 # Features are read from the module's target_features section (kept by wasm-bindgen).
-"$WASM_OPT_BIN" -Oz --converge "$work/dce.wasm" -o "$work/opt.wasm"
+"$WASM_OPT_BIN" -Oz --converge "$work/baton_bg.wasm" -o "$work/opt.wasm"
 "$ESBUILD_BIN" widget/style.css --minify --log-level=warning --outfile="$work/min.css"
 # The file-sending add-on (widget/attach.js), fetched only when a chat first reaches a person:
 # the glue imports it by its hashed name (the inline snippet of widget/src/web/attach.rs),

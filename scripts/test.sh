@@ -17,7 +17,7 @@ step "format and lint"
 cargo fmt --all -- --check
 # Native crates natively; the browser and Worker crates for wasm32, where they run.
 cargo clippy -p baton-core -p baton-tests --all-targets -- -D warnings
-cargo clippy -p baton-edge -p baton-widget -p baton-dashboard --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p baton-edge -p baton-widget -p baton-dashboard -p wasm-streams@0.5.0 --target wasm32-unknown-unknown -- -D warnings
 
 step "core: rules with a simulated clock"
 cargo test -p baton-core --all-features
