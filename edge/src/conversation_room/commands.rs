@@ -6,12 +6,11 @@ use baton_core::bot::llm::Fetched;
 use baton_core::bot::{Bot, BotReply, FaqBot};
 use baton_core::protocol::{parse_frame, AgentCommand, Party, ServerFrame, VisitorCommand};
 use baton_core::FaqEntry;
-use baton_core::{AgentAction, AgentRef, ConversationError, ErrorCode};
+use baton_core::{AgentAction, AgentRef, ConversationError};
 use worker::WebSocket;
 
 use super::{send, ConversationRoom, Refusal};
 use crate::error::ApiError;
-use crate::site_client::{SeatRequest, SiteClient};
 use crate::util::random_hex;
 
 /// Room for the JSON around a message of the largest allowed size.
@@ -222,70 +221,6 @@ impl ConversationRoom {
             Err(refusal) => send(ws, &refusal.frame()),
         }
     }
-
-    /// Accept, take control or join. The agent's slot is reserved at the site first (max
-    /// concurrent chats); the claim itself is one synchronous check-and-set in the core, so of
-    /// simultaneous claims exactly one wins, and each loser's slot is given back.
-    async fn claim(&self, ws: &WebSocket, agent: &AgentRef, max_chats: u32, action: AgentAction) {
-        let (frame, effects) = self.claim_outcome(agent, max_chats, action).await;
-        send(ws, &frame);
-        if let Some(effects) = effects {
-            self.after(effects).await;
-        }
-    }
-
-    /// The claim's answer (`claimed`, `already_claimed` or an error frame) and, if it was won,
-    /// the effects still to carry out. Shared by the socket and the notification's Accept.
-    pub(super) async fn claim_outcome(
-        &self,
-        agent: &AgentRef,
-        max_chats: u32,
-        action: AgentAction,
-    ) -> (ServerFrame, Option<Vec<baton_core::Effect>>) {
-        // Held until the claim is decided (not across `after`): the check below then sees
-        // the previous claim's outcome.
-        let _turn = self.claim_turn.lock().await;
-        let conversation = match self.loaded() {
-            Ok(conversation) => conversation,
-            Err(error) => return (error_frame(error), None),
-        };
-        if let Err(error) = conversation.check_claim(agent, action) {
-            return (claim_refusal(&conversation.id, error), None);
-        }
-        let seat = SeatRequest {
-            agent: agent.clone(),
-            max_chats,
-            conversation_id: conversation.id.clone(),
-        };
-        let site = match SiteClient::new(&self.env, &conversation.site_id) {
-            Ok(site) => site,
-            Err(error) => return (error_frame(error), None),
-        };
-        match site.reserve(&seat).await {
-            Ok(Ok(())) => {}
-            Ok(Err(message)) => {
-                return (ServerFrame::error(ErrorCode::TooManyChats, message), None);
-            }
-            Err(error) => return (error_frame(error), None),
-        }
-        match self.transact(|c, now| c.claim(agent, action, now)).await {
-            Ok(effects) => (
-                ServerFrame::Claimed {
-                    conversation_id: conversation.id.clone(),
-                },
-                Some(effects),
-            ),
-            Err(refusal) => {
-                if let Err(error) = site.release(&seat).await {
-                    worker::console_error!("release after lost claim failed: {}", error.message);
-                }
-                match refusal {
-                    Refusal::Rule(error) => (claim_refusal(&conversation.id, error), None),
-                    platform => (platform.frame(), None),
-                }
-            }
-        }
-    }
 }
 
 /// Builds the knowledge-base index only if the bot has to answer: a live chat never pays for it.
@@ -317,16 +252,6 @@ impl Bot for LazyBot<'_> {
     }
 }
 
-fn claim_refusal(conversation_id: &str, error: ConversationError) -> ServerFrame {
-    match error {
-        ConversationError::AlreadyClaimed { by } => ServerFrame::AlreadyClaimed {
-            conversation_id: conversation_id.to_string(),
-            by,
-        },
-        other => ServerFrame::error(other.code(), other.to_string()),
-    }
-}
-
-fn error_frame(error: ApiError) -> ServerFrame {
+pub(super) fn error_frame(error: ApiError) -> ServerFrame {
     ServerFrame::error(error.code, error.message)
 }

@@ -5,6 +5,7 @@
 //! No borrow of the cached state is held across an `.await`.
 
 pub mod attachments;
+mod claim;
 mod commands;
 mod effects;
 pub mod erase;
@@ -82,6 +83,8 @@ pub struct ConversationRoom {
     /// taken and are told at once, from memory, instead of each reserving a slot at the site
     /// and giving it back before hearing "taken by".
     claim_turn: futures_util::lock::Mutex<()>,
+    /// Socket claims waiting for their turn (told at once when another claim wins).
+    claims: claim::ClaimQueue,
 }
 
 impl DurableObject for ConversationRoom {
@@ -101,6 +104,7 @@ impl DurableObject for ConversationRoom {
             ready: RefCell::new(Vec::new()),
             typing_gates: RefCell::new(Default::default()),
             claim_turn: futures_util::lock::Mutex::new(()),
+            claims: claim::ClaimQueue::default(),
         }
     }
 
@@ -246,6 +250,7 @@ impl ConversationRoom {
                         &identity.agent,
                         identity.max_chats,
                         baton_core::AgentAction::Accept,
+                        None,
                     )
                     .await;
                 if let Some(effects) = effects {
