@@ -81,7 +81,7 @@ if (m.attach) rows.push(["+ files add-on", size(`edge/public/widget/${m.attach}`
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
 console.log(`${"bytes shipped".padEnd(18)}${"raw".padStart(10)}${"gzip".padStart(10)}${"brotli".padStart(10)}`);
 for (const [name, s] of rows) console.log(`${name.padEnd(18)}${kb(s.raw)}${kb(s.gzip)}${kb(s.brotli)}`);
-console.log(`targets: loader ≤ 2 KB brotli, whole widget ≤ 100 KB brotli; caps: loader ${loaderCap} B, widget ${widgetCap} B`);
+console.log(`targets: loader ≤ 2 KB brotli, whole widget ≤ 90 KB brotli (issue 15); caps: loader ${loaderCap} B, widget ${widgetCap} B`);
 const loader = rows[0][1].brotli;
 let failed = false;
 if (loader > loaderCap) { console.error(`size check: loader is ${loader} B brotli, over its cap of ${loaderCap} B`); failed = true; }
