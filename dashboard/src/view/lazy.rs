@@ -21,8 +21,23 @@ use crate::model::route::Tab;
 
 type Loaded = Result<AnyView, SplitLoaderError>;
 
-/// Renders a screen once its chunk is here; "Loading…" meanwhile.
-fn lazily(load: impl Future<Output = Loaded> + 'static) -> AnyView {
+/// Where a lazy screen goes, which decides what stands in for it while its module loads: the
+/// screen's own heading and landmark, so the page keeps a heading and its regions meanwhile.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// A whole screen inside the shell's `<main>`, with this heading.
+    Page(&'static str),
+    /// The list pane beside the chat, with this heading.
+    Pane(&'static str),
+    /// The chat pane (the list beside it keeps the page's heading).
+    Chat,
+    /// A screen with its own `<main>` (signed out, the first-run guide), with this heading.
+    Main(&'static str),
+}
+
+/// Renders a screen once its chunk is here; its heading and "Loading…" meanwhile (marked
+/// `lazy-loading`, which the browser tests wait to see gone).
+fn lazily(slot: Slot, load: impl Future<Output = Loaded> + 'static) -> AnyView {
     // Leptos' `Suspend` wants a `Send` future; the dashboard is single-threaded wasm.
     let load = SendWrapper::new(async move {
         load.await.unwrap_or_else(|_| {
@@ -34,12 +49,28 @@ fn lazily(load: impl Future<Output = Loaded> + 'static) -> AnyView {
             .into_any()
         })
     });
-    view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
-            {Suspend::new(load)}
-        </Suspense>
-    }
-    .into_any()
+    let fallback = move || {
+        let loading = || view! { <p class="loading" role="status">"Loading…"</p> };
+        match slot {
+            Slot::Page(title) => {
+                view! { <section class="page lazy-loading"><h1>{title}</h1>{loading()}</section> }
+                    .into_any()
+            }
+            Slot::Pane(title) => {
+                view! { <div class="lazy-loading"><h1 class="pane-title">{title}</h1>{loading()}</div> }
+                    .into_any()
+            }
+            Slot::Chat => view! { <div class="lazy-loading">{loading()}</div> }.into_any(),
+            Slot::Main(title) => view! {
+                <main class="login lazy-loading" id="main">
+                    <h1><span class="logo" aria-hidden="true">"◆"</span>" "{title}</h1>
+                    {loading()}
+                </main>
+            }
+            .into_any(),
+        }
+    };
+    view! { <Suspense fallback=fallback>{Suspend::new(load)}</Suspense> }.into_any()
 }
 
 #[wasm_split(baton_settings, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -48,7 +79,7 @@ fn settings_screen(site: String) -> Loaded {
 }
 
 pub fn settings(site: String) -> AnyView {
-    lazily(settings_screen(site))
+    lazily(Slot::Page("Settings"), settings_screen(site))
 }
 
 #[wasm_split(baton_stats, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -57,7 +88,7 @@ fn stats_screen(site: String) -> Loaded {
 }
 
 pub fn stats(site: String) -> AnyView {
-    lazily(stats_screen(site))
+    lazily(Slot::Page("Statistics"), stats_screen(site))
 }
 
 #[wasm_split(baton_tickets, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -66,7 +97,7 @@ fn tickets_screen(site: String) -> Loaded {
 }
 
 pub fn tickets(site: String) -> AnyView {
-    lazily(tickets_screen(site))
+    lazily(Slot::Pane("Tickets"), tickets_screen(site))
 }
 
 #[wasm_split(
@@ -80,7 +111,7 @@ fn chat_screen(site: String, id: String, tab: Tab) -> Loaded {
 }
 
 pub fn chat(site: String, id: String, tab: Tab) -> AnyView {
-    lazily(chat_screen(site, id, tab))
+    lazily(Slot::Chat, chat_screen(site, id, tab))
 }
 
 /// A chat usually follows the list, often within a second (a waiting visitor): the chat's
@@ -100,7 +131,7 @@ fn guide_screen() -> Loaded {
 }
 
 pub fn guide() -> AnyView {
-    lazily(guide_screen())
+    lazily(Slot::Main("Set up your site"), guide_screen())
 }
 
 /// The screens reached from an emailed link, without an account (one chunk).
@@ -110,7 +141,7 @@ fn sign_up_screen(invitation: Option<String>) -> Loaded {
 }
 
 pub fn sign_up(invitation: Option<String>) -> AnyView {
-    lazily(sign_up_screen(invitation))
+    lazily(Slot::Main("Baton"), sign_up_screen(invitation))
 }
 
 #[wasm_split(baton_signup, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -119,7 +150,7 @@ fn verify_screen(token: String) -> Loaded {
 }
 
 pub fn verify(token: String) -> AnyView {
-    lazily(verify_screen(token))
+    lazily(Slot::Main("Baton"), verify_screen(token))
 }
 
 #[wasm_split(baton_signup, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -128,5 +159,5 @@ fn join_screen(token: String) -> Loaded {
 }
 
 pub fn join(token: String) -> AnyView {
-    lazily(join_screen(token))
+    lazily(Slot::Main("Baton"), join_screen(token))
 }
