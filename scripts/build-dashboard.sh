@@ -3,36 +3,60 @@
 # the API so the HttpOnly session cookie works):
 #   index.html, sw.js, manifest.webmanifest, icon*.svg       stable names, revalidated
 #   dashboard-HASH.js, dashboard-HASH.wasm, boot-HASH.js,    content-hashed, cached for a year
-#   app-HASH.css
+#   app-HASH.css                                             (the first screen)
+#   dashboard-split_NAME-HASH.wasm, dashboard-chunk_N-HASH.wasm
+#                                                            lazy screens, fetched on first use
 #   edge/public/_headers                                       our block only (CSP, caching)
-# Pipeline: cargo (wasm32, release profile) → wasm-bindgen --target web --remove-name-section
-# → npm binaryen wasm-opt -Oz → esbuild minify. Prints the bundle sizes (raw, gzip, brotli).
+# Pipeline: cargo (wasm32, release profile, linked with --emit-relocs) → wasm-split-cli (cuts
+# each `wasm_split` point of view/lazy.rs, and the code only it reaches, into its own module)
+# → wasm-bindgen --target web --keep-lld-exports --remove-name-section on the main module → npm
+# binaryen wasm-opt -Oz on every module → esbuild minify (bundles the split loader).
+# Prints the sizes (raw, gzip, brotli): the first screen, then each lazy module.
 # The previous build's hashed files are kept, so an open tab or a service worker still finds them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$BATON_ROOT"
-for bin in "$WASM_BINDGEN_BIN" "$WASM_OPT_BIN" "$ESBUILD_BIN"; do
+for bin in "$WASM_BINDGEN_BIN" "$WASM_OPT_BIN" "$ESBUILD_BIN" "$WASM_SPLIT_BIN"; do
   [[ -x "$bin" ]] || { echo "build-dashboard: missing $bin; run scripts/setup.sh" >&2; exit 1; }
 done
 
-echo "build-dashboard: cargo build --release --target wasm32-unknown-unknown -p baton-dashboard"
-cargo build --release --target wasm32-unknown-unknown -p baton-dashboard
+# --emit-relocs only on the final link (arguments after `--` reach the dashboard crate alone):
+# wasm-split needs the relocations to move functions and data out; the dependencies' builds
+# stay shared with clippy and the other crates.
+echo "build-dashboard: cargo rustc --release --target wasm32-unknown-unknown -p baton-dashboard --lib -- -C link-arg=--emit-relocs"
+cargo rustc --release --target wasm32-unknown-unknown -p baton-dashboard --lib -- -C link-arg=--emit-relocs
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 wasm_in="$target_dir/wasm32-unknown-unknown/release/baton_dashboard.wasm"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$WASM_BINDGEN_BIN" --target web --no-typescript --remove-name-section \
-  --out-dir "$work" --out-name dashboard "$wasm_in"
+# → $work/dashboard.wasm (main, still to be bound), split_*.wasm / chunk_*.wasm, and
+# __wasm_split.js (the loader; it imports initSync from ./dashboard.js, wasm-bindgen's glue).
+"$WASM_SPLIT_BIN" "$wasm_in" "$work" --target web --out-name dashboard
+"$WASM_BINDGEN_BIN" --target web --no-typescript --remove-name-section --keep-lld-exports \
+  --out-dir "$work" --out-name dashboard "$work/dashboard.wasm"
 # Features come from the module's target_features section (kept by wasm-bindgen).
 "$WASM_OPT_BIN" -Oz "$work/dashboard_bg.wasm" -o "$work/opt.wasm"
-# --bundle: inlines wasm-bindgen's JS snippets (snippets/…, e.g. the Web Push glue) into one file.
-"$ESBUILD_BIN" "$work/dashboard.js" --bundle --minify --format=esm --log-level=warning --outfile="$work/min.js"
-"$ESBUILD_BIN" dashboard/static/app.css --minify --log-level=warning --outfile="$work/min.css"
 
 out="edge/public/app"
 mkdir -p "$out"
 hash() { sha256sum "$1" | cut -c1-12; }
+# Lazy modules: optimised, content-hashed, and renamed in the loader before it is bundled.
+chunks=()
+for module in "$work"/split_*.wasm "$work"/chunk_*.wasm; do
+  [[ -e "$module" ]] || continue
+  stem="$(basename "$module" .wasm)"
+  "$WASM_OPT_BIN" -Oz "$module" -o "$work/$stem.opt"
+  name="dashboard-$stem-$(hash "$work/$stem.opt").wasm"
+  cp "$work/$stem.opt" "$out/$name"
+  sed -i "s|\"\./$stem\.wasm\"|\"./$name\"|" "$work/__wasm_split.js"
+  chunks+=("$name")
+done
+# --bundle: inlines wasm-bindgen's JS snippets (snippets/…, e.g. the Web Push glue) and the
+# split loader into one file.
+"$ESBUILD_BIN" "$work/dashboard.js" --bundle --minify --format=esm --log-level=warning --outfile="$work/min.js"
+"$ESBUILD_BIN" dashboard/static/app.css --minify --log-level=warning --outfile="$work/min.css"
+
 js="dashboard-$(hash "$work/min.js").js"
 wasm="dashboard-$(hash "$work/opt.wasm").wasm"
 css="app-$(hash "$work/min.css").css"
@@ -54,12 +78,14 @@ sed -e "s|__VERSION__|$version|" -e "s|__SHELL__|$shell|" dashboard/static/sw.js
 # Keep this build and the previous one; remove older generations of hashed files.
 manifest="$out/build.json"
 previous=""
-[[ -f "$manifest" ]] && previous="$(node -e 'const m=require(process.argv[1]);console.log([m.js,m.wasm,m.css,m.boot].join(" "))' "$(realpath "$manifest")")"
-printf '{"js":"%s","wasm":"%s","css":"%s","boot":"%s"}\n' "$js" "$wasm" "$css" "$boot" >"$manifest"
+[[ -f "$manifest" ]] && previous="$(node -e 'const m=require(process.argv[1]);console.log([m.js,m.wasm,m.css,m.boot,...(m.chunks||[])].join(" "))' "$(realpath "$manifest")")"
+chunk_list=""
+for name in "${chunks[@]}"; do chunk_list+="\"$name\","; done
+printf '{"js":"%s","wasm":"%s","css":"%s","boot":"%s","chunks":[%s]}\n' "$js" "$wasm" "$css" "$boot" "${chunk_list%,}" >"$manifest"
 for file in "$out"/dashboard-* "$out"/app-* "$out"/boot-*; do
   [[ -e "$file" ]] || continue
   name="$(basename "$file")"
-  case " $js $wasm $css $boot $previous " in
+  case " $js $wasm $css $boot ${chunks[*]} $previous " in
     *" $name "*) ;;
     *) rm -f "$file" ;;
   esac
@@ -94,18 +120,23 @@ text = re.test(text) ? text.replace(re, block) : (text.trimEnd() ? text.trimEnd(
 fs.writeFileSync(file, text);
 JS
 
-node - "$out" "$js" "$wasm" "$css" "$boot" <<'JS'
+node - "$out" "index.html" "$boot" "$js" "$wasm" "$css" -- "${chunks[@]}" <<'JS'
 const fs = require("fs"), zlib = require("zlib"), path = require("path");
-const [dir, ...files] = process.argv.slice(2);
-let total = [0, 0, 0];
+const [dir, ...rest] = process.argv.slice(2);
+const cut = rest.indexOf("--");
 const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
-for (const name of files) {
-  const data = fs.readFileSync(path.join(dir, name));
-  const sizes = [data.length, zlib.gzipSync(data, { level: 9 }).length,
-    zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length];
-  sizes.forEach((s, i) => (total[i] += s));
-  console.log(`build-dashboard: ${name.padEnd(32)} raw ${kb(sizes[0])}  gzip ${kb(sizes[1])}  brotli ${kb(sizes[2])}`);
-}
-console.log(`build-dashboard: ${"total".padEnd(32)} raw ${kb(total[0])}  gzip ${kb(total[1])}  brotli ${kb(total[2])}`);
+const table = (title, files) => {
+  let total = [0, 0, 0];
+  for (const name of files) {
+    const data = fs.readFileSync(path.join(dir, name));
+    const sizes = [data.length, zlib.gzipSync(data, { level: 9 }).length,
+      zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length];
+    sizes.forEach((s, i) => (total[i] += s));
+    console.log(`build-dashboard: ${name.padEnd(44)} raw ${kb(sizes[0])}  gzip ${kb(sizes[1])}  brotli ${kb(sizes[2])}`);
+  }
+  console.log(`build-dashboard: ${title.padEnd(44)} raw ${kb(total[0])}  gzip ${kb(total[1])}  brotli ${kb(total[2])}`);
+};
+table("first screen", rest.slice(0, cut));
+table("lazy screens (on first use)", rest.slice(cut + 1));
 JS
 echo "build-dashboard: edge/public/app/ ready (served at /app/)"

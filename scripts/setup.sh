@@ -5,9 +5,10 @@
 #   source scripts/setup.sh      # same, and keep the exported environment (scripts/env.sh)
 #
 # Installs only what is missing: the wasm32 target, rustfmt/clippy, npm packages (npm ci when
-# package-lock.json changed), and wasm-bindgen-cli / worker-build into
+# package-lock.json changed), and wasm-bindgen-cli / worker-build / wasm-split-cli into
 # ${XDG_CACHE_HOME:-$HOME/.cache}/baton/<tool>-<version>/ (never downloads from GitHub).
-# Pinned versions: BATON_WASM_BINDGEN_VERSION / BATON_WORKER_BUILD_VERSION at the top of env.sh.
+# Pinned versions: BATON_WASM_BINDGEN_VERSION / BATON_WORKER_BUILD_VERSION /
+# BATON_WASM_SPLIT_VERSION at the top of env.sh.
 
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -72,18 +73,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
   fi
 
   # --- cargo-installed tools ---------------------------------------------------------------
-  install_tool() { # crate version root binary
+  install_tool() { # crate version root binary [extra cargo install args…]
     local crate="$1" version="$2" root="$3" bin="$4"
+    shift 4
     if [[ -x "$root/bin/$bin" ]]; then
       say "$crate $version: present ($root/bin/$bin)"
     else
       say "$crate $version: cargo install (takes ~5 min)"
-      # Not --locked: wasm-bindgen-cli's lockfile pins a webpki-roots that fails to build.
-      cargo install "$crate" --version "$version" --root "$root"
+      # Not --locked by default: wasm-bindgen-cli's lockfile pins a webpki-roots that fails to build.
+      cargo install "$crate" --version "$version" --root "$root" "$@"
     fi
   }
   install_tool wasm-bindgen-cli "$BATON_WASM_BINDGEN_VERSION" "$BATON_WASM_BINDGEN_ROOT" wasm-bindgen
   install_tool worker-build "$BATON_WORKER_BUILD_VERSION" "$BATON_WORKER_BUILD_ROOT" worker-build
+  install_tool wasm_split_cli_support "$BATON_WASM_SPLIT_VERSION" "$BATON_WASM_SPLIT_ROOT" wasm-split-cli \
+    --locked --features build-binary
 
   # --- consistency: the CLI must match the wasm-bindgen crate in Cargo.lock -----------------
   if [[ -f "$BATON_ROOT/Cargo.lock" ]]; then

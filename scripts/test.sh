@@ -2,7 +2,7 @@
 # The README's test command: installs what is missing, then runs every check and test.
 #   1. cargo fmt --check and clippy -D warnings (native crates natively, wasm crates for wasm32)
 #   2. core: unit, simulation, golden protocol and bot corpus tests (native, simulated clock)
-#   3. widget and dashboard: model tests, builds, the widget's size caps
+#   3. widget and dashboard: model tests, builds, their size caps
 #   4. the edge bundle: worker-build, then `wrangler deploy --dry-run`
 #   5. end-to-end tests against a real `wrangler dev` (workerd) on 127.0.0.1, a short chaos run
 #      (workerd killed at random instants: scripts/chaos.sh), then the browser tests against the
@@ -27,9 +27,10 @@ cargo test -p baton-widget
 bash scripts/build-widget.sh
 bash scripts/bench-widget.sh --check
 
-step "dashboard: model tests, build"
+step "dashboard: model tests, build, size check"
 cargo test -p baton-dashboard
 bash scripts/build-dashboard.sh
+bash scripts/bench-dashboard.sh --check
 
 # The web builds come first: wrangler dev serves only the asset files present when it starts.
 step "edge: build and deploy dry-run"

@@ -15,6 +15,7 @@ pub mod stats;
 pub mod toolbox;
 pub mod transcript;
 pub mod unanswered;
+pub mod wire;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -1,7 +1,7 @@
 //! Sign-in. The edge answers with the agent and sets the HttpOnly session cookie; the token in
 //! the body is not kept anywhere by the dashboard.
 
-use baton_core::api::SignedIn;
+use baton_core::api::Me;
 use leptos::prelude::*;
 use serde::Serialize;
 
@@ -35,11 +35,13 @@ pub fn Login() -> impl IntoView {
             password: password.get(),
         };
         leptos::task::spawn_local(async move {
-            match api::post::<_, SignedIn>("/api/v1/auth/login", &body).await {
-                Ok(answer) => {
+            // The answer is `SignedIn` (the token, then `Me` flattened); read as `Me`, the
+            // token is skipped and serde's `flatten` machinery stays out of the first screen.
+            match api::post::<_, Me>("/api/v1/auth/login", &body).await {
+                Ok(me) => {
                     password.set(String::new());
                     ctx.status.set(String::new());
-                    ctx.me.set(Some(answer.me));
+                    ctx.me.set(Some(me));
                 }
                 Err(failure) => error.set(Some(if failure.status == 401 {
                     "Wrong email or password.".to_string()

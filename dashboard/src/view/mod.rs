@@ -13,6 +13,7 @@ mod digest;
 mod guide;
 mod invitations;
 mod kb;
+mod lazy;
 mod lists;
 mod login;
 mod notify;
@@ -194,7 +195,7 @@ fn App() -> impl IntoView {
         >
             <Show when=move || ctx.me.with(Option::is_some) fallback=signed_out>
                 <Show when=guide_open fallback=|| view! { <shell::Shell /> }>
-                    <guide::Guide />
+                    {lazy::guide()}
                 </Show>
             </Show>
         </Show>
@@ -206,11 +207,9 @@ fn App() -> impl IntoView {
 fn signed_out() -> impl IntoView {
     let ctx = ctx();
     move || match ctx.link.get() {
-        Some(Link::Verify(token)) => view! { <signup::Verify token /> }.into_any(),
-        Some(Link::Join(token)) => view! { <signup::Join token /> }.into_any(),
-        Some(Link::SignUp(invitation)) if ctx.signup.get().is_some() => {
-            view! { <signup::SignUp invitation /> }.into_any()
-        }
+        Some(Link::Verify(token)) => lazy::verify(token),
+        Some(Link::Join(token)) => lazy::join(token),
+        Some(Link::SignUp(invitation)) if ctx.signup.get().is_some() => lazy::sign_up(invitation),
         _ => view! { <login::Login /> }.into_any(),
     }
 }

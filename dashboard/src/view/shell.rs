@@ -5,7 +5,7 @@ use baton_core::protocol::AgentCommand;
 use leptos::prelude::*;
 
 use super::sites::SiteSockets;
-use super::{chat, ctx, lists, notify, settings, stats, tickets, Ctx};
+use super::{ctx, lazy, lists, notify, Ctx};
 use crate::model::route::{document_title, Route, Tab};
 use crate::net::api;
 use crate::net::socket::send_once;
@@ -77,8 +77,8 @@ fn screen(ctx: Ctx, site: Option<String>) -> AnyView {
     }
     let tab = ctx.route.with(|r| r.tab);
     match tab {
-        Tab::Stats => view! { <stats::Stats site=site /> }.into_any(),
-        Tab::Settings => view! { <settings::Settings site=site /> }.into_any(),
+        Tab::Stats => lazy::stats(site),
+        Tab::Settings => lazy::settings(site),
         _ => split(ctx, site, tab).into_any(),
     }
 }
@@ -91,13 +91,13 @@ fn split(ctx: Ctx, site: String, tab: Tab) -> impl IntoView {
         <div class="split" class:has-chat=move || open.with(Option::is_some)>
             <section class="list-pane" aria-label=tab.title()>
                 {match tab {
-                    Tab::Tickets => view! { <tickets::Tickets site=list_site /> }.into_any(),
+                    Tab::Tickets => lazy::tickets(list_site),
                     _ => view! { <lists::ConversationList site=list_site tab=tab /> }.into_any(),
                 }}
             </section>
             <section class="chat-pane" aria-label="Conversation">
                 {move || match open.get() {
-                    Some(id) => view! { <chat::ChatView site=site.clone() id=id tab=tab /> }.into_any(),
+                    Some(id) => lazy::chat(site.clone(), id, tab),
                     None => view! { <p class="empty pick">"Pick a conversation to read it here."</p> }.into_any(),
                 }}
             </section>

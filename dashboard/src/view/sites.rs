@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use baton_core::api::{Me, Ticket};
-use baton_core::protocol::SiteCommand;
+use baton_core::protocol::{ServerFrame, SiteCommand};
 use baton_core::ConversationSummary;
 use leptos::prelude::*;
 
@@ -39,7 +39,10 @@ impl SiteSockets {
             let path = format!("/api/v1/sites/{}/ws", seg(&site));
             let on_frame = {
                 let site = site.clone();
-                move |frame| {
+                move |frame: ServerFrame| {
+                    if matches!(frame, ServerFrame::Snapshot { .. }) {
+                        super::lazy::prefetch_chat();
+                    }
                     let mut notices = Vec::new();
                     ctx.lists.update(|all| {
                         notices = all.entry(site.clone()).or_default().apply(&frame);

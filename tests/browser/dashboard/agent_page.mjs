@@ -69,6 +69,8 @@ export class AgentPage {
   async tab(slug) {
     await this.page.locator(`nav.tabs a[href$="/${slug}"]`).click();
     await this.page.locator(`nav.tabs a.current[href$="/${slug}"]`).waitFor({ timeout: SOON });
+    // Screens loaded on first use (view/lazy.rs) stand in with "Loading…" until their module is here.
+    await this.page.locator('.lazy-loading').waitFor({ state: 'detached', timeout: SOON });
   }
 
   row(text) {

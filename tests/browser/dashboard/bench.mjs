@@ -22,6 +22,12 @@ try {
     // Generous: a first compile of the wasm on a loaded 2-core machine can take seconds.
     context.setDefaultTimeout(60_000);
     const page = await context.newPage();
+    // What the first screen really fetches: the byte count above assumes no lazy module.
+    const fetched = [];
+    page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith("/app/")) fetched.push(path.slice(5) || "./");
+    });
     const t0 = Date.now();
     await page.goto(`${EDGE}/app/#/${site.id}/active`, { waitUntil: "commit" });
     await page.locator("#login-email").waitFor();
@@ -32,6 +38,11 @@ try {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.locator(ACTIVE).waitFor();
     const signIn = Date.now() - t1;
+    if (i === 0) {
+      console.log(`first screen fetched: ${fetched.join(" ")}`);
+      const lazy = fetched.filter((f) => /^dashboard-(split|chunk)_/.test(f));
+      if (lazy.length) throw new Error(`the first screen fetched lazy modules: ${lazy.join(" ")}`);
+    }
     // The service worker caches the shell once it is active; wait for that before "warm".
     await page.evaluate(() => navigator.serviceWorker?.ready);
     await page.close();
