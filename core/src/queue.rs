@@ -128,6 +128,16 @@ pub fn places(
     out
 }
 
+/// Whether a row's change can move anyone's place or add an accept sample: only a row that is,
+/// or was, waiting. The others (a live chat's new message, say) leave the queue as it is, and
+/// the shell need not read it before and after.
+pub fn change_moves_places(
+    previous: Option<&ConversationSummary>,
+    next: &ConversationSummary,
+) -> bool {
+    next.phase == Phase::Waiting || previous.is_some_and(|p| p.phase == Phase::Waiting)
+}
+
 /// The chats whose place is new or different in `after`: the ones to tell.
 pub fn changed(
     before: &BTreeMap<String, QueuePlace>,

@@ -160,3 +160,21 @@ fn old_samples_are_dropped() {
     assert!(keep(&sample(0, 1), HISTORY_MS));
     assert!(!keep(&sample(0, 1), HISTORY_MS + 1));
 }
+
+#[test]
+fn only_a_row_that_is_or_was_waiting_can_move_places() {
+    let mut live = waiting("c1", None, 10);
+    live.phase = Phase::Live;
+    let was_waiting = waiting("c1", None, 10);
+    assert!(change_moves_places(None, &was_waiting));
+    assert!(change_moves_places(Some(&was_waiting), &live));
+    assert!(change_moves_places(Some(&was_waiting), &was_waiting));
+    assert!(!change_moves_places(Some(&live), &live));
+    assert!(!change_moves_places(None, &live));
+    // And indeed: a live row's change moves nobody and adds no sample.
+    let queue = [waiting("w1", None, 1), waiting("w2", None, 2)];
+    let mut with_live = queue.to_vec();
+    with_live.push(live.clone());
+    assert_eq!(places(&queue, &[], 50), places(&with_live, &[], 50));
+    assert_eq!(accept_sample(Some(&live), &live, 50), None);
+}

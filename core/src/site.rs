@@ -383,36 +383,9 @@ impl Site {
         changed: &ConversationChanged,
         stored_rev: Option<u64>,
     ) -> Vec<SiteEffect> {
-        let (summary, notify) = (&changed.summary, changed.notify);
-        if !list_row_applies(stored_rev, changed.rev) {
-            return Vec::new();
-        }
-        let holder = summary
-            .agent
-            .as_ref()
-            .filter(|_| summary.phase == Phase::Live)
-            .map(|agent| agent.id.clone());
-        let mut effects = vec![
-            SiteEffect::SaveListRev {
-                conversation_id: summary.id.clone(),
-                rev: changed.rev,
-            },
-            SiteEffect::SetHolder {
-                conversation_id: summary.id.clone(),
-                holder,
-            },
-        ];
-        if List::of(summary.phase).is_live() {
-            effects.push(SiteEffect::SaveRow(summary.clone()));
-        } else {
-            effects.push(SiteEffect::DeleteRow {
-                conversation_id: summary.id.clone(),
-            });
-        }
-        effects.push(SiteEffect::Broadcast(ServerFrame::ConversationUpdated {
-            conversation: summary.clone(),
-        }));
-        if notify {
+        let mut effects = row_changed(changed, stored_rev);
+        if changed.notify && !effects.is_empty() {
+            let summary = &changed.summary;
             for agent_id in self.notification_targets(summary.group.as_deref()) {
                 effects.push(SiteEffect::SendTo {
                     agent_id,
@@ -424,6 +397,43 @@ impl Site {
         }
         effects
     }
+}
+
+/// The lists' side of a conversation's change, which needs nothing of the site's state: all of
+/// [`Site::conversation_changed`] for a row that rings nobody (`notify` false), so the shell
+/// can skip loading the site (its agents, holdings and availability) for the rows a busy chat
+/// sends with its messages.
+pub fn row_changed(changed: &ConversationChanged, stored_rev: Option<u64>) -> Vec<SiteEffect> {
+    let summary = &changed.summary;
+    if !list_row_applies(stored_rev, changed.rev) {
+        return Vec::new();
+    }
+    let holder = summary
+        .agent
+        .as_ref()
+        .filter(|_| summary.phase == Phase::Live)
+        .map(|agent| agent.id.clone());
+    let mut effects = vec![
+        SiteEffect::SaveListRev {
+            conversation_id: summary.id.clone(),
+            rev: changed.rev,
+        },
+        SiteEffect::SetHolder {
+            conversation_id: summary.id.clone(),
+            holder,
+        },
+    ];
+    if List::of(summary.phase).is_live() {
+        effects.push(SiteEffect::SaveRow(summary.clone()));
+    } else {
+        effects.push(SiteEffect::DeleteRow {
+            conversation_id: summary.id.clone(),
+        });
+    }
+    effects.push(SiteEffect::Broadcast(ServerFrame::ConversationUpdated {
+        conversation: summary.clone(),
+    }));
+    effects
 }
 
 #[cfg(test)]

@@ -302,3 +302,43 @@ fn a_reservation_nobody_confirms_is_given_back_and_a_live_row_confirms_its_holde
         []
     );
 }
+
+#[test]
+fn a_row_that_rings_nobody_needs_nothing_of_the_site() {
+    // Agents online, one holding a chat: the site's state must not matter to such a row.
+    let site = Site::from_parts(
+        [online("a", &[], 2), online("b", &["sales"], 1)],
+        &BTreeMap::new(),
+        [],
+    );
+    let mut live = summary("c1", Phase::Live, 5);
+    live.agent = Some(AgentRef {
+        id: "a".into(),
+        name: "A".into(),
+    });
+    let rows = [
+        live,
+        summary("c2", Phase::Waiting, 6),
+        summary("c3", Phase::Archived, 7),
+        summary("c4", Phase::Missed, 8),
+    ];
+    for row in &rows {
+        for stored in [None, Some(1), Some(5)] {
+            let quiet = changed(row, false, 3);
+            assert_eq!(
+                row_changed(&quiet, stored),
+                site.conversation_changed(&quiet, stored),
+                "{:?} over {stored:?}",
+                row.phase
+            );
+            // A row that rings someone adds only the rings.
+            let ringing = changed(row, true, 3);
+            let all = site.conversation_changed(&ringing, stored);
+            let lists = row_changed(&ringing, stored);
+            assert_eq!(&all[..lists.len()], &lists[..]);
+            assert!(all[lists.len()..]
+                .iter()
+                .all(|e| matches!(e, SiteEffect::SendTo { .. })));
+        }
+    }
+}

@@ -158,9 +158,16 @@ impl SiteHub {
             (Method::Post, "/conversation") => {
                 let changed: ConversationChanged = json_body(&mut req).await?;
                 let now = crate::util::now();
-                let before = self.queue_before(&changed.summary.id, now)?;
+                let before = self.queue_before(&changed.summary, now)?;
                 let stored = self.list_rev(&changed.summary.id)?;
-                let effects = self.site()?.conversation_changed(&changed, stored);
+                // Most rows are a busy chat's new message: they ring nobody, and need neither
+                // the site's agents and holdings nor the queue (read per row, they made the
+                // site a bottleneck at a few hundred live chats).
+                let effects = if changed.notify {
+                    self.site()?.conversation_changed(&changed, stored)
+                } else {
+                    baton_core::site::row_changed(&changed, stored)
+                };
                 if effects.is_empty() {
                     // A repeat, or older than the row the site has: nothing to change.
                     return json_response(&Ack { ok: true }, 200);

@@ -20,9 +20,10 @@ pub struct PlaceUpdate {
     pub place: QueuePlace,
 }
 
-/// The queue before a change, to tell who moved afterwards.
+/// The queue before a change, to tell who moved afterwards (`None`: the change cannot move
+/// anyone, [`queue::change_moves_places`]).
 pub(super) struct Before {
-    places: std::collections::BTreeMap<String, QueuePlace>,
+    places: Option<std::collections::BTreeMap<String, QueuePlace>>,
     pub(super) previous: Option<ConversationSummary>,
 }
 
@@ -81,22 +82,29 @@ impl SiteHub {
             .collect())
     }
 
-    /// The queue as it stands, and the changed conversation's row before the change.
-    pub(super) fn queue_before(&self, id: &str, now: Millis) -> ApiResult<Before> {
+    /// The queue as it stands (if `next` can move it), and the changed conversation's row
+    /// before the change.
+    pub(super) fn queue_before(
+        &self,
+        next: &ConversationSummary,
+        now: Millis,
+    ) -> ApiResult<Before> {
         let rows: Vec<SummaryRow> = self
             .sql()
             .exec(
                 "SELECT summary FROM conversations WHERE id = ?",
-                vec![id.into()],
+                vec![next.id.as_str().into()],
             )?
             .to_array()?;
-        let previous = rows
+        let previous: Option<ConversationSummary> = rows
             .first()
             .and_then(|row| serde_json::from_str(&row.summary).ok());
-        Ok(Before {
-            places: queue::places(&self.waiting_rows()?, &self.samples()?, now),
-            previous,
-        })
+        let places = if queue::change_moves_places(previous.as_ref(), next) {
+            Some(queue::places(&self.waiting_rows()?, &self.samples()?, now))
+        } else {
+            None
+        };
+        Ok(Before { places, previous })
     }
 
     /// Records the accept (if the change was one), then tells every chat whose place moved.
@@ -106,6 +114,9 @@ impl SiteHub {
         next: &ConversationSummary,
         now: Millis,
     ) -> ApiResult<()> {
+        let Some(places_before) = before.places else {
+            return Ok(());
+        };
         if let Some(sample) = queue::accept_sample(before.previous.as_ref(), next, now) {
             self.sql().exec(
                 "INSERT INTO accept_samples (at, waited_ms) VALUES (?, ?)",
@@ -120,7 +131,7 @@ impl SiteHub {
             )?;
         }
         let after = queue::places(&self.waiting_rows()?, &self.samples()?, now);
-        let changed = queue::changed(&before.places, &after);
+        let changed = queue::changed(&places_before, &after);
         if changed.is_empty() {
             return Ok(());
         }
