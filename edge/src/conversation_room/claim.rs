@@ -93,23 +93,27 @@ impl ConversationRoom {
 
     /// Every socket claim still waiting for its turn that the new state refuses hears so now.
     fn tell_waiting_losers(&self) {
-        let Some(conversation) = self.cache.borrow().clone() else {
-            return;
-        };
         let waiting = std::mem::take(&mut *self.claims.waiting.borrow_mut());
-        let mut still = Vec::new();
-        for claim in waiting {
-            match conversation.check_claim(&claim.agent, claim.action) {
-                Err(error) => {
-                    let frame = claim_refusal(&conversation.id, error);
-                    send(&claim.ws, &frame);
-                    self.claims.told.borrow_mut().push((claim.ticket, frame));
+        // Read in place: the winner's commit has just cached the new state.
+        let still = self.with_loaded(|conversation| {
+            let mut still = Vec::new();
+            for claim in waiting {
+                match conversation.check_claim(&claim.agent, claim.action) {
+                    Err(error) => {
+                        let frame = claim_refusal(&conversation.id, error);
+                        send(&claim.ws, &frame);
+                        self.claims.told.borrow_mut().push((claim.ticket, frame));
+                    }
+                    // A join beside the new holder may still go ahead: it waits for its turn.
+                    Ok(()) => still.push(claim),
                 }
-                // A join beside the new holder may still go ahead: it waits for its turn.
-                Ok(()) => still.push(claim),
             }
+            still
+        });
+        match still {
+            Ok(still) => self.claims.waiting.borrow_mut().extend(still),
+            Err(error) => worker::console_error!("claims not told: {}", error.message),
         }
-        self.claims.waiting.borrow_mut().extend(still);
     }
 
     /// The claim's answer (`claimed`, `already_claimed` or an error frame) and, if it was won,
