@@ -38,6 +38,7 @@ pub use bot::{Bot, BotReply};
 pub use conversation::{
     AgentAction, Conversation, ConversationSummary, Delivery, Effect, HistoryAuthor,
     HistoryMessage, OperatorLink, Phase, TicketAnswer, TicketDraft, TicketMessage, VisitorProfile,
+    REPLAY_LIMIT,
 };
 pub use error::{ConversationError, ErrorCode};
 pub use event::{AgentRef, Event, EventKind, FileRef};

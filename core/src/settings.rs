@@ -13,7 +13,9 @@ pub struct FaqEntry {
 }
 
 /// What a site's admin configures. Defaults come from the reference products (60 s / 60 s / 180 s).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+// Eq: two handles on the same snapshot compare by pointer (std's `Arc` shortcut), so checking
+// whether a commit must store the state row does not compare the knowledge base.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(default)]
 pub struct SiteSettings {
     /// Shown by the bot when a conversation starts.

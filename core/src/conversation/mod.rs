@@ -10,6 +10,7 @@ mod attachments;
 mod list_row;
 mod operator;
 mod rating;
+mod replay;
 mod tickets;
 mod transcripts;
 mod visitor;
@@ -28,6 +29,7 @@ use crate::{Millis, Seq};
 pub use agent::AgentAction;
 pub use operator::{HistoryAuthor, HistoryMessage, OperatorLink};
 pub use rating::BAD_RATING;
+pub use replay::REPLAY_LIMIT;
 pub use tickets::{TicketAnswer, TicketMessage};
 
 /// Where the conversation is in its lifecycle.

@@ -6,8 +6,8 @@
 
 use baton_core::bot::{Bot, FaqBot};
 use baton_core::{
-    AgentAction, AgentRef, Conversation, ConversationError, Delivery, Effect, EventKind, FaqEntry,
-    Millis, Phase, SiteSettings, VisitorProfile,
+    AgentAction, AgentRef, Conversation, ConversationError, Delivery, Effect, Event, EventKind,
+    FaqEntry, Millis, Phase, SiteSettings, VisitorProfile,
 };
 
 pub const T0: Millis = 1_700_000_000_000;
@@ -31,7 +31,23 @@ pub struct Sim {
     pub rows: Vec<Delivery>,
     /// List rows the site received: revision, and whether they rang the agents.
     pub list_rows: Vec<(u64, bool)>,
+    /// Storage as the shell keeps it: the state row written last (a checkpoint) and every
+    /// event; checked after each transition to restore exactly the state in memory.
+    pub stored: Stored,
     kb: Vec<FaqEntry>,
+}
+
+#[derive(Default)]
+pub struct Stored {
+    /// The state row written last.
+    pub row: Option<Conversation>,
+    pub log: Vec<Event>,
+    /// Commits that wrote the state row, and all commits.
+    pub row_writes: u32,
+    pub commits: u32,
+    /// The state after the last check, and the events logged since.
+    before: Option<Conversation>,
+    pending: Vec<Event>,
 }
 
 pub fn agent(id: &str) -> AgentRef {
@@ -81,6 +97,7 @@ impl Sim {
             receiver_failures: 0,
             rows: Vec::new(),
             list_rows: Vec::new(),
+            stored: Stored::default(),
             kb: kb(),
         };
         sim.absorb(effects);
@@ -94,6 +111,7 @@ impl Sim {
             match effect {
                 Effect::Emit(event) => {
                     assert_eq!(event.seq as usize, self.events.len() + 1, "gapless seqs");
+                    self.stored.pending.push(event.clone());
                     self.events.push(event.kind);
                 }
                 Effect::CheckAvailability { .. } if self.site_reachable => {
@@ -120,6 +138,37 @@ impl Sim {
         }
         // Like the shell: every row is written with the state, then the due ones go out.
         self.flush();
+        self.commit();
+    }
+
+    /// Stores this transition as the shell does (the events, and the state row only when the
+    /// events alone do not restore it), then checks that loading gives the state in memory.
+    pub fn commit(&mut self) {
+        let stored = &mut self.stored;
+        let events: Vec<&Event> = stored.pending.iter().collect();
+        let stored_seq = stored.row.as_ref().map_or(0, |row| row.last_seq);
+        let write_row = match stored.before.take() {
+            Some(before) => before.needs_checkpoint(&events, &self.conversation, stored_seq),
+            None => true,
+        };
+        stored.commits += 1;
+        if write_row {
+            stored.row_writes += 1;
+            stored.row = Some(self.conversation.clone());
+        }
+        stored.log.append(&mut stored.pending);
+        let mut loaded = stored
+            .row
+            .clone()
+            .expect("a row is written first")
+            .restore(&stored.log);
+        // The outbox has rows of its own, loaded apart from the state row.
+        loaded.outbox = self.conversation.outbox.clone();
+        assert_eq!(
+            loaded, self.conversation,
+            "the stored state restores the state in memory"
+        );
+        stored.before = Some(self.conversation.clone());
     }
 
     /// One delivery attempt of every due outbox entry.

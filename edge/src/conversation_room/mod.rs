@@ -72,6 +72,8 @@ pub struct ConversationRoom {
     state: State,
     env: Env,
     cache: RefCell<Option<Conversation>>,
+    /// The sequence the stored state row had reached (loading replays the events after it).
+    row_seq: Cell<baton_core::Seq>,
     /// The alarm as last written (`None`: not known since the object started).
     armed: Cell<Option<Option<baton_core::Millis>>>,
     /// Outbox entries the last commits leased for their first attempt, right after the commit.
@@ -100,6 +102,7 @@ impl DurableObject for ConversationRoom {
             state,
             env,
             cache: RefCell::new(None),
+            row_seq: Cell::new(0),
             armed: Cell::new(None),
             ready: RefCell::new(Vec::new()),
             typing_gates: RefCell::new(Default::default()),
@@ -447,10 +450,11 @@ impl ConversationRoom {
         if let Some(conversation) = self.cache.borrow().as_ref() {
             return Ok(read(conversation));
         }
-        let mut conversation = self
+        let (mut conversation, row_seq) = self
             .store()
             .load()?
             .ok_or_else(|| ApiError::not_found("conversation"))?;
+        self.row_seq.set(row_seq);
         let pending = outbox_store::OutboxStore::new(self.state.storage().sql()).pending()?;
         conversation.outbox = baton_core::Outbox::from_pending(pending);
         let answer = read(&conversation);
@@ -486,8 +490,16 @@ impl ConversationRoom {
                 _ => None,
             })
             .collect();
-        // The settings snapshot is stored once (Store::init); not rewritten with every message.
-        let bodies = self.store().save(&conversation, &events)?;
+        // The settings snapshot is stored once (Store::init); the state row only when the
+        // events alone do not restore the state (most live messages), see Store::load.
+        let before = self.cache.borrow_mut().take();
+        let write_row = before.is_none_or(|before| {
+            before.needs_checkpoint(&events, &conversation, self.row_seq.get())
+        });
+        let bodies = self.store().save(&conversation, &events, write_row)?;
+        if write_row {
+            self.row_seq.set(conversation.last_seq);
+        }
         self.write_deliveries(&conversation, effects)?;
         // New entries are leased for the attempt `after` makes at once: the alarm is armed at
         // the lease's end (a retry only if this object dies first), not at "now".

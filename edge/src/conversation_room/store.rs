@@ -54,16 +54,20 @@ impl Store {
     }
 
     /// The settings snapshot is stored once, apart from the state that changes with every
-    /// message, so a message does not rewrite the whole knowledge base.
-    pub fn load(&self) -> worker::Result<Option<Conversation>> {
+    /// message, so a message does not rewrite the whole knowledge base. The state row is a
+    /// checkpoint: the events stored after it are replayed (`baton_core`'s `replay` module).
+    /// Returns the conversation and the sequence its stored row had reached.
+    pub fn load(&self) -> worker::Result<Option<(Conversation, Seq)>> {
         let (Some(state), Some(settings)) = (self.get("conversation")?, self.get("settings")?)
         else {
             return Ok(None);
         };
         // States written before the settings left the row still carry a copy: ignored.
-        let mut conversation: Conversation = serde_json::from_str(&state)?;
-        conversation.settings = std::sync::Arc::new(serde_json::from_str(&settings)?);
-        Ok(Some(conversation))
+        let mut row: Conversation = serde_json::from_str(&state)?;
+        row.settings = std::sync::Arc::new(serde_json::from_str(&settings)?);
+        let row_seq = row.last_seq;
+        let since = self.events_after(row_seq, false)?;
+        Ok(Some((row.restore(&since), row_seq)))
     }
 
     /// Stores the settings snapshot a new conversation keeps for its whole life.
@@ -71,14 +75,16 @@ impl Store {
         self.put("settings", &serde_json::to_string(&*conversation.settings)?)
     }
 
-    /// Writes the new state and its new events. The state row never carries the settings
-    /// (`#[serde(skip)]`): [`Store::load`] puts the stored snapshot back. Both are synchronous writes within one event of
-    /// the object, so they commit together and before any reply leaves (output gate).
-    /// Returns each event's stored JSON, which is also its frame's payload.
+    /// Writes the new events, and the state row when `write_row` (a commit whose events alone
+    /// do not restore the state, see [`Store::load`]). The row never carries the settings
+    /// (`#[serde(skip)]`): [`Store::load`] puts the stored snapshot back. All are synchronous
+    /// writes within one event of the object, so they commit together and before any reply
+    /// leaves (output gate). Returns each event's stored JSON, which is also its frame's payload.
     pub fn save(
         &self,
         conversation: &Conversation,
         events: &[&Event],
+        write_row: bool,
     ) -> worker::Result<Vec<String>> {
         let mut bodies = Vec::with_capacity(events.len());
         for event in events {
@@ -95,7 +101,9 @@ impl Store {
             )?;
             bodies.push(body);
         }
-        self.put("conversation", &serde_json::to_string(conversation)?)?;
+        if write_row {
+            self.put("conversation", &serde_json::to_string(conversation)?)?;
+        }
         Ok(bodies)
     }
 

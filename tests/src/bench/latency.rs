@@ -95,6 +95,8 @@ pub async fn run(
             agent: pair.agent.conn.into_stream(),
         })
         .collect();
+    // On stderr, so a profiler can be attached to exactly the load (the table comes at the end).
+    eprintln!("latency: {conversations} live conversations ready, load starts");
     let (delivered, pairs) = load::drive(pairs, interval, duration, watch).await;
     LatencyReport {
         conversations,

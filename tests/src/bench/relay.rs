@@ -55,6 +55,7 @@ pub async fn run(
     let setup_started = Instant::now();
     let pairs = open_pairs(base, conversations).await?;
     let setup = setup_started.elapsed();
+    eprintln!("relay: {conversations} live conversations ready, load starts");
     let (delivered, pairs) = load::drive(pairs, interval, duration, watch).await;
     Ok(LatencyReport {
         conversations,

@@ -1,7 +1,7 @@
 //! Prints how fast, how light and how exact Baton is, against a running edge
 //! (`BATON_EDGE_URL`, `BATON_BOOTSTRAP_TOKEN`; `scripts/bench.sh` starts one).
 //!
-//!   baton-bench [--quick] [--latency-only] [--push-only] [--claim-only] [--relay URL]
+//!   baton-bench [--quick] [--levels=50,200] [--latency-only] [--push-only] [--claim-only] [--relay URL]
 //!
 //! With `--relay URL` (or `BATON_RELAY_URL`) every latency level also runs, right after Baton,
 //! against the stored relay baseline at URL (`tests/bench/relay`), and prints Baton's latency
@@ -85,7 +85,19 @@ async fn main() {
             .unwrap_or_default()
     );
 
-    let levels: &[usize] = if quick { &[50] } else { &[50, 200, 500] };
+    // --levels=50,200: only these live-chat levels (the last one gets the rate sweep).
+    let chosen: Option<Vec<usize>> = std::env::args()
+        .find_map(|a| a.strip_prefix("--levels=").map(str::to_owned))
+        .map(|list| {
+            list.split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect()
+        });
+    let levels: &[usize] = match &chosen {
+        Some(list) if !list.is_empty() => list,
+        _ if quick => &[50],
+        _ => &[50, 200, 500],
+    };
     let (rss_before, _) = workerd_rss(&port);
     let own_before = memory_kib(std::process::id(), "VmRSS:");
     let interval = Duration::from_secs(1);
