@@ -303,8 +303,13 @@ pub struct Conversation {
     pub facts_rev: u64,
 }
 
-/// Messages refresh the site's list row at most this often (the last one by the alarm).
+/// Messages refresh the site's list row at most this often, themselves (in their commit).
 pub const LIST_SYNC_MS: Millis = 5_000;
+/// A chat that goes quiet gets its last message into the list within this long, by the alarm.
+/// Longer than [`LIST_SYNC_MS`] so that a busy chat's own messages do the refreshing and the
+/// alarm (a storage write to arm, a wake-up and a commit to run) comes once per this long, not
+/// once per refresh: at 200 busy chats the alarm per refresh cost more than the messages.
+pub const LIST_TRAIL_MS: Millis = 15_000;
 
 /// Availability checks of one handoff before giving up on the site.
 pub const HANDOFF_ATTEMPTS: u32 = 3;
@@ -461,7 +466,11 @@ impl Conversation {
         for step in self.timers.take_due(now) {
             match step {
                 TimerKind::HandoffRetry => self.retry_handoff(&mut effects, now),
-                TimerKind::ListSync => self.sync_list(&mut effects, now),
+                TimerKind::ListSync => {
+                    if self.list_behind() {
+                        self.sync_list(&mut effects, now);
+                    }
+                }
                 TimerKind::BotRating => self.bot_conversation_ended(&mut effects, now),
                 // A ladder step of a chat that no longer waits is stale.
                 _ if self.phase != Phase::Waiting => {}
@@ -507,9 +516,10 @@ impl Conversation {
         }
     }
 
-    /// A message changed the list row: refresh the site's copy now if the last refresh is old
-    /// enough, else once the debounce window ends (the alarm), so a busy chat costs the site one
-    /// call per [`LIST_SYNC_MS`] and the list is never more than that behind.
+    /// A message changed the list row: refresh the site's copy now if the last refresh is
+    /// [`LIST_SYNC_MS`] old, else leave it to a later message or, if none comes, to the alarm
+    /// within [`LIST_TRAIL_MS`]. A busy chat costs the site one call per `LIST_SYNC_MS`; the
+    /// alarm, left armed by the refreshes, runs once per `LIST_TRAIL_MS` at most.
     fn list_touched(&mut self, effects: &mut Vec<Effect>, now: Millis) {
         // This transition refreshes the row already (with its final summary).
         let refreshing = effects
@@ -521,14 +531,17 @@ impl Conversation {
         if now - self.list_synced_at >= LIST_SYNC_MS {
             self.sync_list(effects, now);
         } else if !self.timers.is_armed(TimerKind::ListSync) {
-            self.timers
-                .arm(TimerKind::ListSync, self.list_synced_at + LIST_SYNC_MS);
+            self.timers.arm(TimerKind::ListSync, now + LIST_TRAIL_MS);
         }
+    }
+
+    /// An event came after the list's last refresh (the refresh carries its own transition's).
+    fn list_behind(&self) -> bool {
+        self.updated_at > self.list_synced_at
     }
 
     fn sync_list(&mut self, effects: &mut Vec<Effect>, now: Millis) {
         self.list_synced_at = now;
-        self.timers.disarm(TimerKind::ListSync);
         if !effects.contains(&Effect::ListChanged) {
             effects.push(Effect::ListChanged);
         }
