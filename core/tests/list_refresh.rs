@@ -35,7 +35,7 @@ fn wait(sim: &mut Sim, ms: i64, alarms: &mut u32) {
 }
 
 fn message(sim: &mut Sim, i: usize) {
-    let effects = if i % 2 == 0 {
+    let effects = if i.is_multiple_of(2) {
         let bot = FaqBot::new(&[]);
         sim.conversation
             .visitor_message(&format!("question {i}"), None, &bot, sim.now)
