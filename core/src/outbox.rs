@@ -276,6 +276,11 @@ impl Outbox {
         self.pending.iter().find(|p| p.key == key)
     }
 
+    /// Whether an entry of `kind` is still undelivered (queued, leased or waiting to retry).
+    pub fn holds(&self, kind: DeliveryKind) -> bool {
+        self.pending.iter().any(|p| p.kind == kind)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.pending.is_empty()
     }

@@ -117,3 +117,34 @@ fn the_alarm_left_armed_by_a_refresh_sends_nothing_new() {
         "the list already had the last message"
     );
 }
+
+#[test]
+fn a_refresh_goes_to_the_site_at_once_unless_a_list_row_is_still_undelivered() {
+    use baton_core::{Delivery, DeliveryKind, Effect};
+    let is_preview = |e: &Effect| matches!(e, Effect::ListPreview { .. });
+    let is_row = |e: &Effect| matches!(e, Effect::Deliver(Delivery::ListRow { .. }));
+    let mut sim = live_chat();
+    let mut alarms = 0;
+    wait(&mut sim, LIST_SYNC_MS, &mut alarms);
+    let from = sim.effects.len();
+    message(&mut sim, 0);
+    let refresh = &sim.effects[from..];
+    assert!(refresh.iter().any(is_preview), "{refresh:?}");
+    assert!(!refresh.iter().any(is_row), "no outbox row for a refresh");
+    // A row the site has not confirmed (a ring, a phase change) must not be overtaken by a
+    // newer revision: the refresh then queues behind it.
+    wait(&mut sim, LIST_SYNC_MS, &mut alarms);
+    let undelivered = Delivery::ListRow {
+        rev: 999,
+        notify: true,
+    };
+    sim.conversation
+        .outbox
+        .enqueue(undelivered.key(), DeliveryKind::ListRow, sim.now);
+    sim.rows.push(undelivered);
+    let from = sim.effects.len();
+    message(&mut sim, 1);
+    let refresh = &sim.effects[from..];
+    assert!(refresh.iter().any(is_row), "{refresh:?}");
+    assert!(!refresh.iter().any(is_preview));
+}

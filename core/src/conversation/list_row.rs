@@ -29,7 +29,7 @@ impl Conversation {
         }
     }
 
-    fn list_row_in(&self, effects: &[Effect]) -> Option<usize> {
+    pub(super) fn list_row_in(&self, effects: &[Effect]) -> Option<usize> {
         effects
             .iter()
             .position(|e| matches!(e, Effect::Deliver(Delivery::ListRow { .. })))

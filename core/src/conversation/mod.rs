@@ -111,6 +111,10 @@ pub enum Effect {
     /// Messages changed the list row (preview, `updated_at`): send the summary to the site.
     /// At most once per [`LIST_SYNC_MS`], plus a trailing one from the alarm.
     ListChanged,
+    /// Send the list row (revision `rev`, ringing nobody) to the site now, not through the
+    /// outbox: a busy chat's refresh, which a later row supersedes if this one is lost. Saves
+    /// the outbox row's write and its removal's commit on every refresh.
+    ListPreview { rev: u64 },
 }
 
 /// Something that leaves the conversation's object through the durable outbox.
@@ -545,7 +549,14 @@ impl Conversation {
         if !effects.contains(&Effect::ListChanged) {
             effects.push(Effect::ListChanged);
         }
-        self.list_row(effects, now);
+        // The site keeps the highest revision: a preview must not overtake a row still in the
+        // outbox (a ring, a phase change), so then it goes the same way.
+        if self.outbox.holds(DeliveryKind::ListRow) || self.list_row_in(effects).is_some() {
+            self.list_row(effects, now);
+        } else {
+            self.list_rev += 1;
+            effects.push(Effect::ListPreview { rev: self.list_rev });
+        }
     }
 
     /// Moves to `to`. Reaching Missed, Archived or Live updates the conversation's index row

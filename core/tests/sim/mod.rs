@@ -134,6 +134,8 @@ impl Sim {
                     self.rows.push(delivery);
                 }
                 Effect::PhaseChanged { .. } | Effect::ListChanged => {}
+                // Sent to the site at once, not through the outbox.
+                Effect::ListPreview { rev } => self.list_rows.push((rev, false)),
             }
         }
         // Like the shell: every row is written with the state, then the due ones go out.

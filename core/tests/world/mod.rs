@@ -330,6 +330,12 @@ impl World {
                         self.with(id, |c, _| c.delivered(&key));
                     }
                 }
+                // A busy chat's refresh goes to the site at once; lost if it is unreachable.
+                Effect::ListPreview { rev } => {
+                    if self.site_reachable {
+                        self.changed(id, rev, false);
+                    }
+                }
                 // The rest of the outbox is the conversation object's own business.
                 Effect::Deliver(delivery) => self.with(id, |c, _| c.delivered(&delivery.key())),
                 Effect::CheckAvailability { group } if self.site_reachable => {

@@ -1,11 +1,12 @@
 //! The slower half of a transition: the site's outbox entries first (freed slots, the list
-//! row), then the questions only the site can answer (who is available, whom to assign), then
-//! the rest of the outbox (D1 rows, webhooks). Runs after the state is committed, so a failure
+//! row), then the questions only the site can answer (who is available, whom to assign) and a
+//! busy chat's list refresh, then the rest of the outbox (D1 rows, webhooks). Runs after the state is committed, so a failure
 //! here never loses a message; a failed question is logged (a stuck handoff is retried by the
 //! core's timer), outbox entries are retried.
 
 use std::collections::VecDeque;
 
+use baton_core::site::ConversationChanged;
 use baton_core::{AgentRef, Effect};
 
 use super::ConversationRoom;
@@ -46,6 +47,18 @@ impl ConversationRoom {
                 | Effect::NotifyAgents { .. }
                 | Effect::PhaseChanged { .. }
                 | Effect::ListChanged => {}
+                // A busy chat's refresh: straight to the site; if it is lost, the next refresh
+                // (or the trailing alarm's) carries a newer row.
+                Effect::ListPreview { rev } => {
+                    let changed = ConversationChanged {
+                        summary: self.with_loaded(baton_core::Conversation::summary)?,
+                        notify: false,
+                        rev,
+                    };
+                    if let Err(error) = site.conversation_changed(&changed).await {
+                        worker::console_warn!("list refresh not sent: {}", error.message);
+                    }
+                }
                 Effect::CheckAvailability { group } => {
                     let available = site.available(group).await?;
                     match self
