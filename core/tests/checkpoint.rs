@@ -7,19 +7,8 @@
 mod sim;
 
 use baton_core::bot::FaqBot;
-use baton_core::{AgentAction, EventKind, SiteSettings, REPLAY_LIMIT};
-use sim::{agent, fast_settings, Sim};
-
-fn live_chat() -> Sim {
-    // No rate limit: these visitors write faster than one would.
-    let mut sim = Sim::new(SiteSettings {
-        visitor_messages_per_window: 0,
-        ..fast_settings()
-    });
-    sim.enter_waiting();
-    sim.claim("a", AgentAction::Accept).unwrap();
-    sim
-}
+use baton_core::{EventKind, REPLAY_LIMIT};
+use sim::{agent, Sim};
 
 fn visitor_says(sim: &mut Sim, text: &str, client_id: &str) {
     let bot = FaqBot::new(&[]);
@@ -40,7 +29,7 @@ fn agent_says(sim: &mut Sim, text: &str, client_id: &str) {
 
 #[test]
 fn most_live_messages_store_no_state_row() {
-    let mut sim = live_chat();
+    let mut sim = Sim::live_chat();
     let (writes, commits) = (sim.stored.row_writes, sim.stored.commits);
     // Two messages a second both ways for 30 s: the row moves only when the site's list row is
     // refreshed (every 5 s) or its timer armed, and at most every REPLAY_LIMIT events.
@@ -61,7 +50,7 @@ fn most_live_messages_store_no_state_row() {
 
 #[test]
 fn loading_never_replays_more_than_the_limit() {
-    let mut sim = live_chat();
+    let mut sim = Sim::live_chat();
     for i in 0..200 {
         // Inside one list-refresh window, so only the limit forces a row.
         sim.advance(1);
@@ -73,7 +62,7 @@ fn loading_never_replays_more_than_the_limit() {
 
 #[test]
 fn a_restored_conversation_still_refuses_a_resend_and_counts_the_rate() {
-    let mut sim = live_chat();
+    let mut sim = Sim::live_chat();
     sim.advance(1_000);
     visitor_says(&mut sim, "is the tour on?", "resend-me");
     agent_says(&mut sim, "yes", "agent-1");

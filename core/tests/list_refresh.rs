@@ -7,18 +7,7 @@ mod sim;
 
 use baton_core::bot::FaqBot;
 use baton_core::conversation::{LIST_SYNC_MS, LIST_TRAIL_MS};
-use baton_core::{AgentAction, SiteSettings};
-use sim::{agent, fast_settings, Sim};
-
-fn live_chat() -> Sim {
-    let mut sim = Sim::new(SiteSettings {
-        visitor_messages_per_window: 0,
-        ..fast_settings()
-    });
-    sim.enter_waiting();
-    sim.claim("a", AgentAction::Accept).unwrap();
-    sim
-}
+use sim::{agent, Sim};
 
 /// Moves the clock by `ms`, firing the alarm on the way if it is due (as the platform does).
 fn wait(sim: &mut Sim, ms: i64, alarms: &mut u32) {
@@ -50,7 +39,7 @@ fn message(sim: &mut Sim, i: usize) {
 
 #[test]
 fn a_busy_chat_refreshes_the_list_itself_and_wakes_rarely() {
-    let mut sim = live_chat();
+    let mut sim = Sim::live_chat();
     let mut alarms = 0;
     let rows_before = sim.list_rows.len();
     // Four messages a second for 60 s.
@@ -81,7 +70,7 @@ fn a_busy_chat_refreshes_the_list_itself_and_wakes_rarely() {
 
 #[test]
 fn a_chat_that_goes_quiet_has_its_last_message_listed_within_the_trail() {
-    let mut sim = live_chat();
+    let mut sim = Sim::live_chat();
     let mut alarms = 0;
     wait(&mut sim, LIST_SYNC_MS, &mut alarms);
     message(&mut sim, 0); // refreshes the row at once
@@ -101,7 +90,7 @@ fn a_chat_that_goes_quiet_has_its_last_message_listed_within_the_trail() {
 
 #[test]
 fn the_alarm_left_armed_by_a_refresh_sends_nothing_new() {
-    let mut sim = live_chat();
+    let mut sim = Sim::live_chat();
     let mut alarms = 0;
     wait(&mut sim, LIST_SYNC_MS, &mut alarms);
     message(&mut sim, 0);
@@ -123,7 +112,7 @@ fn a_refresh_goes_to_the_site_at_once_unless_a_list_row_is_still_undelivered() {
     use baton_core::{Delivery, DeliveryKind, Effect};
     let is_preview = |e: &Effect| matches!(e, Effect::ListPreview { .. });
     let is_row = |e: &Effect| matches!(e, Effect::Deliver(Delivery::ListRow { .. }));
-    let mut sim = live_chat();
+    let mut sim = Sim::live_chat();
     let mut alarms = 0;
     wait(&mut sim, LIST_SYNC_MS, &mut alarms);
     let from = sim.effects.len();

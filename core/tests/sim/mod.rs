@@ -274,6 +274,17 @@ impl Sim {
     }
 
     /// Moves into `Waiting` through a human request and the contact form.
+    /// A chat held by agent "a", without the visitors' rate limit (these write fast).
+    pub fn live_chat() -> Self {
+        let mut sim = Self::new(SiteSettings {
+            visitor_messages_per_window: 0,
+            ..fast_settings()
+        });
+        sim.enter_waiting();
+        sim.claim("a", AgentAction::Accept).unwrap();
+        sim
+    }
+
     pub fn enter_waiting(&mut self) {
         self.say("can I talk to a person please").unwrap();
         assert_eq!(self.phase(), Phase::Contact);
