@@ -520,45 +520,6 @@ impl Conversation {
         }
     }
 
-    /// A message changed the list row: refresh the site's copy now if the last refresh is
-    /// [`LIST_SYNC_MS`] old, else leave it to a later message or, if none comes, to the alarm
-    /// within [`LIST_TRAIL_MS`]. A busy chat costs the site one call per `LIST_SYNC_MS`; the
-    /// alarm, left armed by the refreshes, runs once per `LIST_TRAIL_MS` at most.
-    fn list_touched(&mut self, effects: &mut Vec<Effect>, now: Millis) {
-        // This transition refreshes the row already (with its final summary).
-        let refreshing = effects
-            .iter()
-            .any(|e| matches!(e, Effect::ListChanged | Effect::PhaseChanged { .. }));
-        if refreshing {
-            return;
-        }
-        if now - self.list_synced_at >= LIST_SYNC_MS {
-            self.sync_list(effects, now);
-        } else if !self.timers.is_armed(TimerKind::ListSync) {
-            self.timers.arm(TimerKind::ListSync, now + LIST_TRAIL_MS);
-        }
-    }
-
-    /// An event came after the list's last refresh (the refresh carries its own transition's).
-    fn list_behind(&self) -> bool {
-        self.updated_at > self.list_synced_at
-    }
-
-    fn sync_list(&mut self, effects: &mut Vec<Effect>, now: Millis) {
-        self.list_synced_at = now;
-        if !effects.contains(&Effect::ListChanged) {
-            effects.push(Effect::ListChanged);
-        }
-        // The site keeps the highest revision: a preview must not overtake a row still in the
-        // outbox (a ring, a phase change), so then it goes the same way.
-        if self.outbox.holds(DeliveryKind::ListRow) || self.list_row_in(effects).is_some() {
-            self.list_row(effects, now);
-        } else {
-            self.list_rev += 1;
-            effects.push(Effect::ListPreview { rev: self.list_rev });
-        }
-    }
-
     /// Moves to `to`. Reaching Missed, Archived or Live updates the conversation's index row
     /// through the outbox, and any change its statistics facts.
     fn set_phase(&mut self, effects: &mut Vec<Effect>, to: Phase, now: Millis) {
