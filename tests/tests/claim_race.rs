@@ -130,3 +130,59 @@ async fn an_agent_at_max_chats_is_refused_with_a_clear_message() {
         .wait_for("claimed", |f| matches!(f, ServerFrame::Claimed { .. }))
         .await;
 }
+
+/// An agent with the waiting chat open hears who took it when another accepts, without having
+/// sent an accept (theirs may be on its way); the winner hears only that it won, and an accept
+/// arriving afterwards hears the same "taken by".
+#[tokio::test]
+async fn an_agent_watching_hears_who_took_the_chat_without_accepting() {
+    let edge = Edge::shared();
+    let mut settings = fast_settings();
+    settings.time_to_accept_ms = 60_000;
+    let site = edge
+        .create_site_with(settings, 2, serde_json::json!({ "max_chats": 10 }))
+        .await;
+    let _online = SiteSocket::connect(&edge, &site, &site.agents[0]).await;
+    let visitor = VisitorSocket::waiting(&edge, &site).await;
+    let id = visitor.conversation_id.clone();
+    let (ann, bob) = (&site.agents[0], &site.agents[1]);
+    let mut winner = AgentSocket::connect(&edge, &site, ann, &id, 0).await;
+    let mut watcher = AgentSocket::connect(&edge, &site, bob, &id, 0).await;
+
+    winner.send(AgentCommand::Accept).await;
+    let told = watcher
+        .conn
+        .wait_for("taken by", |f| {
+            matches!(f, ServerFrame::AlreadyClaimed { .. })
+        })
+        .await;
+    assert!(
+        matches!(&told, ServerFrame::AlreadyClaimed { by, conversation_id } if by.id == ann.id && *conversation_id == id),
+        "{told:?}"
+    );
+    let won = winner
+        .conn
+        .wait_for("claim outcome", |f| {
+            matches!(
+                f,
+                ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
+            )
+        })
+        .await;
+    assert!(matches!(won, ServerFrame::Claimed { .. }), "{won:?}");
+
+    watcher.send(AgentCommand::Accept).await;
+    let again = watcher
+        .conn
+        .wait_for("claim outcome", |f| {
+            matches!(
+                f,
+                ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
+            )
+        })
+        .await;
+    assert!(
+        matches!(&again, ServerFrame::AlreadyClaimed { by, .. } if by.id == ann.id),
+        "{again:?}"
+    );
+}

@@ -5,7 +5,11 @@
 //! simultaneous claims wins. The claims queued behind a winner would each hear "taken by" only
 //! on their own turn, one after the other; instead, the moment a claim wins, every socket claim
 //! still waiting that the new state refuses is told at once, in one pass (issue 15: every loser
-//! within 50 ms of the winner), and its turn, when it comes, only ends it.
+//! within 50 ms of the winner), and its turn, when it comes, only ends it. So is every other
+//! agent with the chat open: workerd hands this object one socket message at a time, so
+//! accepts still on their way would otherwise each be an event of their own after the win
+//! (100 of them took 40–70 ms); they are told with the winner, and their own accept, when it
+//! arrives, hears the same again.
 
 use std::cell::{Cell, RefCell};
 
@@ -14,7 +18,7 @@ use baton_core::{AgentAction, AgentRef, ConversationError, ErrorCode};
 use worker::WebSocket;
 
 use super::commands::error_frame;
-use super::{send, ConversationRoom, Refusal};
+use super::{send, ConversationRoom, Peer, Refusal, AGENT_TAG};
 use crate::site_client::{SeatRequest, SiteClient};
 
 /// A claim from a socket, waiting for its turn.
@@ -87,6 +91,7 @@ impl ConversationRoom {
         }
         if let Some(effects) = effects {
             self.tell_waiting_losers();
+            self.tell_watchers(agent);
             self.after(effects).await;
         }
     }
@@ -113,6 +118,40 @@ impl ConversationRoom {
         match still {
             Ok(still) => self.claims.waiting.borrow_mut().extend(still),
             Err(error) => worker::console_error!("claims not told: {}", error.message),
+        }
+    }
+
+    /// Every other agent with the chat open hears who took it, in one frame serialised once
+    /// (agents with a claim still waiting were told by [`Self::tell_waiting_losers`]).
+    fn tell_watchers(&self, winner: &AgentRef) {
+        let waiting: Vec<String> = self
+            .claims
+            .waiting
+            .borrow()
+            .iter()
+            .map(|claim| claim.agent.id.clone())
+            .collect();
+        let told = self.with_loaded(|conversation| {
+            let mut json: Option<String> = None;
+            for ws in self.state.get_websockets_with_tag(AGENT_TAG) {
+                let Ok(Some(Peer::Agent { agent, .. })) = ws.deserialize_attachment::<Peer>()
+                else {
+                    continue;
+                };
+                if agent.id == winner.id || waiting.contains(&agent.id) {
+                    continue;
+                }
+                if let Err(error @ ConversationError::AlreadyClaimed { .. }) =
+                    conversation.check_claim(&agent, AgentAction::Accept)
+                {
+                    let json = json
+                        .get_or_insert_with(|| claim_refusal(&conversation.id, error).to_json());
+                    let _ = ws.send_with_str(json.as_str());
+                }
+            }
+        });
+        if let Err(error) = told {
+            worker::console_error!("watchers not told: {}", error.message);
         }
     }
 
