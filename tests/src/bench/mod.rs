@@ -3,6 +3,7 @@
 //! `scripts/bench.sh` against a real `wrangler dev`.
 
 pub mod claim;
+pub mod direct;
 pub mod fanout;
 pub mod ladder;
 pub mod latency;

@@ -2,6 +2,10 @@
 //! (`BATON_EDGE_URL`, `BATON_BOOTSTRAP_TOKEN`; `scripts/bench.sh` starts one).
 //!
 //!   baton-bench [--quick] [--levels=50,200] [--latency-only] [--push-only] [--claim-only] [--relay URL]
+//!               [--via-proxy]
+//!
+//! Each target is measured at its runtime, behind wrangler's dev proxy (`bench/direct.rs`);
+//! `--via-proxy` measures through the proxy instead.
 //!
 //! With `--relay URL` (or `BATON_RELAY_URL`) every latency level also runs, right after Baton,
 //! against the stored relay baseline at URL (`tests/bench/relay`), and prints Baton's latency
@@ -11,6 +15,7 @@
 
 use std::time::Duration;
 
+use baton_tests::bench::direct::{port_of, runtime_or_proxy};
 use baton_tests::bench::procs::{memory_kib, workerd_pids, workerd_rss};
 use baton_tests::bench::stats::{ms, print_table, Row};
 use baton_tests::bench::sweep::{Sweep, DELIVERED_SHARE, P99_LIMIT};
@@ -29,14 +34,6 @@ fn relay_url() -> Option<String> {
         })
         .or_else(|| std::env::var("BATON_RELAY_URL").ok())
         .filter(|url| !url.is_empty())
-}
-
-fn port_of(url: &str) -> String {
-    url.trim_end_matches('/')
-        .rsplit(':')
-        .next()
-        .unwrap_or("8787")
-        .to_string()
 }
 
 /// `a / b` as "1.23×", or "-" when the baseline measured nothing.
@@ -61,9 +58,15 @@ async fn main() {
     let push_only = std::env::args().any(|a| a == "--push-only");
     // --claim-only: just the claim races.
     let claim_only = std::env::args().any(|a| a == "--claim-only");
-    let edge = Edge::shared();
-    let port = port_of(&edge.base);
+    // --via-proxy: through wrangler's dev proxy, as before 2026-12-08 (see bench/direct.rs).
+    let via_proxy = std::env::args().any(|a| a == "--via-proxy");
+    let served = Edge::shared();
+    let port = port_of(&served.base);
     let relay = relay_url();
+    let edge = Edge::at(
+        &runtime_or_proxy(&served.base, via_proxy).await,
+        &served.bootstrap_token,
+    );
     let mut rows = Vec::new();
     if push_only {
         push_rows(&edge, quick, &mut rows).await;
@@ -106,6 +109,10 @@ async fn main() {
     for &n in levels {
         let last_level = n == *levels.last().unwrap_or(&n);
         // Looked up per level: wrangler may restart workerd (it rebuilds once after start).
+        let edge = Edge::at(
+            &runtime_or_proxy(&served.base, via_proxy).await,
+            &served.bootstrap_token,
+        );
         let mut report = latency::run(&edge, n, interval, duration, &workerd_pids(&port)).await;
         println!(
             "latency: {n} live conversations opened in {:.1} s",
@@ -155,6 +162,7 @@ async fn main() {
             // Right after Baton at the same level, same duration: interleaved, so a busy
             // machine's slow minute hits both rather than one.
             let watch = workerd_pids(&port_of(url));
+            let url = &runtime_or_proxy(url, via_proxy).await;
             match relay::run(url, n, interval, duration, &watch).await {
                 Ok(mut baseline) => {
                     relay_rows(n, &report, &baseline, &mut rows);
