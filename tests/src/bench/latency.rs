@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
+
 use baton_core::protocol::{AgentCommand, ServerFrame, VisitorCommand};
 use baton_core::EventKind;
 
@@ -19,7 +21,26 @@ pub struct LatencyReport {
     pub pairs: Vec<SocketPair>,
     /// The site's agent presence socket, kept open while the pairs are (a holder who goes
     /// offline would change what the conversations do).
-    pub presence: Option<SiteSocket>,
+    pub presence: Option<Presence>,
+}
+
+/// A site socket read as a dashboard reads it, every frame as it comes: left unread, the list
+/// rows sent to it piled up in workerd's send buffer for the whole run. Closed when dropped.
+pub struct Presence(tokio::task::JoinHandle<()>);
+
+impl Presence {
+    pub fn keep_reading(socket: SiteSocket) -> Self {
+        let mut stream = socket.conn.into_stream();
+        Self(tokio::spawn(async move {
+            while let Some(Ok(_)) = stream.next().await {}
+        }))
+    }
+}
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// A live conversation: its visitor and the agent holding it.
@@ -83,7 +104,7 @@ pub async fn run(
     let site = edge
         .create_site_with(settings, agents, serde_json::json!({ "max_chats": 1000 }))
         .await;
-    let online = SiteSocket::connect(edge, &site, &site.agents[0]).await;
+    let online = Presence::keep_reading(SiteSocket::connect(edge, &site, &site.agents[0]).await);
     let setup_started = Instant::now();
     let pairs = open_live_pairs(edge, &site, conversations).await;
     let setup = setup_started.elapsed();
