@@ -37,8 +37,8 @@ pub mod validate;
 pub use bot::{Bot, BotReply};
 pub use conversation::{
     AgentAction, Conversation, ConversationSummary, Delivery, Effect, HistoryAuthor,
-    HistoryMessage, OperatorLink, Phase, TicketAnswer, TicketDraft, TicketMessage, VisitorProfile,
-    REPLAY_LIMIT,
+    HistoryMessage, HolderReach, OperatorLink, Phase, TicketAnswer, TicketDraft, TicketMessage,
+    VisitorProfile, REPLAY_LIMIT,
 };
 pub use error::{ConversationError, ErrorCode};
 pub use event::{AgentRef, Event, EventKind, FileRef};

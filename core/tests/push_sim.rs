@@ -316,3 +316,27 @@ fn a_retried_push_is_dropped_once_it_no_longer_applies() {
     let withdrawn = pushes(&sim).pop().expect("the withdrawal went out");
     assert!(sim.conversation.push_still_due(&withdrawn));
 }
+
+#[test]
+fn the_holder_with_the_chat_open_here_is_not_pushed_and_the_cooldown_waits_for_a_closed_one() {
+    use baton_core::HolderReach;
+    let mut sim = Sim::new(fast_settings());
+    sim.enter_waiting();
+    sim.claim("a1", AgentAction::Accept).unwrap();
+    sim.say_reaching("seen in the chat", HolderReach::Connected)
+        .unwrap();
+    assert!(
+        !kinds(&sim).contains(&PushKind::VisitorMessage),
+        "the holder reads it on their socket: {:?}",
+        kinds(&sim)
+    );
+    // Their socket closes: the next message is pushed at once, not a minute later.
+    sim.advance(1_000);
+    sim.say_reaching("gone?", HolderReach::Unknown).unwrap();
+    let texts: Vec<String> = pushes(&sim)
+        .into_iter()
+        .filter(|p| p.kind == PushKind::VisitorMessage)
+        .map(|p| p.text)
+        .collect();
+    assert_eq!(texts, ["gone?"]);
+}

@@ -180,6 +180,13 @@ impl Conn {
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
     }
+
+    /// Closes, then waits for the server's answer to the close: by then the server has let
+    /// the socket go.
+    pub async fn close_and_wait(mut self) {
+        let _ = self.stream.close(None).await;
+        let _ = self.wait_closed(Duration::from_secs(10)).await;
+    }
 }
 
 pub use baton_core::api::Started;

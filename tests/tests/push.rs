@@ -124,7 +124,23 @@ async fn a_waiting_chat_is_pushed_to_the_available_agent_only_and_withdrawn_once
         "replaces an undelivered one"
     );
 
-    // The visitor writes while Ann's dashboard is closed: her phone hears it.
+    // The visitor writes while Ann has the chat open: she reads it there, her phone hears
+    // nothing (had it, this would be the third push, and the cooldown would hold the next).
+    visitor
+        .send(VisitorCommand::Message {
+            text: "Hello?".into(),
+            client_id: None,
+        })
+        .await;
+    ann_chat
+        .conn
+        .wait_event(
+            "the visitor's message",
+            |k| matches!(k, EventKind::VisitorMessage { text, .. } if text == "Hello?"),
+        )
+        .await;
+    // Then her dashboard closes: her phone hears the next one.
+    ann_chat.conn.close_and_wait().await;
     visitor
         .send(VisitorCommand::Message {
             text: "Are you there?".into(),

@@ -31,6 +31,7 @@ pub use operator::{HistoryAuthor, HistoryMessage, OperatorLink};
 pub use rating::BAD_RATING;
 pub use replay::REPLAY_LIMIT;
 pub use tickets::{TicketAnswer, TicketMessage};
+pub use visitor::HolderReach;
 
 /// Where the conversation is in its lifecycle.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Conversation, Delivery, Effect, Phase, VisitorProfile};
+use super::{Conversation, Delivery, Effect, HolderReach, Phase, VisitorProfile};
 use crate::error::ConversationError;
 use crate::event::{AgentRef, EventKind};
 use crate::settings::SiteSettings;
@@ -146,7 +146,7 @@ impl Conversation {
         if self.operator.is_none() || self.phase.bot_answers() && !self.handoff_pending {
             return Err(ConversationError::NotAllowed { phase: self.phase });
         }
-        self.visitor_says(text, client_id, now, &PlatformBot)
+        self.visitor_says(text, client_id, now, &PlatformBot, HolderReach::Unknown)
     }
 
     /// The platform ends a handoff nobody has accepted yet (the visitor left its channel): the

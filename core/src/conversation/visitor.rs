@@ -10,6 +10,16 @@ use crate::ladder::TimerKind;
 use crate::settings::RATE_WINDOW_MS;
 use crate::{validate, Millis, Seq};
 
+/// Whether the chat's holder has it open on a socket of this conversation, as the shell knows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HolderReach {
+    /// Not known (or no holder): the site decides, by whether a dashboard of theirs is open.
+    #[default]
+    Unknown,
+    /// A socket of the holder's is open on this very conversation.
+    Connected,
+}
+
 impl Conversation {
     /// A visitor's chat message. In a bot phase the bot answers, and a handoff may start
     /// (straight to live, asked for a human, or not understood too often). A message that is
@@ -22,7 +32,22 @@ impl Conversation {
         bot: &dyn Bot,
         now: Millis,
     ) -> Result<Vec<Effect>, ConversationError> {
-        self.visitor_says(text, client_id, now, bot)
+        self.visitor_says(text, client_id, now, bot, HolderReach::Unknown)
+    }
+
+    /// [`Self::visitor_message`] when the shell knows whether the holder has this chat open on
+    /// a socket (it knows its sockets; the rules do not). If they have, the message reaches
+    /// them there and no push to their devices is tried: each try is a delivery, a call to the
+    /// site and a look-up, once a minute per chat.
+    pub fn visitor_message_reaching(
+        &mut self,
+        text: &str,
+        client_id: Option<String>,
+        bot: &dyn Bot,
+        holder: HolderReach,
+        now: Millis,
+    ) -> Result<Vec<Effect>, ConversationError> {
+        self.visitor_says(text, client_id, now, bot, holder)
     }
 
     pub(super) fn visitor_says(
@@ -31,6 +56,7 @@ impl Conversation {
         client_id: Option<String>,
         now: Millis,
         bot: &dyn Bot,
+        holder: HolderReach,
     ) -> Result<Vec<Effect>, ConversationError> {
         let text = validate::message_text(text, self.settings.max_message_bytes)?;
         let mut effects = Vec::new();
@@ -52,7 +78,9 @@ impl Conversation {
             },
         );
         let asked_seq = self.last_seq;
-        self.push_to_holder(&mut effects, now);
+        if holder != HolderReach::Connected {
+            self.push_to_holder(&mut effects, now);
+        }
         self.count(&mut effects, now);
         if !self.phase.bot_answers() || self.handoff_pending {
             return Ok(effects);

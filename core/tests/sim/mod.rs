@@ -226,6 +226,21 @@ impl Sim {
         Ok(())
     }
 
+    /// A message, with what the shell knows of the holder's sockets here.
+    pub fn say_reaching(
+        &mut self,
+        text: &str,
+        holder: baton_core::HolderReach,
+    ) -> Result<(), ConversationError> {
+        let kb = self.kb.clone();
+        let bot = FaqBot::new(&kb);
+        let effects = self
+            .conversation
+            .visitor_message_reaching(text, None, &bot, holder, self.now)?;
+        self.absorb(effects);
+        Ok(())
+    }
+
     /// A message answered by `bot` instead of the knowledge base.
     pub fn say_to(&mut self, bot: &dyn Bot, text: &str) -> Result<(), ConversationError> {
         let effects = self

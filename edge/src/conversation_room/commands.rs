@@ -57,12 +57,20 @@ impl ConversationRoom {
                     // A second handle on the shared settings, so the bot reads the entries
                     // while the rules change the conversation.
                     let settings = std::sync::Arc::clone(&c.settings);
+                    let holder = self.holder_reach(c);
                     match fetched {
-                        Some(reply) => c.visitor_message(&text, client_id, &Fetched(reply), now),
-                        None => c.visitor_message(
+                        Some(reply) => c.visitor_message_reaching(
+                            &text,
+                            client_id,
+                            &Fetched(reply),
+                            holder,
+                            now,
+                        ),
+                        None => c.visitor_message_reaching(
                             &text,
                             client_id,
                             &LazyBot::new(&settings.knowledge_base),
+                            holder,
                             now,
                         ),
                     }

@@ -535,6 +535,20 @@ impl ConversationRoom {
         Ok(())
     }
 
+    /// Whether the chat's holder has it open on a socket here (found by tag, no attachment
+    /// decoded): then their devices are not pushed the visitor's message.
+    fn holder_reach(&self, conversation: &Conversation) -> baton_core::HolderReach {
+        let connected = conversation.agent.as_ref().is_some_and(|holder| {
+            let [agent_tag, _] = crate::site_hub::access::socket_tags(&holder.id, "");
+            !self.state.get_websockets_with_tag(&agent_tag).is_empty()
+        });
+        if connected {
+            baton_core::HolderReach::Connected
+        } else {
+            baton_core::HolderReach::Unknown
+        }
+    }
+
     /// Sends a frame that is not stored (typing, read) to one side, or to everyone.
     fn broadcast_ephemeral(&self, frame: &ServerFrame, to: Option<Party>) {
         self.send_to(&frame.to_json(), to);
