@@ -116,8 +116,12 @@ pub async fn run(
             agent: pair.agent.conn.into_stream(),
         })
         .collect();
+    let settled = super::procs::settle(watch, Duration::from_secs(15)).await;
     // On stderr, so a profiler can be attached to exactly the load (the table comes at the end).
-    eprintln!("latency: {conversations} live conversations ready, load starts");
+    eprintln!(
+        "latency: {conversations} live conversations ready (idle after {:.1} s), load starts",
+        settled.as_secs_f64()
+    );
     let (delivered, pairs) = load::drive(pairs, interval, duration, watch).await;
     LatencyReport {
         conversations,

@@ -92,3 +92,19 @@ pub fn cpu_time(pids: &[u32]) -> Duration {
         .sum();
     Duration::from_secs_f64(ticks as f64 / clock_ticks_per_second() as f64)
 }
+
+/// Waits until `pids` are idle (under 5 % of a core over 250 ms) or `limit` has passed, and
+/// returns how long that took: what a target still does after its setup (deliveries, list rows,
+/// index writes of the chats just opened) is not charged to the load measured next.
+pub async fn settle(pids: &[u32], limit: Duration) -> Duration {
+    let started = std::time::Instant::now();
+    let window = Duration::from_millis(250);
+    while started.elapsed() < limit {
+        let before = cpu_time(pids);
+        tokio::time::sleep(window).await;
+        if cpu_time(pids).saturating_sub(before) < window / 20 {
+            break;
+        }
+    }
+    started.elapsed()
+}

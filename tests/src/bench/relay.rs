@@ -55,7 +55,11 @@ pub async fn run(
     let setup_started = Instant::now();
     let pairs = open_pairs(base, conversations).await?;
     let setup = setup_started.elapsed();
-    eprintln!("relay: {conversations} live conversations ready, load starts");
+    let settled = super::procs::settle(watch, Duration::from_secs(15)).await;
+    eprintln!(
+        "relay: {conversations} live conversations ready (idle after {:.1} s), load starts",
+        settled.as_secs_f64()
+    );
     let (delivered, pairs) = load::drive(pairs, interval, duration, watch).await;
     Ok(LatencyReport {
         conversations,
