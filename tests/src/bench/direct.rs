@@ -44,6 +44,17 @@ pub async fn runtime_or_proxy(url: &str, via_proxy: bool) -> String {
     if via_proxy {
         return url.to_string();
     }
+    // Probed once per target while the runtime found still answers (wrangler may restart it).
+    static FOUND: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+    let cached = FOUND
+        .lock()
+        .ok()
+        .and_then(|found| found.iter().find(|(u, _)| u == url).map(|(_, d)| d.clone()));
+    if let Some(direct) = cached {
+        if reqwest::get(format!("{direct}/")).await.is_ok() {
+            return direct;
+        }
+    }
     match runtime_url(url).await {
         Some(direct) => {
             eprintln!(
@@ -66,7 +77,10 @@ async fn fingerprint(client: &reqwest::Client, base: &str) -> Option<(u16, Vec<u
     Some((status, body.iter().take(256).copied().collect()))
 }
 
-/// The TCP ports the user worker's workerd listens on (Linux /proc; empty elsewhere).
+/// The TCP ports the user worker's workerd listens on, in the order it opened them (Linux
+/// /proc; empty elsewhere). Its sockets from the configuration come before its debug port, which
+/// speaks Cap'n Proto: an HTTP request there breaks one of workerd's RPC connections, so the
+/// probe stops at the first port that answers like the proxy.
 fn user_worker_ports(port: &str) -> Vec<u16> {
     let Some(pid) = workerd_pids(port).into_iter().find(|pid| {
         std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
@@ -74,38 +88,47 @@ fn user_worker_ports(port: &str) -> Vec<u16> {
     }) else {
         return Vec::new();
     };
-    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+    let mut sockets: Vec<(u32, String)> = std::fs::read_dir(format!("/proc/{pid}/fd"))
         .into_iter()
         .flatten()
         .flatten()
         .filter_map(|fd| {
+            let number = fd.file_name().to_str()?.parse().ok()?;
             let target = std::fs::read_link(fd.path()).ok()?;
-            let target = target.to_str()?;
-            Some(
-                target
-                    .strip_prefix("socket:[")?
-                    .strip_suffix(']')?
-                    .to_string(),
-            )
+            let inode = target
+                .to_str()?
+                .strip_prefix("socket:[")?
+                .strip_suffix(']')?;
+            Some((number, inode.to_string()))
         })
         .collect();
+    sockets.sort();
+    let inodes: Vec<String> = sockets.into_iter().map(|(_, inode)| inode).collect();
     let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
     listening_ports(&table, &inodes)
 }
 
-/// Ports in LISTEN state (`0A`) in a /proc/net/tcp table whose socket inode is one of `inodes`.
+/// Ports in LISTEN state (`0A`) in a /proc/net/tcp table whose socket inode is one of `inodes`,
+/// in the order of `inodes`.
 fn listening_ports(table: &str, inodes: &[String]) -> Vec<u16> {
-    table
+    let listening: Vec<(&str, u16)> = table
         .lines()
         .skip(1)
         .filter_map(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();
             let (local, state, inode) = (fields.get(1)?, fields.get(3)?, fields.get(9)?);
-            if *state != "0A" || !inodes.iter().any(|i| i == inode) {
+            if *state != "0A" {
                 return None;
             }
-            u16::from_str_radix(local.rsplit(':').next()?, 16).ok()
+            Some((
+                *inode,
+                u16::from_str_radix(local.rsplit(':').next()?, 16).ok()?,
+            ))
         })
+        .collect();
+    inodes
+        .iter()
+        .filter_map(|inode| listening.iter().find(|(i, _)| i == inode).map(|(_, p)| *p))
         .collect()
 }
 
@@ -119,6 +142,11 @@ mod tests {
         assert_eq!(listening_ports(table, &["111".to_string()]), vec![0xB4B3]);
         assert_eq!(listening_ports(table, &["222".to_string()]), vec![7830]);
         assert!(listening_ports(table, &["333".to_string()]).is_empty());
+        assert_eq!(
+            listening_ports(table, &["222".to_string(), "111".to_string()]),
+            vec![7830, 0xB4B3],
+            "in the order of the inodes"
+        );
     }
 
     #[test]
