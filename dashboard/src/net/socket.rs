@@ -7,12 +7,11 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use baton_core::protocol::ServerFrame;
-use js_sys::{Array, Reflect};
 use leptos::prelude::set_timeout;
 use wasm_bindgen::prelude::*;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use crate::model::wire::{self, Json};
+use crate::model::wire;
 
 type Url = Box<dyn Fn() -> String>;
 type OnFrame = Box<dyn Fn(ServerFrame)>;
@@ -32,34 +31,6 @@ struct Inner {
 #[derive(Clone)]
 pub struct Socket {
     inner: Rc<Inner>,
-}
-
-/// Reads JSON parsed by the browser (`JSON.parse`) for [`wire`].
-impl Json for JsValue {
-    fn get(&self, key: &str) -> Option<Self> {
-        if !self.is_object() {
-            return None;
-        }
-        Reflect::get(self, &key.into())
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
-    }
-    fn items(&self) -> Vec<Self> {
-        if Array::is_array(self) {
-            Array::from(self).iter().collect()
-        } else {
-            Vec::new()
-        }
-    }
-    fn string(&self) -> Option<String> {
-        self.as_string()
-    }
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-    fn boolean(&self) -> Option<bool> {
-        self.as_bool()
-    }
 }
 
 /// `/api/v1/...` → `ws://host/api/v1/...` on the page's own origin.

@@ -1,20 +1,12 @@
 //! Invitations to other sites: an admin elsewhere invited this account; it joins only when its
 //! owner accepts here (the admin learned nothing about the account before that).
 
-use baton_core::api::Me;
 use leptos::prelude::*;
-use serde::Deserialize;
 
 use super::ctx;
 use super::sites::SiteSockets;
+use crate::model::answers::{self, Invitation};
 use crate::net::api::{self, seg};
-
-#[derive(Deserialize, Clone, Debug, PartialEq)]
-struct Invitation {
-    id: String,
-    site_name: String,
-    role: String,
-}
 
 #[component]
 pub fn Invitations() -> impl IntoView {
@@ -22,7 +14,8 @@ pub fn Invitations() -> impl IntoView {
     let sockets = expect_context::<SiteSockets>();
     let pending = RwSignal::new(Vec::<Invitation>::new());
     leptos::task::spawn_local(async move {
-        if let Ok(list) = api::get::<Vec<Invitation>>("/api/v1/invitations").await {
+        let answer = api::json("GET", "/api/v1/invitations", None).await;
+        if let Ok(list) = api::read(answer, answers::invitations) {
             let _ = pending.try_set(list);
         }
     });
@@ -30,12 +23,13 @@ pub fn Invitations() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let verb = if accept { "accept" } else { "decline" };
             let path = format!("/api/v1/invitations/{}/{verb}", seg(&id));
-            match api::post::<_, serde_json::Value>(&path, &()).await {
+            match api::json("POST", &path, Some("null".into())).await {
                 Ok(_) => {
                     let _ = pending.try_update(|list| list.retain(|i| i.id != id));
                     if accept {
                         // The new site needs its own socket: reconnect with the fresh roster.
-                        if let Ok(me) = api::get::<Me>("/api/v1/me").await {
+                        let answer = api::json("GET", "/api/v1/me", None).await;
+                        if let Ok(me) = api::read(answer, answers::me) {
                             sockets.connect(ctx, &me);
                             ctx.me.set(Some(me));
                         }

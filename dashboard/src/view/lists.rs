@@ -5,6 +5,7 @@ use baton_core::{ConversationSummary, Phase};
 use leptos::prelude::*;
 
 use super::ctx;
+use crate::model::answers;
 use crate::model::lists::channel_matches;
 use crate::model::route::{Route, Tab};
 use crate::model::transcript::ago;
@@ -23,7 +24,7 @@ pub fn ConversationList(site: String, tab: Tab) -> impl IntoView {
                 seg(&site),
                 tab.slug()
             );
-            match api::get::<Vec<ConversationSummary>>(&path).await {
+            match api::read(api::json("GET", &path, None).await, answers::summaries) {
                 Ok(list) => ctx.lists.update(|all| {
                     let lists = all.entry(site).or_default();
                     if tab == Tab::Missed {

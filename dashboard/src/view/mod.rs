@@ -35,6 +35,7 @@ use std::collections::BTreeMap;
 use baton_core::api::Me;
 use leptos::prelude::*;
 
+use crate::model::answers;
 use crate::model::lists::SiteLists;
 use crate::model::onboarding::Link;
 use crate::model::route::Route;
@@ -147,7 +148,7 @@ fn App() -> impl IntoView {
     let checked = RwSignal::new(false);
     // Who is signed in? The session cookie is HttpOnly: only the edge can tell.
     leptos::task::spawn_local(async move {
-        match api::get::<Me>("/api/v1/me").await {
+        match api::read(api::json("GET", "/api/v1/me", None).await, answers::me) {
             Ok(me) => ctx.me.set(Some(me)),
             Err(error) if error.signed_out() => {}
             Err(error) => ctx.failed(&error),
@@ -156,12 +157,9 @@ fn App() -> impl IntoView {
     });
     // Sign-up links show only where the operator allows sign-up (404 when off).
     leptos::task::spawn_local(async move {
-        #[derive(serde::Deserialize)]
-        struct Mode {
-            mode: String,
-        }
-        if let Ok(found) = api::get::<Mode>("/api/v1/signup").await {
-            ctx.signup.set(Some(found.mode));
+        let answer = api::json("GET", "/api/v1/signup", None).await;
+        if let Ok(mode) = api::read(answer, answers::signup_mode) {
+            ctx.signup.set(Some(mode));
         }
     });
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {

@@ -1,14 +1,14 @@
 //! The signed-in frame: header (site switcher, availability, notifications, sign-out), the
 //! navigation with live counts, and the screen for the current route.
 
-use baton_core::protocol::AgentCommand;
 use leptos::prelude::*;
 
 use super::sites::SiteSockets;
 use super::{ctx, lazy, lists, notify, Ctx};
+use crate::model::answers;
 use crate::model::route::{document_title, Route, Tab};
-use crate::net::api;
 use crate::net::socket::send_once;
+use crate::net::{api, json};
 
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -249,8 +249,7 @@ fn Availability() -> impl IntoView {
                 api::seg(&site),
                 api::seg(&id)
             );
-            let command = serde_json::to_string(&AgentCommand::ReturnToQueue).unwrap_or_default();
-            send_once(&path, command);
+            send_once(&path, json::write(answers::return_to_queue));
         }
         asking.set(false);
         set(false);
@@ -278,7 +277,7 @@ fn sign_out(ctx: Ctx, sockets: SiteSockets) {
     leptos::task::spawn_local(async move {
         // The edge forgets this device with the session; the browser forgets it too.
         crate::net::push::unsubscribe().await;
-        let result = api::post::<_, serde_json::Value>("/api/v1/auth/logout", &()).await;
+        let result = api::json("POST", "/api/v1/auth/logout", Some("null".into())).await;
         sockets.close_all();
         if let Err(error) = result.as_ref() {
             if !error.signed_out() {
