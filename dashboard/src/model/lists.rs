@@ -2,11 +2,13 @@
 //! conversations happening now), and the Missed / Archived lists loaded over HTTP and kept up to
 //! date by the same frames.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
 
 use baton_core::protocol::ServerFrame;
 use baton_core::site::{shown_live, List};
 use baton_core::{ConversationSummary, Millis, Phase};
+
+use super::keyed::Keyed;
 
 /// Something the agent should hear about: the view plays a sound and shows a notification.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,12 +30,12 @@ pub struct SiteLists {
     /// This agent's availability on the site, as the edge last confirmed it.
     pub available: bool,
     /// Bot, contact, waiting and live conversations, from the site socket.
-    live: BTreeMap<String, ConversationSummary>,
+    live: Keyed<ConversationSummary>,
     /// `None` until loaded over HTTP.
     missed: Option<Vec<ConversationSummary>>,
     archived: Option<Vec<ConversationSummary>>,
     /// Monitor entries the agent has not looked at yet (the blinking indicator).
-    unseen_monitor: BTreeSet<String>,
+    unseen_monitor: Keyed<()>,
 }
 
 /// Kept by the site socket (Active and Monitor); Missed and Archived come over HTTP.
@@ -69,12 +71,13 @@ impl SiteLists {
                     .filter(|c| in_hub(c.phase))
                     .map(|c| (c.id.clone(), c.clone()))
                     .collect();
-                self.unseen_monitor.retain(|id| self.live.contains_key(id));
+                self.unseen_monitor
+                    .retain(|id, _| self.live.contains_key(id));
             }
             ServerFrame::ConversationUpdated { conversation } => {
                 let is_new = !self.live.contains_key(&conversation.id);
                 if is_new && matches!(conversation.phase, Phase::Bot) && !conversation.blocked {
-                    self.unseen_monitor.insert(conversation.id.clone());
+                    self.unseen_monitor.insert(conversation.id.clone(), ());
                     notices.push(Notice::MonitorStarted(conversation.clone()));
                 }
                 let was_mine = self
@@ -169,33 +172,22 @@ impl SiteLists {
 
     /// Waiting chats (oldest wait first: they are the most urgent), then live ones (newest first).
     pub fn active(&self) -> Vec<&ConversationSummary> {
-        let mut waiting: Vec<_> = self
-            .live
-            .values()
-            .filter(|c| c.phase == Phase::Waiting)
-            .collect();
-        waiting.sort_by_key(|c| (c.waiting_since.unwrap_or(c.updated_at), c.id.clone()));
-        let mut live: Vec<_> = self
-            .live
-            .values()
-            .filter(|c| c.phase == Phase::Live)
-            .collect();
-        live.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
-        waiting.extend(live);
-        waiting
+        let waiting = self.live.values().filter(|c| c.phase == Phase::Waiting);
+        let mut rows = sorted(waiting.collect(), longest_wait_first);
+        let live = self.live.values().filter(|c| c.phase == Phase::Live);
+        rows.extend(sorted(live.collect(), newest_first));
+        rows
     }
 
     /// Bot conversations core's Monitor window still shows at `now` (or not yet looked at),
     /// newest first.
     pub fn monitor(&self, now: Millis) -> Vec<&ConversationSummary> {
-        let mut list: Vec<_> = self
+        let list = self
             .live
             .values()
             .filter(|c| List::of(c.phase) == List::Monitor)
-            .filter(|c| shown_live(c, now) || self.unseen_monitor.contains(&c.id))
-            .collect();
-        list.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
-        list
+            .filter(|c| shown_live(c, now) || self.unseen_monitor.contains_key(&c.id));
+        sorted(list.collect(), newest_first)
     }
 
     pub fn missed(&self) -> Option<&[ConversationSummary]> {
@@ -242,6 +234,25 @@ impl SiteLists {
     pub fn find(&self, id: &str) -> Option<&ConversationSummary> {
         self.live.get(id).or_else(|| self.find_stored(id))
     }
+}
+
+/// Every list sorts through this one function with a plain `fn` order: one copy of the stable
+/// sort in the wasm instead of one per key type. Stable: equal rows keep the key (id) order.
+fn sorted(
+    mut rows: Vec<&ConversationSummary>,
+    order: fn(&ConversationSummary, &ConversationSummary) -> Ordering,
+) -> Vec<&ConversationSummary> {
+    rows.sort_by(|a, b| order(a, b));
+    rows
+}
+
+fn longest_wait_first(a: &ConversationSummary, b: &ConversationSummary) -> Ordering {
+    let waited = |c: &ConversationSummary| c.waiting_since.unwrap_or(c.updated_at);
+    waited(a).cmp(&waited(b)).then_with(|| a.id.cmp(&b.id))
+}
+
+fn newest_first(a: &ConversationSummary, b: &ConversationSummary) -> Ordering {
+    b.updated_at.cmp(&a.updated_at)
 }
 
 /// Whether a row passes the channel filter ("" all, "widget" the website chat, else a platform).

@@ -7,6 +7,7 @@ pub mod chat;
 pub mod deliveries;
 pub mod device;
 pub mod digest;
+pub mod keyed;
 pub mod lists;
 pub mod onboarding;
 pub mod privacy;

@@ -30,12 +30,11 @@ mod toolbox;
 mod unanswered;
 mod visitor_panel;
 
-use std::collections::BTreeMap;
-
 use baton_core::api::Me;
 use leptos::prelude::*;
 
 use crate::model::answers;
+use crate::model::keyed::Keyed;
 use crate::model::lists::SiteLists;
 use crate::model::onboarding::Link;
 use crate::model::route::Route;
@@ -48,13 +47,13 @@ pub struct Ctx {
     pub me: RwSignal<Option<Me>>,
     pub route: RwSignal<Route>,
     /// The lists of every site the agent belongs to, by site id.
-    pub lists: RwSignal<BTreeMap<String, SiteLists>>,
+    pub lists: RwSignal<Keyed<SiteLists>>,
     /// A polite status message for everyone (and screen readers).
     pub status: RwSignal<String>,
     /// Ticks every 10 s so "waiting 2 min" stays true.
     pub now: RwSignal<i64>,
     /// Open tickets per site, for the navigation count.
-    pub open_tickets: RwSignal<BTreeMap<String, usize>>,
+    pub open_tickets: RwSignal<Keyed<usize>>,
     /// A one-time link or the guide the page was opened with (`#verify=…`, `#new-site`).
     pub link: RwSignal<Option<Link>>,
     /// Whether this edge lets accounts sign up and create sites ("open", "invite"; None: off).
@@ -136,10 +135,10 @@ fn App() -> impl IntoView {
     let ctx = Ctx {
         me: RwSignal::new(None),
         route: RwSignal::new(Route::parse(&location_hash().unwrap_or_default())),
-        lists: RwSignal::new(BTreeMap::new()),
+        lists: RwSignal::new(Keyed::default()),
         status: RwSignal::new(String::new()),
         now: RwSignal::new(now_ms()),
-        open_tickets: RwSignal::new(BTreeMap::new()),
+        open_tickets: RwSignal::new(Keyed::default()),
         link: RwSignal::new(Link::parse(&location_hash().unwrap_or_default())),
         signup: RwSignal::new(None),
         open_chat_mine: RwSignal::new(None),

@@ -1,14 +1,13 @@
 //! One site socket per site the agent belongs to: the lists stay live on every site, so a chat
 //! waiting on another site still rings (unless that site is muted on this device).
 
-use std::collections::BTreeMap;
-
 use baton_core::api::Me;
 use baton_core::protocol::{ServerFrame, SiteCommand};
 use leptos::prelude::*;
 
 use super::{notify, Ctx};
 use crate::model::answers;
+use crate::model::keyed::Keyed;
 use crate::model::lists::{Notice, SiteLists};
 use crate::model::route::{Route, Tab};
 use crate::net::api::{self, seg};
@@ -17,11 +16,11 @@ use crate::net::socket::{ws_url, Socket};
 
 /// The open site sockets, by site id. Not reactive: only sending goes through it.
 #[derive(Clone, Copy)]
-pub struct SiteSockets(StoredValue<BTreeMap<String, Socket>, LocalStorage>);
+pub struct SiteSockets(StoredValue<Keyed<Socket>, LocalStorage>);
 
 impl SiteSockets {
     pub fn new() -> Self {
-        Self(StoredValue::new_local(BTreeMap::new()))
+        Self(StoredValue::new_local(Keyed::default()))
     }
 
     /// Opens a socket per site of `me`, closing any left from an earlier session.
@@ -33,7 +32,7 @@ impl SiteSockets {
                 .map(|m| (m.site_id.clone(), SiteLists::for_agent(&me.agent.id)))
                 .collect(),
         );
-        let mut sockets = BTreeMap::new();
+        let mut sockets = Keyed::default();
         for membership in &me.sites {
             let site = membership.site_id.clone();
             let site_name = membership.site_name.clone();
