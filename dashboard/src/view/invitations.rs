@@ -1,17 +1,20 @@
 //! Invitations to other sites: an admin elsewhere invited this account; it joins only when its
 //! owner accepts here (the admin learned nothing about the account before that).
+//!
+//! The list is fetched with the first screen, but the banner is a lazy screen (`lazy.rs`): most
+//! sign-ins have no invitation waiting, and its list and buttons were ~5 KB brotli of the first
+//! screen.
 
 use leptos::prelude::*;
 
-use super::ctx;
 use super::sites::SiteSockets;
+use super::{ctx, lazy};
 use crate::model::answers::{self, Invitation};
 use crate::net::api::{self, seg};
 
+/// Fetches the open invitations; their banner loads only when there is one.
 #[component]
 pub fn Invitations() -> impl IntoView {
-    let ctx = ctx();
-    let sockets = expect_context::<SiteSockets>();
     let pending = RwSignal::new(Vec::<Invitation>::new());
     leptos::task::spawn_local(async move {
         let answer = api::json("GET", "/api/v1/invitations", None).await;
@@ -19,6 +22,15 @@ pub fn Invitations() -> impl IntoView {
             let _ = pending.try_set(list);
         }
     });
+    let any = Memo::new(move |_| pending.with(|p| !p.is_empty()));
+    move || any.get().then(|| lazy::invitations(pending))
+}
+
+/// The banner with each invitation, to accept or decline (in its own lazy module).
+#[component]
+pub fn Banner(pending: RwSignal<Vec<Invitation>>) -> impl IntoView {
+    let ctx = ctx();
+    let sockets = expect_context::<SiteSockets>();
     let answer = move |id: String, accept: bool| {
         leptos::task::spawn_local(async move {
             let verb = if accept { "accept" } else { "decline" };
@@ -42,25 +54,23 @@ pub fn Invitations() -> impl IntoView {
         });
     };
     view! {
-        <Show when=move || pending.with(|p| !p.is_empty())>
-            <section class="invitations" aria-labelledby="invitations-title">
-                <h2 id="invitations-title">"Invitations"</h2>
-                <ul>
-                    <For each=move || pending.get() key=|i| i.id.clone() let:invitation>
-                        <li>
-                            <span>{format!("Join {} as {}", invitation.site_name, invitation.role)}</span>
-                            <button type="button" class="primary" on:click={
-                                let id = invitation.id.clone();
-                                move |_| answer(id.clone(), true)
-                            }>"Accept"</button>
-                            <button type="button" on:click={
-                                let id = invitation.id.clone();
-                                move |_| answer(id.clone(), false)
-                            }>"Decline"</button>
-                        </li>
-                    </For>
-                </ul>
-            </section>
-        </Show>
+        <section class="invitations" aria-labelledby="invitations-title">
+            <h2 id="invitations-title">"Invitations"</h2>
+            <ul>
+                <For each=move || pending.get() key=|i| i.id.clone() let:invitation>
+                    <li>
+                        <span>{format!("Join {} as {}", invitation.site_name, invitation.role)}</span>
+                        <button type="button" class="primary" on:click={
+                            let id = invitation.id.clone();
+                            move |_| answer(id.clone(), true)
+                        }>"Accept"</button>
+                        <button type="button" on:click={
+                            let id = invitation.id.clone();
+                            move |_| answer(id.clone(), false)
+                        }>"Decline"</button>
+                    </li>
+                </For>
+            </ul>
+        </section>
     }
 }

@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use send_wrapper::SendWrapper;
 
+use crate::model::answers::Invitation;
 use crate::model::route::Tab;
 
 type Loaded = Result<AnyView, SplitLoaderError>;
@@ -33,6 +34,8 @@ enum Slot {
     Chat,
     /// A screen with its own `<main>` (signed out, the first-run guide), with this heading.
     Main(&'static str),
+    /// A banner inside another screen: nothing until it is here.
+    Banner,
 }
 
 /// Renders a screen once its chunk is here; its heading and "Loading…" meanwhile (marked
@@ -61,6 +64,7 @@ fn lazily(slot: Slot, load: impl Future<Output = Loaded> + 'static) -> AnyView {
                     .into_any()
             }
             Slot::Chat => view! { <div class="lazy-loading">{loading()}</div> }.into_any(),
+            Slot::Banner => ().into_any(),
             Slot::Main(title) => view! {
                 <main class="login lazy-loading" id="main">
                     <h1><span class="logo" aria-hidden="true">"◆"</span>" "{title}</h1>
@@ -132,6 +136,16 @@ fn guide_screen() -> Loaded {
 
 pub fn guide() -> AnyView {
     lazily(Slot::Main("Set up your site"), guide_screen())
+}
+
+#[wasm_split(baton_invitations, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn invitations_banner(pending: RwSignal<Vec<Invitation>>) -> Loaded {
+    Ok(view! { <super::invitations::Banner pending=pending /> }.into_any())
+}
+
+/// Invitations to other sites, once the first screen found some.
+pub fn invitations(pending: RwSignal<Vec<Invitation>>) -> AnyView {
+    lazily(Slot::Banner, invitations_banner(pending))
 }
 
 /// The screens reached from an emailed link, without an account (one chunk).
