@@ -10,6 +10,7 @@ mod chat_actions;
 mod composer;
 mod deliveries;
 mod digest;
+mod going_away;
 mod guide;
 mod invitations;
 mod kb;
