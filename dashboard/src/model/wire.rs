@@ -86,6 +86,19 @@ pub fn frame<J: Json>(json: &J) -> Option<ServerFrame> {
             conversation_id: text(json, "conversation_id")?,
             by: agent(json, "by")?,
         },
+        "queue_place" => ServerFrame::QueuePlace {
+            position: u32::try_from(uint(json, "position")?).ok()?,
+            estimate_ms: int(json, "estimate_ms"),
+        },
+        _ => return site_frame(json),
+    })
+}
+
+/// The frames of a site socket (the lists, availability, errors); a conversation's frames give
+/// `None`. Kept apart from [`frame`] so the first screen's wasm has no reader for events: the
+/// conversation sockets (the chat view) are in a lazy module.
+pub fn site_frame<J: Json>(json: &J) -> Option<ServerFrame> {
+    Some(match text(json, "type")?.as_str() {
         "snapshot" => ServerFrame::Snapshot {
             conversations: json
                 .get("conversations")?
@@ -109,10 +122,6 @@ pub fn frame<J: Json>(json: &J) -> Option<ServerFrame> {
             message: text(json, "message")?,
         },
         "pong" => ServerFrame::Pong,
-        "queue_place" => ServerFrame::QueuePlace {
-            position: u32::try_from(uint(json, "position")?).ok()?,
-            estimate_ms: int(json, "estimate_ms"),
-        },
         "conversation_erased" => ServerFrame::ConversationErased {
             conversation_id: text(json, "conversation_id")?,
         },

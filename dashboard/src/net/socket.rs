@@ -14,11 +14,14 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 use crate::model::wire;
 
 type Url = Box<dyn Fn() -> String>;
+/// The frame reader: `wire::site_frame` or `wire::frame` (a conversation socket).
+type Read = fn(&JsValue) -> Option<ServerFrame>;
 type OnFrame = Box<dyn Fn(ServerFrame)>;
 type OnState = Box<dyn Fn(bool)>;
 
 struct Inner {
     url: Url,
+    read: Read,
     on_frame: OnFrame,
     on_state: OnState,
     ws: RefCell<Option<WebSocket>>,
@@ -48,11 +51,13 @@ pub fn ws_url(path: &str) -> String {
 impl Socket {
     pub fn open(
         url: impl Fn() -> String + 'static,
+        read: Read,
         on_frame: impl Fn(ServerFrame) + 'static,
         on_state: impl Fn(bool) + 'static,
     ) -> Self {
         let inner = Rc::new(Inner {
             url: Box::new(url),
+            read,
             on_frame: Box::new(on_frame),
             on_state: Box::new(on_state),
             ws: RefCell::new(None),
@@ -116,7 +121,7 @@ fn connect(inner: &Rc<Inner>) {
             // the wasm (model::wire).
             let frame = js_sys::JSON::parse(&text)
                 .ok()
-                .and_then(|json| wire::frame(&json));
+                .and_then(|json| (inner.read)(&json));
             if let Some(frame) = frame {
                 (inner.on_frame)(frame);
             }
@@ -164,6 +169,7 @@ pub fn send_once(path: &str, command: String) {
             let url = ws_url(path);
             move || url.clone()
         },
+        wire::frame,
         {
             let holder = holder.clone();
             let sent = sent.clone();

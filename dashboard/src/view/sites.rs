@@ -10,6 +10,7 @@ use crate::model::answers;
 use crate::model::keyed::Keyed;
 use crate::model::lists::{Notice, SiteLists};
 use crate::model::route::{Route, Tab};
+use crate::model::wire;
 use crate::net::api::{self, seg};
 use crate::net::json;
 use crate::net::socket::{ws_url, Socket};
@@ -63,7 +64,10 @@ impl SiteSockets {
             };
             let url = ws_url(&path);
             load_counts(ctx, site.clone());
-            sockets.insert(site, Socket::open(move || url.clone(), on_frame, on_state));
+            sockets.insert(
+                site,
+                Socket::open(move || url.clone(), wire::site_frame, on_frame, on_state),
+            );
         }
         self.0.set_value(sockets);
     }
