@@ -130,6 +130,17 @@ pub fn going_away(asking: RwSignal<bool>) -> AnyView {
     lazily(Slot::Part, going_away_dialog(asking))
 }
 
+/// In the chat's module too: only sites with outside channels need it.
+#[wasm_split(baton_chat, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn channel_filter_part(site: String, tab: Tab, channel: RwSignal<String>) -> Loaded {
+    Ok(view! { <super::lists::ChannelFilter site=site tab=tab channel=channel /> }.into_any())
+}
+
+/// The channel filter above a list.
+pub fn channel_filter(site: String, tab: Tab, channel: RwSignal<String>) -> AnyView {
+    lazily(Slot::Part, channel_filter_part(site, tab, channel))
+}
+
 /// A chat usually follows the list, often within a second (a waiting visitor): the chat's
 /// module is fetched shortly after the lists are on screen, so the first open does not wait for
 /// it. Not part of the first screen: the delay keeps its fetch and compile off the list's first
