@@ -23,7 +23,14 @@ pub fn Invitations() -> impl IntoView {
         }
     });
     let any = Memo::new(move |_| pending.with(|p| !p.is_empty()));
-    move || any.get().then(|| lazy::invitations(pending))
+    // `AnyView` either way, the type the shell's other reactive views return.
+    move || {
+        if any.get() {
+            lazy::invitations(pending)
+        } else {
+            ().into_any()
+        }
+    }
 }
 
 /// The banner with each invitation, to accept or decline (in its own lazy module).

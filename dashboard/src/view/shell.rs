@@ -45,7 +45,9 @@ pub fn Shell() -> impl IntoView {
             <super::sites::SiteSwitcher />
             <Availability />
             <NotifyToggle />
-            <span class="who">{move || ctx.me.with(|m| m.as_ref().map(|m| m.agent.name.clone()))}</span>
+            // Reactive text here returns `String` (as the status line does): each other type
+            // would bring its own copy of Leptos' render effect (README, "What Leptos costs").
+            <span class="who">{move || ctx.me.with(|m| m.as_ref().map(|m| m.agent.name.clone())).unwrap_or_default()}</span>
             <button type="button" class="link" on:click=move |_| sign_out(ctx, sockets)>"Sign out"</button>
         </header>
         <Nav />
@@ -147,7 +149,7 @@ fn Nav() -> impl IntoView {
                     <span>{tab.title()}</span>
                     <Show when=move || count().is_some()>
                         <span class="count" class:alert=move || { tab == Tab::Active && waiting() > 0 }>
-                            {move || count().unwrap_or_default()}
+                            {move || count().map(|n| n.to_string()).unwrap_or_default()}
                         </span>
                     </Show>
                     <Show when=news>
