@@ -1,11 +1,13 @@
 //! The dashboard's state without any view: plain structs fed with frames and answers, tested
 //! natively. The view layer only renders them and sends commands.
 
+pub mod answers;
 pub mod calendar;
 pub mod chat;
 pub mod deliveries;
 pub mod device;
 pub mod digest;
+pub mod keyed;
 pub mod lists;
 pub mod onboarding;
 pub mod privacy;

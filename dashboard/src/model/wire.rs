@@ -16,14 +16,14 @@ use baton_core::{AgentRef, ErrorCode, Event, EventKind, FileRef, Phase};
 pub trait Json: Sized {
     /// A field of an object; `None` when absent or `null`.
     fn get(&self, key: &str) -> Option<Self>;
-    /// The items of an array (none when not an array).
-    fn items(&self) -> Vec<Self>;
+    /// The items of an array; `None` when not an array.
+    fn items(&self) -> Option<Vec<Self>>;
     fn string(&self) -> Option<String>;
     fn number(&self) -> Option<f64>;
     fn boolean(&self) -> Option<bool>;
 }
 
-fn text<J: Json>(json: &J, key: &str) -> Option<String> {
+pub(crate) fn text<J: Json>(json: &J, key: &str) -> Option<String> {
     json.get(key)?.string()
 }
 
@@ -32,7 +32,7 @@ fn text_or_empty<J: Json>(json: &J, key: &str) -> String {
     text(json, key).unwrap_or_default()
 }
 
-fn uint<J: Json>(json: &J, key: &str) -> Option<u64> {
+pub(crate) fn uint<J: Json>(json: &J, key: &str) -> Option<u64> {
     json.get(key)?
         .number()
         .filter(|n| *n >= 0.0 && n.fract() == 0.0)
@@ -46,11 +46,11 @@ fn int<J: Json>(json: &J, key: &str) -> Option<i64> {
         .map(|n| n as i64)
 }
 
-fn flag<J: Json>(json: &J, key: &str) -> Option<bool> {
+pub(crate) fn flag<J: Json>(json: &J, key: &str) -> Option<bool> {
     json.get(key)?.boolean()
 }
 
-fn agent<J: Json>(json: &J, key: &str) -> Option<AgentRef> {
+pub(crate) fn agent<J: Json>(json: &J, key: &str) -> Option<AgentRef> {
     let value = json.get(key)?;
     Some(AgentRef {
         id: text(&value, "id")?,
@@ -86,10 +86,23 @@ pub fn frame<J: Json>(json: &J) -> Option<ServerFrame> {
             conversation_id: text(json, "conversation_id")?,
             by: agent(json, "by")?,
         },
+        "queue_place" => ServerFrame::QueuePlace {
+            position: u32::try_from(uint(json, "position")?).ok()?,
+            estimate_ms: int(json, "estimate_ms"),
+        },
+        _ => return site_frame(json),
+    })
+}
+
+/// The frames of a site socket (the lists, availability, errors); a conversation's frames give
+/// `None`. Kept apart from [`frame`] so the first screen's wasm has no reader for events: the
+/// conversation sockets (the chat view) are in a lazy module.
+pub fn site_frame<J: Json>(json: &J) -> Option<ServerFrame> {
+    Some(match text(json, "type")?.as_str() {
         "snapshot" => ServerFrame::Snapshot {
             conversations: json
                 .get("conversations")?
-                .items()
+                .items()?
                 .iter()
                 .map(summary)
                 .collect::<Option<_>>()?,
@@ -109,10 +122,6 @@ pub fn frame<J: Json>(json: &J) -> Option<ServerFrame> {
             message: text(json, "message")?,
         },
         "pong" => ServerFrame::Pong,
-        "queue_place" => ServerFrame::QueuePlace {
-            position: u32::try_from(uint(json, "position")?).ok()?,
-            estimate_ms: int(json, "estimate_ms"),
-        },
         "conversation_erased" => ServerFrame::ConversationErased {
             conversation_id: text(json, "conversation_id")?,
         },
@@ -159,7 +168,7 @@ pub fn event<J: Json>(json: &J) -> Option<Event> {
             offer_human: flag(json, "offer_human").unwrap_or(false),
             suggestions: match json.get("suggestions") {
                 Some(list) => list
-                    .items()
+                    .items()?
                     .iter()
                     .map(Json::string)
                     .collect::<Option<_>>()?,
@@ -268,7 +277,7 @@ fn party(name: &str) -> Option<Party> {
     }
 }
 
-fn error_code(name: &str) -> Option<ErrorCode> {
+pub(crate) fn error_code(name: &str) -> Option<ErrorCode> {
     Some(match name {
         "bad_json" => ErrorCode::BadJson,
         "unknown_type" => ErrorCode::UnknownType,
@@ -296,8 +305,8 @@ impl Json for serde_json::Value {
     fn get(&self, key: &str) -> Option<Self> {
         self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
     }
-    fn items(&self) -> Vec<Self> {
-        self.as_array().cloned().unwrap_or_default()
+    fn items(&self) -> Option<Vec<Self>> {
+        self.as_array().cloned()
     }
     fn string(&self) -> Option<String> {
         self.as_str().map(str::to_owned)

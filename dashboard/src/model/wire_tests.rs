@@ -6,7 +6,7 @@ use baton_core::settings::RatingScale;
 use baton_core::{AgentRef, ErrorCode, EventKind, FileRef, Phase, VisitorProfile};
 use serde_json::{json, Value};
 
-use super::{frame, Json};
+use super::{frame, site_frame, Json};
 use crate::model::testing::{event, summary};
 
 fn ann() -> AgentRef {
@@ -104,6 +104,20 @@ fn every_frame_reads_back() {
         },
     ];
     for original in frames {
+        let written = serde_json::to_value(&original).unwrap_or_default();
+        // The site socket's reader: the same frame for a site frame, none for a conversation's.
+        let site = matches!(
+            original,
+            ServerFrame::Snapshot { .. }
+                | ServerFrame::ConversationUpdated { .. }
+                | ServerFrame::ChatWaiting { .. }
+                | ServerFrame::Availability { .. }
+                | ServerFrame::Error { .. }
+                | ServerFrame::Pong
+                | ServerFrame::ConversationErased { .. }
+        );
+        let expected = site.then(|| original.clone());
+        assert_eq!(site_frame(&written), expected, "{written}");
         round_trip(original);
     }
 }

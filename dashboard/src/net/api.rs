@@ -1,11 +1,20 @@
 //! JSON requests to the edge's agent API. Every failure becomes an [`ApiError`] with the edge's
 //! own message, ready to show; a 401 means the session ended.
+//!
+//! Two ways to read an answer: [`json`] gives the browser's `JSON.parse` of it, for the first
+//! screen's readers (`model::answers`, no serde in the main module); [`get`], [`post`] and the
+//! rest read it with serde, for the lazy screens. Requests go through `fetch` directly (no
+//! gloo-net: its error type carries serde_json's).
 
-use baton_core::api::ErrorBody;
 use baton_core::ErrorCode;
-use gloo_net::http::{Request, RequestBuilder, Response};
+use js_sys::{Object, Reflect, JSON};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestInit, Response};
+
+use crate::model::answers;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
@@ -16,12 +25,25 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network(error: impl std::fmt::Display) -> Self {
+    fn network(detail: &str) -> Self {
         Self {
             status: 0,
             code: None,
-            message: format!("Cannot reach the server ({error}). Check the connection."),
+            message: format!("Cannot reach the server ({detail}). Check the connection."),
         }
+    }
+
+    /// A failed `fetch` or body read: its JavaScript error ("TypeError: Failed to fetch").
+    fn thrown(error: &JsValue) -> Self {
+        let detail = match error.dyn_ref::<js_sys::Error>() {
+            Some(error) => String::from(error.to_string()),
+            None => error.as_string().unwrap_or_else(|| "no answer".into()),
+        };
+        Self::network(&detail)
+    }
+
+    fn unreadable() -> Self {
+        Self::network("its answer could not be read")
     }
 
     pub fn signed_out(&self) -> bool {
@@ -37,12 +59,39 @@ impl std::fmt::Display for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
-    let status = response.status();
-    if (200..300).contains(&status) {
-        return response.json::<T>().await.map_err(ApiError::network);
+/// Sends a request; `body` is its content type and bytes.
+async fn send(method: &str, path: &str, body: Option<(&str, JsValue)>) -> ApiResult<Response> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some((kind, body)) = body {
+        let headers = Object::new();
+        let _ = Reflect::set(&headers, &"content-type".into(), &kind.into());
+        init.set_headers(&headers);
+        init.set_body(&body);
     }
-    let body: Option<ErrorBody> = response.json().await.ok();
+    let promise = leptos::prelude::window().fetch_with_str_and_init(path, &init);
+    let answer = JsFuture::from(promise)
+        .await
+        .map_err(|e| ApiError::thrown(&e))?;
+    answer.dyn_into().map_err(|e| ApiError::thrown(&e))
+}
+
+/// The body of a success; a failure status becomes the edge's error (its `{error, message}`).
+async fn text(response: Response) -> ApiResult<String> {
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map(|t| t.as_string().unwrap_or_default()),
+        Err(error) => Err(error),
+    };
+    if (200..300).contains(&status) {
+        return text.map_err(|e| ApiError::thrown(&e));
+    }
+    let body = text
+        .ok()
+        .and_then(|t| JSON::parse(&t).ok())
+        .and_then(|json| answers::error_body(&json));
     Err(match body {
         Some(body) => ApiError {
             status,
@@ -57,42 +106,56 @@ async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
     })
 }
 
-async fn run<T: DeserializeOwned>(builder: RequestBuilder, body: Option<String>) -> ApiResult<T> {
-    let request = match body {
-        Some(json) => builder
-            .header("content-type", "application/json")
-            .body(json)
-            .map_err(ApiError::network)?,
-        None => builder.build().map_err(ApiError::network)?,
-    };
-    let response = request.send().await.map_err(ApiError::network)?;
-    decode(response).await
+/// A request with a JSON body (already written), answered with JSON parsed by the browser.
+pub async fn json(method: &str, path: &str, body: Option<String>) -> ApiResult<JsValue> {
+    let body = body.map(|b| ("application/json", JsValue::from(b)));
+    let text = text(send(method, path, body).await?).await?;
+    JSON::parse(&text).map_err(|_| ApiError::unreadable())
 }
 
-fn json<B: Serialize>(body: &B) -> ApiResult<Option<String>> {
-    serde_json::to_string(body)
-        .map(Some)
-        .map_err(ApiError::network)
+/// Reads an answer of [`json`] with one of `model::answers`' readers.
+pub fn read<T>(answer: ApiResult<JsValue>, read: fn(&JsValue) -> Option<T>) -> ApiResult<T> {
+    read(&answer?).ok_or_else(ApiError::unreadable)
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    let text = text(response).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::network(&e.to_string()))
+}
+
+async fn run<B: Serialize, T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> ApiResult<T> {
+    let body = match body {
+        Some(body) => {
+            Some(serde_json::to_string(body).map_err(|e| ApiError::network(&e.to_string()))?)
+        }
+        None => None,
+    };
+    let body = body.map(|b| ("application/json", JsValue::from(b)));
+    decode(send(method, path, body).await?).await
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    run(Request::get(path), None).await
+    run::<(), T>("GET", path, None).await
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    run(Request::post(path), json(body)?).await
+    run("POST", path, Some(body)).await
 }
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    run(Request::put(path), json(body)?).await
+    run("PUT", path, Some(body)).await
 }
 
 pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    run(Request::patch(path), json(body)?).await
+    run("PATCH", path, Some(body)).await
 }
 
 pub async fn delete<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    run(Request::delete(path), None).await
+    run::<(), T>("DELETE", path, None).await
 }
 
 /// Sends a file to a conversation (its own bytes as the body, not JSON): to the visitor, or
@@ -117,11 +180,7 @@ pub async fn upload(
         kind if kind.is_empty() => "application/octet-stream".to_string(),
         kind => kind,
     };
-    let request = Request::post(&path)
-        .header("content-type", &kind)
-        .body(wasm_bindgen::JsValue::from(file.clone()))
-        .map_err(ApiError::network)?;
-    let response = request.send().await.map_err(ApiError::network)?;
+    let response = send("POST", &path, Some((&kind, JsValue::from(file.clone())))).await?;
     decode::<Uploaded>(response).await.map(|u| u.file)
 }
 

@@ -2,5 +2,6 @@
 //! ([`socket`]). Both go to the page's own origin, so the session cookie comes along.
 
 pub mod api;
+pub mod json;
 pub mod push;
 pub mod socket;

@@ -7,19 +7,21 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use baton_core::protocol::ServerFrame;
-use js_sys::{Array, Reflect};
 use leptos::prelude::set_timeout;
 use wasm_bindgen::prelude::*;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use crate::model::wire::{self, Json};
+use crate::model::wire;
 
 type Url = Box<dyn Fn() -> String>;
+/// The frame reader: `wire::site_frame` or `wire::frame` (a conversation socket).
+type Read = fn(&JsValue) -> Option<ServerFrame>;
 type OnFrame = Box<dyn Fn(ServerFrame)>;
 type OnState = Box<dyn Fn(bool)>;
 
 struct Inner {
     url: Url,
+    read: Read,
     on_frame: OnFrame,
     on_state: OnState,
     ws: RefCell<Option<WebSocket>>,
@@ -32,34 +34,6 @@ struct Inner {
 #[derive(Clone)]
 pub struct Socket {
     inner: Rc<Inner>,
-}
-
-/// Reads JSON parsed by the browser (`JSON.parse`) for [`wire`].
-impl Json for JsValue {
-    fn get(&self, key: &str) -> Option<Self> {
-        if !self.is_object() {
-            return None;
-        }
-        Reflect::get(self, &key.into())
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
-    }
-    fn items(&self) -> Vec<Self> {
-        if Array::is_array(self) {
-            Array::from(self).iter().collect()
-        } else {
-            Vec::new()
-        }
-    }
-    fn string(&self) -> Option<String> {
-        self.as_string()
-    }
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-    fn boolean(&self) -> Option<bool> {
-        self.as_bool()
-    }
 }
 
 /// `/api/v1/...` → `ws://host/api/v1/...` on the page's own origin.
@@ -77,11 +51,13 @@ pub fn ws_url(path: &str) -> String {
 impl Socket {
     pub fn open(
         url: impl Fn() -> String + 'static,
+        read: Read,
         on_frame: impl Fn(ServerFrame) + 'static,
         on_state: impl Fn(bool) + 'static,
     ) -> Self {
         let inner = Rc::new(Inner {
             url: Box::new(url),
+            read,
             on_frame: Box::new(on_frame),
             on_state: Box::new(on_state),
             ws: RefCell::new(None),
@@ -145,7 +121,7 @@ fn connect(inner: &Rc<Inner>) {
             // the wasm (model::wire).
             let frame = js_sys::JSON::parse(&text)
                 .ok()
-                .and_then(|json| wire::frame(&json));
+                .and_then(|json| (inner.read)(&json));
             if let Some(frame) = frame {
                 (inner.on_frame)(frame);
             }
@@ -193,6 +169,7 @@ pub fn send_once(path: &str, command: String) {
             let url = ws_url(path);
             move || url.clone()
         },
+        wire::frame,
         {
             let holder = holder.clone();
             let sent = sent.clone();

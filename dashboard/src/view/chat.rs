@@ -17,6 +17,7 @@ use super::{ctx, tz_offset};
 use crate::model::chat::ChatModel;
 use crate::model::route::{Route, Tab};
 use crate::model::transcript::{clock, file_url, line};
+use crate::model::wire;
 use crate::net::api::{self, seg};
 use crate::net::socket::{ws_url, Socket};
 
@@ -104,7 +105,7 @@ pub fn ChatView(site: String, id: String, tab: Tab) -> impl IntoView {
             let on_state = move |open: bool| {
                 let _ = model.try_update(|m| m.connected = open);
             };
-            let socket = Socket::open(url, on_frame, on_state);
+            let socket = Socket::open(url, wire::frame, on_frame, on_state);
             if link.0.try_set_value(Some(socket.clone())).is_some() {
                 socket.close(); // the view was closed while the history loaded
             }

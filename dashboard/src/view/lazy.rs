@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use send_wrapper::SendWrapper;
 
+use crate::model::answers::Invitation;
 use crate::model::route::Tab;
 
 type Loaded = Result<AnyView, SplitLoaderError>;
@@ -33,6 +34,8 @@ enum Slot {
     Chat,
     /// A screen with its own `<main>` (signed out, the first-run guide), with this heading.
     Main(&'static str),
+    /// A part of another screen (a banner, a dialog): nothing until it is here.
+    Part,
 }
 
 /// Renders a screen once its chunk is here; its heading and "Loading…" meanwhile (marked
@@ -61,6 +64,7 @@ fn lazily(slot: Slot, load: impl Future<Output = Loaded> + 'static) -> AnyView {
                     .into_any()
             }
             Slot::Chat => view! { <div class="lazy-loading">{loading()}</div> }.into_any(),
+            Slot::Part => ().into_any(),
             Slot::Main(title) => view! {
                 <main class="login lazy-loading" id="main">
                     <h1><span class="logo" aria-hidden="true">"◆"</span>" "{title}</h1>
@@ -114,6 +118,29 @@ pub fn chat(site: String, id: String, tab: Tab) -> AnyView {
     lazily(Slot::Chat, chat_screen(site, id, tab))
 }
 
+/// In the chat's module: fetched after the lists anyway (`prefetch_chat`), and an agent who
+/// holds chats has usually opened one.
+#[wasm_split(baton_chat, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn going_away_dialog(asking: RwSignal<bool>) -> Loaded {
+    Ok(view! { <super::going_away::GoingAway asking=asking /> }.into_any())
+}
+
+/// The "Going away" dialog (going away while holding chats).
+pub fn going_away(asking: RwSignal<bool>) -> AnyView {
+    lazily(Slot::Part, going_away_dialog(asking))
+}
+
+/// In the chat's module too: only sites with outside channels need it.
+#[wasm_split(baton_chat, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn channel_filter_part(site: String, tab: Tab, channel: RwSignal<String>) -> Loaded {
+    Ok(view! { <super::lists::ChannelFilter site=site tab=tab channel=channel /> }.into_any())
+}
+
+/// The channel filter above a list.
+pub fn channel_filter(site: String, tab: Tab, channel: RwSignal<String>) -> AnyView {
+    lazily(Slot::Part, channel_filter_part(site, tab, channel))
+}
+
 /// A chat usually follows the list, often within a second (a waiting visitor): the chat's
 /// module is fetched shortly after the lists are on screen, so the first open does not wait for
 /// it. Not part of the first screen: the delay keeps its fetch and compile off the list's first
@@ -132,6 +159,16 @@ fn guide_screen() -> Loaded {
 
 pub fn guide() -> AnyView {
     lazily(Slot::Main("Set up your site"), guide_screen())
+}
+
+#[wasm_split(baton_invitations, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn invitations_banner(pending: RwSignal<Vec<Invitation>>) -> Loaded {
+    Ok(view! { <super::invitations::Banner pending=pending /> }.into_any())
+}
+
+/// Invitations to other sites, once the first screen found some.
+pub fn invitations(pending: RwSignal<Vec<Invitation>>) -> AnyView {
+    lazily(Slot::Part, invitations_banner(pending))
 }
 
 /// The screens reached from an emailed link, without an account (one chunk).

@@ -4,7 +4,8 @@
 use baton_core::{ConversationSummary, Phase};
 use leptos::prelude::*;
 
-use super::ctx;
+use super::{ctx, lazy, Ctx};
+use crate::model::answers;
 use crate::model::lists::channel_matches;
 use crate::model::route::{Route, Tab};
 use crate::model::transcript::ago;
@@ -23,7 +24,7 @@ pub fn ConversationList(site: String, tab: Tab) -> impl IntoView {
                 seg(&site),
                 tab.slug()
             );
-            match api::get::<Vec<ConversationSummary>>(&path).await {
+            match api::read(api::json("GET", &path, None).await, answers::summaries) {
                 Ok(list) => ctx.lists.update(|all| {
                     let lists = all.entry(site).or_default();
                     if tab == Tab::Missed {
@@ -40,36 +41,14 @@ pub fn ConversationList(site: String, tab: Tab) -> impl IntoView {
     let rows_site = StoredValue::new(site.clone());
     // "" shows every channel, "widget" the website chat, any other value one platform's.
     let channel = RwSignal::new(String::new());
-    let all_rows = move || {
-        let now = ctx.now.get();
-        let rows_site = rows_site.get_value();
-        ctx.lists.with(|all| {
-            let Some(lists) = all.get(&rows_site) else {
-                return Vec::new();
-            };
-            let rows: Vec<ConversationSummary> = match tab {
-                Tab::Active => lists.active().into_iter().cloned().collect(),
-                Tab::Monitor => lists.monitor(now).into_iter().cloned().collect(),
-                Tab::Missed => lists.missed().map(<[_]>::to_vec).unwrap_or_default(),
-                Tab::Archived => lists.archived().map(<[_]>::to_vec).unwrap_or_default(),
-                _ => Vec::new(),
-            };
-            rows
-        })
-    };
     let rows = move || {
         let wanted = channel.get();
-        all_rows()
+        rows_of(ctx, &rows_site.get_value(), tab)
             .into_iter()
             .filter(|c| channel_matches(c, &wanted))
             .collect::<Vec<_>>()
     };
-    let channels = move || {
-        let mut names: Vec<String> = all_rows().into_iter().filter_map(|c| c.channel).collect();
-        names.sort();
-        names.dedup();
-        names
-    };
+    let channels = move || channel_names(ctx, &rows_site.get_value(), tab);
     let empty_text = match tab {
         Tab::Active => "No chats waiting or in progress.",
         Tab::Monitor => "Nobody is talking to the bot right now.",
@@ -92,13 +71,7 @@ pub fn ConversationList(site: String, tab: Tab) -> impl IntoView {
             <p class="note" role="status">"Loading…"</p>
         </Show>
         <Show when=move || !channels().is_empty() || !channel.get().is_empty()>
-            <label class="channel-filter">"Channel "
-                <select on:change=move |ev| channel.set(event_target_value(&ev))>
-                    <option value="">"All channels"</option>
-                    <option value="widget">"Website chat"</option>
-                    {move || channels().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
-                </select>
-            </label>
+            {lazy::channel_filter(rows_site.get_value(), tab, channel)}
         </Show>
         <Show
             when=move || !rows().is_empty()
@@ -112,6 +85,55 @@ pub fn ConversationList(site: String, tab: Tab) -> impl IntoView {
                 />
             </ul>
         </Show>
+    }
+}
+
+/// The rows of one list of a site, before the channel filter.
+fn rows_of(ctx: Ctx, site: &str, tab: Tab) -> Vec<ConversationSummary> {
+    let now = ctx.now.get();
+    ctx.lists.with(|all| {
+        let Some(lists) = all.get(site) else {
+            return Vec::new();
+        };
+        match tab {
+            Tab::Active => lists.active().into_iter().cloned().collect(),
+            Tab::Monitor => lists.monitor(now).into_iter().cloned().collect(),
+            Tab::Missed => lists.missed().map(<[_]>::to_vec).unwrap_or_default(),
+            Tab::Archived => lists.archived().map(<[_]>::to_vec).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    })
+}
+
+/// The outside channels a list's rows came from, sorted and each once (inserted in place: no
+/// sort's code in the first screen).
+fn channel_names(ctx: Ctx, site: &str, tab: Tab) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in rows_of(ctx, site, tab)
+        .into_iter()
+        .filter_map(|c| c.channel)
+    {
+        if let Err(at) = names.binary_search(&name) {
+            names.insert(at, name);
+        }
+    }
+    names
+}
+
+/// The channel filter, shown only when a list has rows from an outside channel: a lazy part in
+/// the chat's module (`lazy.rs`), as most sites have none.
+#[component]
+pub fn ChannelFilter(site: String, tab: Tab, channel: RwSignal<String>) -> impl IntoView {
+    let ctx = ctx();
+    let channels = move || channel_names(ctx, &site, tab);
+    view! {
+        <label class="channel-filter">"Channel "
+            <select on:change=move |ev| channel.set(event_target_value(&ev))>
+                <option value="">"All channels"</option>
+                <option value="widget">"Website chat"</option>
+                {move || channels().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+            </select>
+        </label>
     }
 }
 

@@ -1,18 +1,11 @@
 //! Sign-in. The edge answers with the agent and sets the HttpOnly session cookie; the token in
 //! the body is not kept anywhere by the dashboard.
 
-use baton_core::api::Me;
 use leptos::prelude::*;
-use serde::Serialize;
 
 use super::ctx;
-use crate::net::api;
-
-#[derive(Serialize)]
-struct Credentials {
-    email: String,
-    password: String,
-}
+use crate::model::answers;
+use crate::net::{api, json};
 
 #[component]
 pub fn Login() -> impl IntoView {
@@ -30,14 +23,12 @@ pub fn Login() -> impl IntoView {
         super::notify::unlock_audio();
         busy.set(true);
         error.set(None);
-        let body = Credentials {
-            email: email.get(),
-            password: password.get(),
-        };
+        let body = json::write(|o| answers::credentials(&email.get(), &password.get(), o));
         leptos::task::spawn_local(async move {
             // The answer is `SignedIn` (the token, then `Me` flattened); read as `Me`, the
-            // token is skipped and serde's `flatten` machinery stays out of the first screen.
-            match api::post::<_, Me>("/api/v1/auth/login", &body).await {
+            // token is skipped.
+            let answer = api::json("POST", "/api/v1/auth/login", Some(body)).await;
+            match api::read(answer, answers::me) {
                 Ok(me) => {
                     password.set(String::new());
                     ctx.status.set(String::new());

@@ -10,6 +10,7 @@ mod chat_actions;
 mod composer;
 mod deliveries;
 mod digest;
+mod going_away;
 mod guide;
 mod invitations;
 mod kb;
@@ -30,11 +31,11 @@ mod toolbox;
 mod unanswered;
 mod visitor_panel;
 
-use std::collections::BTreeMap;
-
 use baton_core::api::Me;
 use leptos::prelude::*;
 
+use crate::model::answers;
+use crate::model::keyed::Keyed;
 use crate::model::lists::SiteLists;
 use crate::model::onboarding::Link;
 use crate::model::route::Route;
@@ -47,13 +48,13 @@ pub struct Ctx {
     pub me: RwSignal<Option<Me>>,
     pub route: RwSignal<Route>,
     /// The lists of every site the agent belongs to, by site id.
-    pub lists: RwSignal<BTreeMap<String, SiteLists>>,
+    pub lists: RwSignal<Keyed<SiteLists>>,
     /// A polite status message for everyone (and screen readers).
     pub status: RwSignal<String>,
     /// Ticks every 10 s so "waiting 2 min" stays true.
     pub now: RwSignal<i64>,
     /// Open tickets per site, for the navigation count.
-    pub open_tickets: RwSignal<BTreeMap<String, usize>>,
+    pub open_tickets: RwSignal<Keyed<usize>>,
     /// A one-time link or the guide the page was opened with (`#verify=…`, `#new-site`).
     pub link: RwSignal<Option<Link>>,
     /// Whether this edge lets accounts sign up and create sites ("open", "invite"; None: off).
@@ -135,10 +136,10 @@ fn App() -> impl IntoView {
     let ctx = Ctx {
         me: RwSignal::new(None),
         route: RwSignal::new(Route::parse(&location_hash().unwrap_or_default())),
-        lists: RwSignal::new(BTreeMap::new()),
+        lists: RwSignal::new(Keyed::default()),
         status: RwSignal::new(String::new()),
         now: RwSignal::new(now_ms()),
-        open_tickets: RwSignal::new(BTreeMap::new()),
+        open_tickets: RwSignal::new(Keyed::default()),
         link: RwSignal::new(Link::parse(&location_hash().unwrap_or_default())),
         signup: RwSignal::new(None),
         open_chat_mine: RwSignal::new(None),
@@ -147,7 +148,7 @@ fn App() -> impl IntoView {
     let checked = RwSignal::new(false);
     // Who is signed in? The session cookie is HttpOnly: only the edge can tell.
     leptos::task::spawn_local(async move {
-        match api::get::<Me>("/api/v1/me").await {
+        match api::read(api::json("GET", "/api/v1/me", None).await, answers::me) {
             Ok(me) => ctx.me.set(Some(me)),
             Err(error) if error.signed_out() => {}
             Err(error) => ctx.failed(&error),
@@ -156,12 +157,9 @@ fn App() -> impl IntoView {
     });
     // Sign-up links show only where the operator allows sign-up (404 when off).
     leptos::task::spawn_local(async move {
-        #[derive(serde::Deserialize)]
-        struct Mode {
-            mode: String,
-        }
-        if let Ok(found) = api::get::<Mode>("/api/v1/signup").await {
-            ctx.signup.set(Some(found.mode));
+        let answer = api::json("GET", "/api/v1/signup", None).await;
+        if let Ok(mode) = api::read(answer, answers::signup_mode) {
+            ctx.signup.set(Some(mode));
         }
     });
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {

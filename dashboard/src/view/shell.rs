@@ -1,14 +1,12 @@
 //! The signed-in frame: header (site switcher, availability, notifications, sign-out), the
 //! navigation with live counts, and the screen for the current route.
 
-use baton_core::protocol::AgentCommand;
 use leptos::prelude::*;
 
 use super::sites::SiteSockets;
 use super::{ctx, lazy, lists, notify, Ctx};
 use crate::model::route::{document_title, Route, Tab};
 use crate::net::api;
-use crate::net::socket::send_once;
 
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -47,7 +45,9 @@ pub fn Shell() -> impl IntoView {
             <super::sites::SiteSwitcher />
             <Availability />
             <NotifyToggle />
-            <span class="who">{move || ctx.me.with(|m| m.as_ref().map(|m| m.agent.name.clone()))}</span>
+            // Reactive text here returns `String` (as the status line does): each other type
+            // would bring its own copy of Leptos' render effect (README, "What Leptos costs").
+            <span class="who">{move || ctx.me.with(|m| m.as_ref().map(|m| m.agent.name.clone())).unwrap_or_default()}</span>
             <button type="button" class="link" on:click=move |_| sign_out(ctx, sockets)>"Sign out"</button>
         </header>
         <Nav />
@@ -149,7 +149,7 @@ fn Nav() -> impl IntoView {
                     <span>{tab.title()}</span>
                     <Show when=move || count().is_some()>
                         <span class="count" class:alert=move || { tab == Tab::Active && waiting() > 0 }>
-                            {move || count().unwrap_or_default()}
+                            {move || count().map(|n| n.to_string()).unwrap_or_default()}
                         </span>
                     </Show>
                     <Show when=news>
@@ -206,71 +206,52 @@ fn Availability() -> impl IntoView {
         ctx.lists
             .with(|all| all.get(&site).is_some_and(|l| l.available))
     };
-    let held = move || {
-        let me = ctx
-            .me
-            .with(|m| m.as_ref().map(|m| m.agent.id.clone()))
-            .unwrap_or_default();
-        let mut held = ctx.lists.with(|all| {
-            all.iter()
-                .flat_map(|(site, l)| {
-                    l.held_by(&me)
-                        .into_iter()
-                        .map(move |c| (site.clone(), c.id.clone()))
-                })
-                .collect::<Vec<_>>()
-        });
-        if let Some(open) = ctx.open_chat_mine.get() {
-            if !held.contains(&open) {
-                held.push(open);
-            }
-        }
-        held
-    };
-    let set = move |value: bool| {
-        if !sockets.set_available(value) {
-            ctx.status
-                .set("Not connected; try again in a moment.".into());
-        }
-    };
     let toggle = move |_| {
         if !available() {
-            set(true);
-        } else if held().is_empty() {
-            set(false);
+            set_available(ctx, sockets, true);
+        } else if held(ctx).is_empty() {
+            set_available(ctx, sockets, false);
         } else {
             asking.set(true);
         }
-    };
-    let return_all = move |_| {
-        for (site, id) in held() {
-            let path = format!(
-                "/api/v1/sites/{}/conversations/{}/ws",
-                api::seg(&site),
-                api::seg(&id)
-            );
-            let command = serde_json::to_string(&AgentCommand::ReturnToQueue).unwrap_or_default();
-            send_once(&path, command);
-        }
-        asking.set(false);
-        set(false);
     };
     view! {
         <button type="button" class="availability" class:on=available aria-pressed=move || available().to_string() on:click=toggle>
             <span class="dot" aria-hidden="true"></span>
             {move || if available() { "Available" } else { "Away" }}
         </button>
-        <Show when=move || asking.get()>
-            <div class="dialog" role="dialog" aria-labelledby="offline-title" aria-describedby="offline-text">
-                <h2 id="offline-title">"Going away"</h2>
-                <p id="offline-text">{move || format!("You have {} chat(s) in progress. What should happen to them?", held().len())}</p>
-                <div class="buttons">
-                    <button type="button" class="primary" on:click=return_all>"Return them to the queue"</button>
-                    <button type="button" on:click=move |_| { asking.set(false); set(false); }>"Keep them"</button>
-                    <button type="button" class="link" on:click=move |_| asking.set(false)>"Cancel"</button>
-                </div>
-            </div>
-        </Show>
+        <Show when=move || asking.get()>{lazy::going_away(asking)}</Show>
+    }
+}
+
+/// The chats this agent holds right now on every site, as (site, id), the open one included.
+pub(super) fn held(ctx: Ctx) -> Vec<(String, String)> {
+    let me = ctx
+        .me
+        .with(|m| m.as_ref().map(|m| m.agent.id.clone()))
+        .unwrap_or_default();
+    let mut held = ctx.lists.with(|all| {
+        all.iter()
+            .flat_map(|(site, l)| {
+                l.held_by(&me)
+                    .into_iter()
+                    .map(move |c| (site.clone(), c.id.clone()))
+            })
+            .collect::<Vec<_>>()
+    });
+    if let Some(open) = ctx.open_chat_mine.get() {
+        if !held.contains(&open) {
+            held.push(open);
+        }
+    }
+    held
+}
+
+/// Availability on every site; says so when a socket is not connected.
+pub(super) fn set_available(ctx: Ctx, sockets: SiteSockets, value: bool) {
+    if !sockets.set_available(value) {
+        ctx.status
+            .set("Not connected; try again in a moment.".into());
     }
 }
 
@@ -278,7 +259,7 @@ fn sign_out(ctx: Ctx, sockets: SiteSockets) {
     leptos::task::spawn_local(async move {
         // The edge forgets this device with the session; the browser forgets it too.
         crate::net::push::unsubscribe().await;
-        let result = api::post::<_, serde_json::Value>("/api/v1/auth/logout", &()).await;
+        let result = api::json("POST", "/api/v1/auth/logout", Some("null".into())).await;
         sockets.close_all();
         if let Err(error) = result.as_ref() {
             if !error.signed_out() {

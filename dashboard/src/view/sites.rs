@@ -1,26 +1,27 @@
 //! One site socket per site the agent belongs to: the lists stay live on every site, so a chat
 //! waiting on another site still rings (unless that site is muted on this device).
 
-use std::collections::BTreeMap;
-
-use baton_core::api::{Me, Ticket};
+use baton_core::api::Me;
 use baton_core::protocol::{ServerFrame, SiteCommand};
-use baton_core::ConversationSummary;
 use leptos::prelude::*;
 
 use super::{notify, Ctx};
+use crate::model::answers;
+use crate::model::keyed::Keyed;
 use crate::model::lists::{Notice, SiteLists};
 use crate::model::route::{Route, Tab};
+use crate::model::wire;
 use crate::net::api::{self, seg};
+use crate::net::json;
 use crate::net::socket::{ws_url, Socket};
 
 /// The open site sockets, by site id. Not reactive: only sending goes through it.
 #[derive(Clone, Copy)]
-pub struct SiteSockets(StoredValue<BTreeMap<String, Socket>, LocalStorage>);
+pub struct SiteSockets(StoredValue<Keyed<Socket>, LocalStorage>);
 
 impl SiteSockets {
     pub fn new() -> Self {
-        Self(StoredValue::new_local(BTreeMap::new()))
+        Self(StoredValue::new_local(Keyed::default()))
     }
 
     /// Opens a socket per site of `me`, closing any left from an earlier session.
@@ -32,7 +33,7 @@ impl SiteSockets {
                 .map(|m| (m.site_id.clone(), SiteLists::for_agent(&me.agent.id)))
                 .collect(),
         );
-        let mut sockets = BTreeMap::new();
+        let mut sockets = Keyed::default();
         for membership in &me.sites {
             let site = membership.site_id.clone();
             let site_name = membership.site_name.clone();
@@ -63,7 +64,10 @@ impl SiteSockets {
             };
             let url = ws_url(&path);
             load_counts(ctx, site.clone());
-            sockets.insert(site, Socket::open(move || url.clone(), on_frame, on_state));
+            sockets.insert(
+                site,
+                Socket::open(move || url.clone(), wire::site_frame, on_frame, on_state),
+            );
         }
         self.0.set_value(sockets);
     }
@@ -80,7 +84,7 @@ impl SiteSockets {
     /// Sets availability on every site: one switch for the agent, as they expect.
     pub fn set_available(&self, available: bool) -> bool {
         let frame =
-            serde_json::to_string(&SiteCommand::SetAvailability { available }).unwrap_or_default();
+            json::write(|o| answers::site_command(&SiteCommand::SetAvailability { available }, o));
         // Every site gets the frame, even after one failed to send.
         let sent: Vec<bool> = self
             .0
@@ -94,17 +98,16 @@ impl SiteSockets {
 fn load_counts(ctx: Ctx, site: String) {
     leptos::task::spawn_local(async move {
         let base = format!("/api/v1/sites/{}", seg(&site));
-        let missed =
-            api::get::<Vec<ConversationSummary>>(&format!("{base}/conversations?list=missed"))
-                .await;
-        if let Ok(list) = missed {
+        let missed = api::json("GET", &format!("{base}/conversations?list=missed"), None).await;
+        if let Ok(list) = api::read(missed, answers::summaries) {
             ctx.lists
                 .update(|all| all.entry(site.clone()).or_default().set_missed(list));
         }
-        let tickets = api::get::<Vec<Ticket>>(&format!("{base}/tickets?status=open")).await;
-        if let Ok(list) = tickets {
+        // Only their number is shown: the tickets are counted, not read.
+        let tickets = api::json("GET", &format!("{base}/tickets?status=open"), None).await;
+        if let Ok(open) = api::read(tickets, answers::count) {
             ctx.open_tickets.update(|t| {
-                t.insert(site, list.len());
+                t.insert(site, open);
             });
         }
     });
