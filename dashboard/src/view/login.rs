@@ -70,7 +70,8 @@ pub fn Login() -> impl IntoView {
                     <p class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
                 </Show>
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    // `String`, as the page's other reactive text (one render effect copy).
+                    {move || String::from(if busy.get() { "Signing in…" } else { "Sign in" })}
                 </button>
             </form>
             <Show when=move || ctx.signup.with(|m| m.as_deref() == Some("open"))>

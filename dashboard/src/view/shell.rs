@@ -218,7 +218,7 @@ fn Availability() -> impl IntoView {
     view! {
         <button type="button" class="availability" class:on=available aria-pressed=move || available().to_string() on:click=toggle>
             <span class="dot" aria-hidden="true"></span>
-            {move || if available() { "Available" } else { "Away" }}
+            {move || String::from(if available() { "Available" } else { "Away" })}
         </button>
         <Show when=move || asking.get()>{lazy::going_away(asking)}</Show>
     }
