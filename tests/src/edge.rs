@@ -228,11 +228,22 @@ fn kill_group(pid: u32) {
     }
 }
 
-/// A port nobody listens on right now, for a dedicated edge.
+/// A port nobody uses right now, for a dedicated edge, below the kernel's ephemeral range
+/// (32768 and up on Linux): such an edge is restarted on the same port, and a port from that
+/// range can meanwhile become the local end of any outgoing connection (the suite's clients,
+/// workerd's own), which made the restart's bind fail (CI: "edge not ready in 90s").
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
+    const LOW: u16 = 20_000;
+    const SPAN: u16 = 12_000;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default()
+        ^ std::process::id().wrapping_mul(7919);
+    let start = (seed % u32::from(SPAN)) as u16;
+    (0..SPAN)
+        .map(|i| LOW + (start + i) % SPAN)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
         .unwrap_or(8799)
 }
 
