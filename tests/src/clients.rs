@@ -310,6 +310,18 @@ impl AgentSocket {
         }
     }
 
+    /// The answer to this socket's claim: `claimed` or `already_claimed`.
+    pub async fn claim_outcome(&mut self) -> ServerFrame {
+        self.conn
+            .wait_for("claim outcome", |f| {
+                matches!(
+                    f,
+                    ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
+                )
+            })
+            .await
+    }
+
     pub async fn send(&mut self, command: AgentCommand) {
         self.conn.send(&command).await;
     }

@@ -34,17 +34,7 @@ async fn exactly_one_of_fifty_simultaneous_accepts_wins() {
         .await;
         // Every socket sends its accept before any reply is read.
         join_all(sockets.iter_mut().map(|s| s.send(AgentCommand::Accept))).await;
-        let outcomes = join_all(sockets.iter_mut().map(|s| async {
-            s.conn
-                .wait_for("claim outcome", |f| {
-                    matches!(
-                        f,
-                        ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
-                    )
-                })
-                .await
-        }))
-        .await;
+        let outcomes = join_all(sockets.iter_mut().map(AgentSocket::claim_outcome)).await;
 
         let winners: Vec<usize> = outcomes
             .iter()
@@ -160,27 +150,11 @@ async fn an_agent_watching_hears_who_took_the_chat_without_accepting() {
         matches!(&told, ServerFrame::AlreadyClaimed { by, conversation_id } if by.id == ann.id && *conversation_id == id),
         "{told:?}"
     );
-    let won = winner
-        .conn
-        .wait_for("claim outcome", |f| {
-            matches!(
-                f,
-                ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
-            )
-        })
-        .await;
+    let won = winner.claim_outcome().await;
     assert!(matches!(won, ServerFrame::Claimed { .. }), "{won:?}");
 
     watcher.send(AgentCommand::Accept).await;
-    let again = watcher
-        .conn
-        .wait_for("claim outcome", |f| {
-            matches!(
-                f,
-                ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
-            )
-        })
-        .await;
+    let again = watcher.claim_outcome().await;
     assert!(
         matches!(&again, ServerFrame::AlreadyClaimed { by, .. } if by.id == ann.id),
         "{again:?}"

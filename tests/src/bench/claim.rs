@@ -60,15 +60,7 @@ pub async fn run(edge: &Edge, agents: usize, trials: usize) -> ClaimReport {
         let sent = Instant::now();
         join_all(sockets.iter_mut().map(|s| s.send(AgentCommand::Accept))).await;
         let outcomes = join_all(sockets.iter_mut().map(|s| async {
-            let frame = s
-                .conn
-                .wait_for("claim outcome", |f| {
-                    matches!(
-                        f,
-                        ServerFrame::Claimed { .. } | ServerFrame::AlreadyClaimed { .. }
-                    )
-                })
-                .await;
+            let frame = s.claim_outcome().await;
             (frame, sent.elapsed())
         }))
         .await;
