@@ -236,3 +236,53 @@ fn ranking_on_tuning() {
         total.3 / total.0 as f64
     );
 }
+
+/// Where an entry's own phrasing ranks when it is taken out of the knowledge base and asked as
+/// a message (every entry with two phrasings or more): a second check of a ranking change that
+/// reads no visitor question at all, so it cannot have been tuned on them.
+/// `cargo test -p baton-core --release --test bot_eval ranking_on_phrasings -- --ignored --nocapture`
+#[test]
+#[ignore = "prints ranking figures; run by hand"]
+fn ranking_on_phrasings() {
+    let show_misses = std::env::var_os("BATON_EVAL_MISSES").is_some();
+    let mut total = (0usize, 0usize, 0usize);
+    for d in domains() {
+        let mut row = (0usize, 0usize, 0usize);
+        for (e, entry) in d.kb.iter().enumerate() {
+            if entry.questions.len() < 2 {
+                continue;
+            }
+            for (k, question) in entry.questions.iter().enumerate() {
+                let mut kb = d.kb.clone();
+                kb[e].questions.remove(k);
+                let ranking = FaqBot::uncached(&kb).rank(question);
+                let rank = ranking
+                    .as_ref()
+                    .and_then(|r| r.entries.iter().position(|x| *x == e));
+                if show_misses && rank != Some(0) {
+                    let first = ranking.and_then(|r| r.entries.first().map(|x| d.keys[*x].clone()));
+                    println!(
+                        "      miss want {:<16} first {first:?} {question:?}",
+                        d.keys[e]
+                    );
+                }
+                row.0 += 1;
+                row.1 += usize::from(rank == Some(0));
+                row.2 += usize::from(rank.is_some_and(|r| r < 3));
+            }
+        }
+        println!(
+            "  {:<10} phrasings first {}  first three {}",
+            d.name,
+            pct(row.1, row.0),
+            pct(row.2, row.0)
+        );
+        total = (total.0 + row.0, total.1 + row.1, total.2 + row.2);
+    }
+    println!(
+        "  {:<10} phrasings first {}  first three {}",
+        "all",
+        pct(total.1, total.0),
+        pct(total.2, total.0)
+    );
+}
