@@ -167,6 +167,43 @@ fn confidence_leave_one_out() {
         curve += &format!(" {t:.2}:{}/{}/{}", got[0], got[2], got[3]);
     }
     println!("  pooled (threshold:right/wrong/unanswerable answered){curve}");
+    // Threshold-free: out-of-fold log-loss and the chance that a right best entry gets more
+    // confidence than a wrong one or an unanswerable question (AUC), less noisy than counts.
+    let scored: Vec<(f32, bool, bool)> = fits
+        .iter()
+        .enumerate()
+        .flat_map(|(k, w)| {
+            rows.iter()
+                .filter(move |r| r.domain == k)
+                .map(move |r| (eval::fit::probability(w, &r.x), r.right, r.answerable))
+        })
+        .collect();
+    let loss = scored
+        .iter()
+        .map(|(p, right, _)| -f64::from(if *right { *p } else { 1.0 - *p }).max(1e-6).ln())
+        .sum::<f64>()
+        / scored.len() as f64;
+    let auc = |negative: &dyn Fn(&(f32, bool, bool)) -> bool| {
+        let (mut pairs, mut won) = (0usize, 0.0f64);
+        for a in scored.iter().filter(|s| s.1) {
+            for b in scored.iter().filter(|s| negative(s)) {
+                pairs += 1;
+                won += if a.0 > b.0 {
+                    1.0
+                } else if a.0 == b.0 {
+                    0.5
+                } else {
+                    0.0
+                };
+            }
+        }
+        won / pairs.max(1) as f64
+    };
+    println!(
+        "  out of fold: log-loss {loss:.4}  AUC right vs wrong {:.4}  right vs unanswerable {:.4}",
+        auc(&|s| !s.1 && s.2),
+        auc(&|s| !s.2)
+    );
     println!(
         "  {:<10} top-1 {}  +did-you-mean {}  wrong {}  unanswerable answered {}  pick {pick:?}",
         "all",
