@@ -274,7 +274,7 @@ pub async fn start_conversation(edge: &Edge, site_id: &str, body: serde_json::Va
         .json(&body)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("start conversation: {e}"));
+        .unwrap_or_else(|e| panic!("start conversation: {e:?}"));
     assert_eq!(response.status(), 201, "start: {:?}", response.text().await);
     response
         .json()

@@ -47,17 +47,23 @@ impl ConversationRoom {
                 | Effect::NotifyAgents { .. }
                 | Effect::PhaseChanged { .. }
                 | Effect::ListChanged => {}
-                // A busy chat's refresh: straight to the site; if it is lost, the next refresh
-                // (or the trailing alarm's) carries a newer row.
+                // A busy chat's refresh: straight to the site, not awaited here. workerd hands
+                // a socket its next message only when the last one's handler is done, so an
+                // awaited refresh held one message in ten per busy chat behind a site round
+                // trip. Out-of-order arrival is harmless (the site drops an older `rev`); if it
+                // is lost, the next refresh (or the trailing alarm's) carries a newer row.
                 Effect::ListPreview { rev } => {
                     let changed = ConversationChanged {
                         summary: self.with_loaded(baton_core::Conversation::summary)?,
                         notify: false,
                         rev,
                     };
-                    if let Err(error) = site.conversation_changed(&changed).await {
-                        worker::console_warn!("list refresh not sent: {}", error.message);
-                    }
+                    let detached = SiteClient::new(&self.env, &site_id)?;
+                    self.state.wait_until(async move {
+                        if let Err(error) = detached.conversation_changed(&changed).await {
+                            worker::console_warn!("list refresh not sent: {}", error.message);
+                        }
+                    });
                 }
                 Effect::CheckAvailability { group } => {
                     let available = site.available(group).await?;
