@@ -408,11 +408,7 @@ pub fn row_changed(changed: &ConversationChanged, stored_rev: Option<u64>) -> Ve
     if !list_row_applies(stored_rev, changed.rev) {
         return Vec::new();
     }
-    let holder = summary
-        .agent
-        .as_ref()
-        .filter(|_| summary.phase == Phase::Live)
-        .map(|agent| agent.id.clone());
+    let holder = holder_of(summary).map(str::to_string);
     let mut effects = vec![
         SiteEffect::SaveListRev {
             conversation_id: summary.id.clone(),
@@ -434,6 +430,30 @@ pub fn row_changed(changed: &ConversationChanged, stored_rev: Option<u64>) -> Ve
         conversation: summary.clone(),
     }));
     effects
+}
+
+/// [`row_changed`] over the row the site has (`previous`): the holder is written only when it
+/// changed. A busy chat's preview keeps its holder, so it costs the site the row and its
+/// revision, not the holdings' delete and upsert as well.
+pub fn row_changed_over(
+    changed: &ConversationChanged,
+    stored_rev: Option<u64>,
+    previous: Option<&ConversationSummary>,
+) -> Vec<SiteEffect> {
+    let mut effects = row_changed(changed, stored_rev);
+    if previous.is_some_and(|previous| holder_of(previous) == holder_of(&changed.summary)) {
+        effects.retain(|effect| !matches!(effect, SiteEffect::SetHolder { .. }));
+    }
+    effects
+}
+
+/// Who holds a chat as far as the site's slots go: its agent while it is live.
+fn holder_of(summary: &ConversationSummary) -> Option<&str> {
+    summary
+        .agent
+        .as_ref()
+        .filter(|_| summary.phase == Phase::Live)
+        .map(|agent| agent.id.as_str())
 }
 
 #[cfg(test)]

@@ -342,3 +342,51 @@ fn a_row_that_rings_nobody_needs_nothing_of_the_site() {
         }
     }
 }
+
+#[test]
+fn a_preview_over_a_row_with_the_same_holder_leaves_the_holdings_alone() {
+    let agent = |id: &str| AgentRef {
+        id: id.into(),
+        name: id.to_uppercase(),
+    };
+    let mut before = summary("c1", Phase::Live, 5);
+    before.agent = Some(agent("a"));
+    let mut preview = before.clone();
+    preview.updated_at = 9;
+    preview.last_message = Some("and one more thing".into());
+    let holder_written = |effects: &[SiteEffect]| {
+        effects
+            .iter()
+            .any(|e| matches!(e, SiteEffect::SetHolder { .. }))
+    };
+
+    let kept = row_changed_over(&changed(&preview, false, 4), Some(3), Some(&before));
+    assert!(!holder_written(&kept), "{kept:?}");
+    // Everything else of the row is as row_changed has it.
+    let mut all = row_changed(&changed(&preview, false, 4), Some(3));
+    all.retain(|e| !matches!(e, SiteEffect::SetHolder { .. }));
+    assert_eq!(kept, all);
+
+    // A new holder, the end of the live phase, or no row yet: the holdings are written.
+    let mut moved = preview.clone();
+    moved.agent = Some(agent("b"));
+    let mut ended = preview.clone();
+    ended.phase = Phase::Archived;
+    for (next, previous) in [
+        (&moved, Some(&before)),
+        (&ended, Some(&before)),
+        (&preview, None),
+    ] {
+        let effects = row_changed_over(&changed(next, false, 4), Some(3), previous);
+        assert!(
+            holder_written(&effects),
+            "{:?} over {previous:?}",
+            next.phase
+        );
+    }
+    // A stale row changes nothing, as before.
+    assert_eq!(
+        row_changed_over(&changed(&preview, false, 2), Some(3), Some(&before)),
+        []
+    );
+}

@@ -5,7 +5,7 @@
 use baton_core::site::SiteEffect;
 use worker::SqlStorageValue;
 
-use super::{send, SiteHub};
+use super::SiteHub;
 use crate::error::ApiResult;
 
 impl SiteHub {
@@ -39,6 +39,9 @@ impl SiteHub {
                         "DELETE FROM conversations WHERE id = ?",
                         vec![conversation_id.into()],
                     )?;
+                    // Revisions outlive their row for a day; forgotten as rows leave, not with
+                    // every busy chat's refresh.
+                    self.forget_old_list_revs()?;
                 }
                 SiteEffect::Hold {
                     agent_id,
@@ -57,14 +60,19 @@ impl SiteHub {
                     agent_id,
                     available,
                 } => self.set_available(&agent_id, available)?,
+                // Every socket here is an agent's (`open_socket`), found by tag: no attachment
+                // decoded per socket and refresh. Serialised once for all of them.
                 SiteEffect::Broadcast(frame) => {
-                    for (ws, _) in self.agent_sockets() {
-                        send(&ws, &frame);
+                    let json = frame.to_json();
+                    for ws in self.state.get_websockets() {
+                        let _ = ws.send_with_str(&json);
                     }
                 }
                 SiteEffect::SendTo { agent_id, frame } => {
-                    for ws in self.sockets_of(&agent_id) {
-                        send(&ws, &frame);
+                    let [agent_tag, _] = super::access::socket_tags(&agent_id, "");
+                    let json = frame.to_json();
+                    for ws in self.state.get_websockets_with_tag(&agent_tag) {
+                        let _ = ws.send_with_str(&json);
                     }
                 }
             }

@@ -166,7 +166,7 @@ impl SiteHub {
                 let effects = if changed.notify {
                     self.site()?.conversation_changed(&changed, stored)
                 } else {
-                    baton_core::site::row_changed(&changed, stored)
+                    baton_core::site::row_changed_over(&changed, stored, before.previous.as_ref())
                 };
                 if effects.is_empty() {
                     // A repeat, or older than the row the site has: nothing to change.
@@ -289,14 +289,6 @@ impl SiteHub {
                 let me = ws.deserialize_attachment::<SiteAgent>().ok().flatten()?;
                 Some((ws, me))
             })
-            .collect()
-    }
-
-    fn sockets_of(&self, agent_id: &str) -> Vec<WebSocket> {
-        self.agent_sockets()
-            .into_iter()
-            .filter(|(_, me)| me.agent.id == agent_id)
-            .map(|(ws, _)| ws)
             .collect()
     }
 }

@@ -115,22 +115,27 @@ impl SiteHub {
         Ok(rows.first().map(|row| row.rev.max(0) as u64))
     }
 
-    /// Stores the row's revision, and forgets those of conversations off the lists for a day.
+    /// Stores the row's revision.
     pub(super) fn save_list_rev(&self, conversation_id: &str, rev: u64) -> ApiResult<()> {
-        let at = now();
         self.sql().exec(
             "INSERT INTO list_revs (id, rev, at) VALUES (?, ?, ?)
              ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, at = excluded.at",
             vec![
                 conversation_id.into(),
                 worker::SqlStorageValue::try_from_i64(rev as i64)?,
-                worker::SqlStorageValue::try_from_i64(at)?,
+                worker::SqlStorageValue::try_from_i64(now())?,
             ],
         )?;
+        Ok(())
+    }
+
+    /// Forgets the revisions of conversations off the lists for a day (a row that late is not
+    /// coming).
+    pub(super) fn forget_old_list_revs(&self) -> ApiResult<()> {
         self.sql().exec(
             "DELETE FROM list_revs WHERE at < ? AND id NOT IN (SELECT id FROM conversations)",
             vec![worker::SqlStorageValue::try_from_i64(
-                at - LIST_REV_KEEP_MS,
+                now() - LIST_REV_KEEP_MS,
             )?],
         )?;
         Ok(())
