@@ -9,12 +9,14 @@
 //! explains and how much weight the unknown words carry, for the confidence rule to weigh.
 
 use super::lang::{detect, Lang};
-use super::lexicon::{canonical, is_concept, join_phrases, known_words, regular};
-use super::ngram::{dice, Grams};
-use super::text::{tokens, typo_budget, typo_distance, FastMap};
+use super::lexicon::{canonical, is_concept, join_phrases, regular};
+use super::ngram::Grams;
+use super::text::{tokens, FastMap};
 use crate::settings::FaqEntry;
 
 /// BM25 saturation: a third mention of a word adds little.
+mod lookup;
+
 const K1: f32 = 1.2;
 /// Length normalisation, mild because entries differ in phrasing count more than in topic.
 const B: f32 = 0.5;
@@ -212,93 +214,6 @@ impl Index {
         self.lengths.len()
     }
 
-    /// The term a misspelt word most likely stands for: the closest surface word, stem or synonym,
-    /// and among equally close ones the most widespread. "resheduling" is two slips from
-    /// "reschedule" but its stem is one slip from "reschedul".
-    fn correct(&self, word: &str, stem: &str) -> Option<String> {
-        if typo_budget(word) == 0 {
-            return None;
-        }
-        let surface = self
-            .surface
-            .iter()
-            .filter(|(w, _)| w.len() >= 4)
-            .map(|(w, t)| (word, w.as_str(), t.as_str()));
-        let stems = self.terms.keys().map(|t| (stem, t.as_str(), t.as_str()));
-        let lexicon = known_words().iter().map(|(w, t)| (word, *w, t.as_str()));
-        let mut best: Option<(usize, usize, &str)> = None;
-        for (typed, candidate, term) in surface.chain(stems).chain(lexicon) {
-            let Some(distance) = typo_distance(typed, candidate) else {
-                continue;
-            };
-            let Some(df) = self.terms.get(term).map(|t| t.postings.len()) else {
-                continue;
-            };
-            let key = (distance, std::cmp::Reverse(df), term);
-            if best.is_none_or(|(d, f, t)| key < (d, std::cmp::Reverse(f), t)) {
-                best = Some((distance, df, term));
-            }
-        }
-        best.map(|(_, _, term)| term.to_string())
-    }
-
-    /// A closed compound made of two knowledge-base words: "giftcard", "Kajaktour".
-    fn split(&self, word: &str, lang: Lang) -> Option<(String, String)> {
-        if word.len() < 7 || !word.is_ascii() {
-            return None;
-        }
-        (3..=word.len() - 3).rev().find_map(|at| {
-            let (head, tail) = word.split_at(at);
-            // German links compounds with an "s": "Geburtstagsgeschenk".
-            let head = self.known_term(head, lang).or_else(|| {
-                head.strip_suffix('s')
-                    .filter(|h| h.len() >= 3)
-                    .and_then(|h| self.known_term(h, lang))
-            })?;
-            let tail = self.known_term(tail, lang)?;
-            Some((head, tail))
-        })
-    }
-
-    fn known_term(&self, word: &str, lang: Lang) -> Option<String> {
-        if let Some(term) = self.surface.get(word) {
-            return Some(term.clone());
-        }
-        let term = term_of(lang, word);
-        self.terms.contains_key(&term).then_some(term)
-    }
-
-    /// The knowledge-base term nearest to an unknown word by trigrams, if near enough: plurals
-    /// and inflections the stemmer treats apart, a compound's head ("termin" in
-    /// "Zahnarzttermin").
-    fn near(&self, word: &str) -> Option<(String, f32)> {
-        if word.len() < 5 {
-            return None;
-        }
-        let mut best: Option<(f32, &str)> = None;
-        for (surface, term) in &self.surface {
-            if surface.len() < 4 {
-                continue;
-            }
-            let mut similarity = dice(word, surface);
-            // A compound ends with its head ("zahnarzttermin" / "termin").
-            let (short, long) = if surface.len() < word.len() {
-                (surface.as_str(), word)
-            } else {
-                (word, surface.as_str())
-            };
-            if short.len() >= 5 && long.ends_with(short) {
-                similarity = similarity.max(0.75);
-            }
-            if similarity >= SOFT_MIN
-                && best.is_none_or(|(s, t)| (similarity, term.as_str()) > (s, t))
-            {
-                best = Some((similarity, term));
-            }
-        }
-        best.map(|(s, t)| (t.to_string(), s))
-    }
-
     /// The content words of a message as the knowledge base knows them. Only the first distinct
     /// words count: FAQ questions are short, and the look-ups compare a word with the whole
     /// vocabulary, which a pasted essay must not multiply.
@@ -474,96 +389,5 @@ impl Index {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kb() -> Vec<FaqEntry> {
-        let entry = |qs: &[&str], a: &str| FaqEntry {
-            questions: qs.iter().map(|q| (*q).to_string()).collect(),
-            answer: a.to_string(),
-        };
-        vec![
-            entry(
-                &["How do I book?", "Can I reserve online?"],
-                "Book on our website.",
-            ),
-            entry(
-                &["What does it cost?", "What are your prices?"],
-                "790 NOK per person.",
-            ),
-            entry(
-                &["Can I rent a kayak?", "Do you hire out kayaks?"],
-                "Rentals from 450 NOK.",
-            ),
-            entry(&["Is there parking?"], "Free parking behind the boathouse."),
-            entry(&["Do you sell giftcards?"], "Yes, from 20 EUR."),
-        ]
-    }
-
-    fn best(index: &Index, text: &str) -> Option<usize> {
-        let scores = index.scores(&index.query(&tokens(text)));
-        let (entry, score) = scores
-            .bm25
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))?;
-        (*score > 0.0).then_some(entry)
-    }
-
-    #[test]
-    fn finds_paraphrases_through_stems_and_synonyms() {
-        let index = Index::new(&kb());
-        assert_eq!(best(&index, "bookings?"), Some(0));
-        assert_eq!(best(&index, "how much is it"), Some(1));
-        assert_eq!(best(&index, "kayak hire"), Some(2));
-        assert_eq!(best(&index, "where can I park"), Some(3));
-    }
-
-    #[test]
-    fn corrects_typos_and_joins_compounds() {
-        let index = Index::new(&kb());
-        let terms = index.query(&tokens("parkng boathose"));
-        assert!(terms.iter().all(|t| t.weight == 1.0), "{terms:?}");
-        assert_eq!(best(&index, "parkng boathose"), Some(3));
-        assert_eq!(best(&index, "a gift card?"), Some(4));
-        assert_eq!(best(&index, "kayakrental"), Some(2));
-    }
-
-    #[test]
-    fn unknown_words_are_reported_apart() {
-        let index = Index::new(&kb());
-        let full = index.scores(&index.query(&tokens("kayak rental")));
-        assert!(full.coverage[2] > 0.8 && full.unknown == 0.0, "{full:?}");
-        let story = index.scores(&index.query(&tokens(
-            "kayak rental for my spaceship on the asteroid belt",
-        )));
-        assert!(story.coverage[2] > 0.8, "{story:?}");
-        assert!(story.unknown > 0.5, "{story:?}");
-        assert_eq!(best(&index, "bananas"), None);
-    }
-
-    #[test]
-    fn what_is_asked_outweighs_a_detail() {
-        let entry = |qs: &[&str], a: &str| FaqEntry {
-            questions: qs.iter().map(|q| (*q).to_string()).collect(),
-            answer: a.to_string(),
-        };
-        let index = Index::new(&[
-            entry(&["How much does a tour cost?"], "790 NOK."),
-            entry(&["How long is the full-day tour?"], "Eight hours."),
-            entry(&["Do you have a half-day tour?"], "Yes."),
-            entry(&["Can I rent a kayak?"], "Yes."),
-        ]);
-        assert_eq!(
-            best(&index, "what is the price of the full day tour"),
-            Some(0)
-        );
-        assert!(is_concept("price") && !is_concept("kayak"));
-    }
-
-    #[test]
-    fn empty_knowledge_base_answers_nothing() {
-        let index = Index::new(&[]);
-        assert_eq!(best(&index, "hello"), None);
-    }
-}
+#[path = "index_tests.rs"]
+mod tests;
