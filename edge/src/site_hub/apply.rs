@@ -60,8 +60,9 @@ impl SiteHub {
                     agent_id,
                     available,
                 } => self.set_available(&agent_id, available)?,
-                // Every socket here is an agent's (`open_socket`), found by tag: no attachment
-                // decoded per socket and refresh. Serialised once for all of them.
+                // Every socket here is an agent's (`open_socket`), so all of them, with no
+                // attachment decoded per socket and refresh; serialised once. One agent's
+                // sockets are found by their tag.
                 SiteEffect::Broadcast(frame) => {
                     let json = frame.to_json();
                     for ws in self.state.get_websockets() {
