@@ -13,6 +13,7 @@ mod llm;
 mod operator;
 mod outbox;
 mod outbox_store;
+mod platform;
 mod queue;
 mod sockets;
 mod store;

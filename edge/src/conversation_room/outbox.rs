@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use worker::{Delay, Fetch, Headers, Method, Request, RequestInit};
 
 use super::outbox_store::OutboxStore;
+use super::platform::{operator_typing, operator_webhook};
 use super::ConversationRoom;
 use crate::db::{self, Ticket};
 use crate::db_dashboard::{self as dbd, Facts};
@@ -30,9 +31,9 @@ const WEBHOOK_TIMEOUT_MS: u64 = 10_000;
 
 /// What a webhook row stores: where to, and the exact body (signed at each attempt).
 #[derive(Serialize, Deserialize)]
-struct WebhookPayload {
-    url: String,
-    body: String,
+pub(super) struct WebhookPayload {
+    pub(super) url: String,
+    pub(super) body: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -378,91 +379,7 @@ impl ConversationRoom {
     }
 }
 
-/// The body POSTed to an operator platform for one event of a conversation it handed over.
-#[derive(Serialize)]
-struct PlatformEvent<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    /// The idempotency key (also in the `baton-idempotency-key` header).
-    id: &'a str,
-    conversation_id: &'a str,
-    external_id: &'a str,
-    event: &'a baton_core::Event,
-}
-
-fn operator_webhook(
-    conversation: &Conversation,
-    effects: &[Effect],
-    seq: baton_core::Seq,
-    id: &str,
-) -> ApiResult<String> {
-    let link = conversation
-        .operator
-        .as_ref()
-        .ok_or_else(|| failure("an operator event without a platform"))?;
-    let event = effects
-        .iter()
-        .find_map(|effect| match effect {
-            Effect::Emit(event) if event.seq == seq => Some(event),
-            _ => None,
-        })
-        .ok_or_else(|| failure("an operator event without its event"))?;
-    let kind = event
-        .kind
-        .platform_event()
-        .ok_or_else(|| failure("not an event for the platform"))?;
-    let body = serde_json::to_string(&PlatformEvent {
-        kind,
-        id,
-        conversation_id: &conversation.id,
-        external_id: &link.external_id,
-        event,
-    })?;
-    Ok(serde_json::to_string(&WebhookPayload {
-        url: link.webhook_url.clone(),
-        body,
-    })?)
-}
-
-/// The body POSTed to an operator platform when its chat's agent starts or stops typing.
-#[derive(Serialize)]
-struct PlatformTyping<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: &'a str,
-    conversation_id: &'a str,
-    external_id: &'a str,
-    typing: bool,
-    /// When the agent's dashboard said so (ms since the epoch): a platform that gets two out of
-    /// order keeps the newer.
-    at: baton_core::Millis,
-}
-
-fn operator_typing(
-    conversation: &Conversation,
-    typing: bool,
-    at: baton_core::Millis,
-    id: &str,
-) -> ApiResult<String> {
-    let link = conversation
-        .operator
-        .as_ref()
-        .ok_or_else(|| failure("a typing signal without a platform"))?;
-    let body = serde_json::to_string(&PlatformTyping {
-        kind: "agent.typing",
-        id,
-        conversation_id: &conversation.id,
-        external_id: &link.external_id,
-        typing,
-        at,
-    })?;
-    Ok(serde_json::to_string(&WebhookPayload {
-        url: link.webhook_url.clone(),
-        body,
-    })?)
-}
-
-fn failure(message: impl Into<String>) -> ApiError {
+pub(super) fn failure(message: impl Into<String>) -> ApiError {
     ApiError::new(502, baton_core::ErrorCode::Internal, message)
 }
 
