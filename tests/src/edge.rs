@@ -248,9 +248,14 @@ pub fn free_port() -> u16 {
 }
 
 /// Every request has a deadline, so a stuck edge fails a test instead of hanging the run.
-fn http_client() -> reqwest::Client {
+/// workerd (and wrangler's proxy, a Node server) closes a keep-alive connection after 5 s idle;
+/// a request sent on it as it closes is reset ("connection reset by peer" at a conversation
+/// start in the bench, after the relay's level left Baton idle). Pooled connections are
+/// dropped after 4 s idle, so none is reused that the server may be closing.
+pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
+        .pool_idle_timeout(Duration::from_secs(4))
         .build()
         .unwrap_or_default()
 }

@@ -79,7 +79,7 @@ impl PushService {
             .unwrap_or_else(|e| panic!("push service said {line:?}: {e}"));
         Self {
             base: format!("http://127.0.0.1:{}", port["port"]),
-            http: reqwest::Client::new(),
+            http: crate::edge::http_client(),
             _child: child,
         }
     }

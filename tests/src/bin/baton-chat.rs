@@ -144,7 +144,7 @@ async fn send<T: serde::Serialize>(sink: &mut Sink, command: &T) -> Result<(), F
 }
 
 async fn visitor(args: Args) -> Result<(), Failure> {
-    let http = reqwest::Client::new();
+    let http = baton_tests::edge::http_client();
     let started: serde_json::Value = http
         .post(format!(
             "{}/api/v1/sites/{}/conversations",
@@ -201,7 +201,7 @@ async fn visitor(args: Args) -> Result<(), Failure> {
 }
 
 async fn agent(args: Args) -> Result<(), Failure> {
-    let http = reqwest::Client::new();
+    let http = baton_tests::edge::http_client();
     let login: serde_json::Value = http
         .post(format!("{}/api/v1/auth/login", args.edge))
         .json(&serde_json::json!({ "email": args.email, "password": args.password }))
