@@ -248,14 +248,15 @@ pub fn free_port() -> u16 {
 }
 
 /// Every request has a deadline, so a stuck edge fails a test instead of hanging the run.
-/// workerd (and wrangler's proxy, a Node server) closes a keep-alive connection after 5 s idle;
-/// a request sent on it as it closes is reset ("connection reset by peer" at a conversation
-/// start in the bench, after the relay's level left Baton idle). Pooled connections are
-/// dropped after 4 s idle, so none is reused that the server may be closing.
+/// No connection is reused: workerd (and wrangler's proxy, a Node server) closes a keep-alive
+/// connection 5 s after its last response, and when its event loop lags (a saturated bench
+/// level) that timer can fire before it reads a request sent well inside the 5 s. The request
+/// then fails with "connection reset" or "incomplete message" though the edge never saw it.
+/// A browser retries such a request; a fresh loopback connection per request avoids it.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
-        .pool_idle_timeout(Duration::from_secs(4))
+        .pool_max_idle_per_host(0)
         .build()
         .unwrap_or_default()
 }
