@@ -10,6 +10,7 @@ pub mod clients;
 pub mod edge;
 pub mod hooks;
 pub mod mail;
+pub mod privacy;
 pub mod push;
 
 pub use clients::{AgentSocket, SiteSocket, VisitorSocket};
