@@ -55,7 +55,7 @@ cleanup() {
 trap cleanup EXIT
 source scripts/start-edge.sh
 start_edge "$port" "$state/data" "$log"
-# signup.rs ages an invitation link in the edge's D1 (its state directory).
+# signup_invitations.rs ages an invitation link in the edge's D1 (its state directory).
 export BATON_EDGE_STATE="$state/data"
 echo "edge ready at $BATON_EDGE_URL"
 if ! cargo test -p baton-tests -- --nocapture; then

@@ -10,7 +10,9 @@ pub mod clients;
 pub mod edge;
 pub mod hooks;
 pub mod mail;
+pub mod privacy;
 pub mod push;
+pub mod signup;
 
 pub use clients::{AgentSocket, SiteSocket, VisitorSocket};
 pub use edge::{Edge, TestAgent, TestSite};

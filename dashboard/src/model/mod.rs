@@ -12,6 +12,7 @@ pub mod lists;
 pub mod onboarding;
 pub mod privacy;
 pub mod route;
+pub mod settings_fields;
 pub mod settings_form;
 pub mod stats;
 pub mod toolbox;

@@ -13,7 +13,8 @@ use super::kb::KnowledgeBase;
 use super::privacy::Privacy;
 use super::push::PushSettings;
 use super::unanswered::Unanswered;
-use crate::model::settings_form::{Field, Kind, SettingsForm, FIELDS, SECTIONS};
+use crate::model::settings_fields::{Field, Kind, FIELDS, SECTIONS};
+use crate::model::settings_form::SettingsForm;
 use crate::net::api::{self, seg};
 
 #[component]
