@@ -28,6 +28,8 @@ start_edge "$port" "$state/data" "$state/wrangler.log"
 # The relay baseline: its own wrangler dev (offline, as scripts/edge-dev.sh) in its own process
 # group, so the trap ends it and all its workerd children. No build step: plain JS.
 mkdir -p "$state/relay"
+# Same dev tooling as the edge (edge-dev.sh): no DevTools proxy.
+source scripts/no-devtools-proxy.sh
 (cd tests/bench/relay && CI=true exec setsid "$WRANGLER_BIN" dev --ip 127.0.0.1 --port "$relay_port" \
   --persist-to "$state/relay" --show-interactive-dev-session=false) >"$state/relay.log" 2>&1 &
 relay_pid=$!

@@ -9,6 +9,7 @@ state="${2:-$BATON_ROOT/.wrangler/state}"
 mkdir -p "$state"
 cd "$BATON_ROOT/edge"
 export CI=true
+source "$BATON_ROOT/scripts/no-devtools-proxy.sh"
 "$WRANGLER_BIN" d1 migrations apply DB --local --persist-to "$state" >/dev/null
 # Web Push: a VAPID key pair per local state (kept in it, so subscriptions outlive a restart);
 # a deploy sets the secret VAPID_PRIVATE_KEY instead (README, "Deploy"). Subscriptions may
