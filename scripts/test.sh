@@ -16,7 +16,8 @@ step() { printf '\n== %s\n' "$*"; }
 step "format and lint"
 cargo fmt --all -- --check
 # Native crates natively; the browser and Worker crates for wasm32, where they run.
-cargo clippy -p baton-core -p baton-tests --all-targets -- -D warnings
+# The widget's and dashboard's unit tests run natively, so they are linted natively too.
+cargo clippy -p baton-core -p baton-tests -p baton-widget -p baton-dashboard --all-targets -- -D warnings
 cargo clippy -p baton-edge -p baton-widget -p baton-dashboard -p wasm-streams@0.5.0 --target wasm32-unknown-unknown -- -D warnings
 
 step "core: rules with a simulated clock"

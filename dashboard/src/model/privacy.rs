@@ -88,6 +88,8 @@ pub fn describe(record: &ErasureRecord, offset_minutes: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
     use baton_core::privacy::ErasedCounts;
 

@@ -2,6 +2,8 @@
 //! lists converted, bad input and the edge's refusals named by field, secrets write-only, and
 //! fields an older edge does not have left out.
 
+#![allow(clippy::expect_used)]
+
 use super::*;
 use baton_core::SiteSettings;
 
