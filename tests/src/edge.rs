@@ -248,8 +248,8 @@ pub fn free_port() -> u16 {
 }
 
 /// Every request has a deadline, so a stuck edge fails a test instead of hanging the run.
-/// No connection is reused: workerd (and wrangler's proxy, a Node server) closes a keep-alive
-/// connection 5 s after its last response, and when its event loop lags (a saturated bench
+/// No connection is reused: workerd (like the Node servers standing in for push services)
+/// closes a keep-alive connection 5 s after its last response, and when its event loop lags (a saturated bench
 /// level) that timer can fire before it reads a request sent well inside the 5 s. The request
 /// then fails with "connection reset" or "incomplete message" though the edge never saw it.
 /// A browser retries such a request; a fresh loopback connection per request avoids it.
